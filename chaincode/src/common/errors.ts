@@ -1,0 +1,68 @@
+/**
+ * Typed contract errors. Every rejection a contract makes is one of these codes, so the
+ * gateway can map it to a typed client error and an HTTP status without parsing prose.
+ *
+ * The code travels to the client inside the chaincode's error message, which is the only
+ * channel Fabric gives a failed endorsement. The message format is:
+ *
+ *     CODE(field): human readable rule
+ *     CODE: human readable rule
+ *
+ * @example
+ * throw invalidArgument('gtin', 'GTIN-14 check digit must be 3, got 4');
+ * // message: "INVALID_ARGUMENT(gtin): GTIN-14 check digit must be 3, got 4"
+ */
+export const ErrorCodes = ['INVALID_ARGUMENT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'] as const;
+export type ContractErrorCode = (typeof ErrorCodes)[number];
+
+export class ContractError extends Error {
+    constructor(
+        readonly code: ContractErrorCode,
+        readonly detail: string,
+        readonly field?: string,
+    ) {
+        super(formatContractError(code, detail, field));
+        this.name = 'ContractError';
+    }
+}
+
+export function formatContractError(code: ContractErrorCode, detail: string, field?: string): string {
+    return field ? `${code}(${field}): ${detail}` : `${code}: ${detail}`;
+}
+
+export interface ParsedContractError {
+    code: ContractErrorCode;
+    field?: string;
+    detail: string;
+}
+
+const errorPattern = new RegExp(`(${ErrorCodes.join('|')})(?:\\(([^)]*)\\))?: (.*)$`, 's');
+
+/**
+ * Finds a contract error inside any text that carries it: the raw message, or a peer's
+ * wrapped "chaincode response 500, ..." form.
+ */
+export function parseContractError(text: string): ParsedContractError | undefined {
+    const match = errorPattern.exec(text);
+    if (!match) {
+        return undefined;
+    }
+    const [, code, field, detail] = match;
+    return { code: code as ContractErrorCode, field: field || undefined, detail };
+}
+
+export function invalidArgument(field: string, rule: string): ContractError {
+    return new ContractError('INVALID_ARGUMENT', rule, field);
+}
+
+export function forbidden(rule: string): ContractError {
+    return new ContractError('FORBIDDEN', rule);
+}
+
+export function notFound(what: string, id: string): ContractError {
+    return new ContractError('NOT_FOUND', `${what} ${id} does not exist`);
+}
+
+export function conflict(rule: string, field?: string): ContractError {
+    return new ContractError('CONFLICT', rule, field);
+}

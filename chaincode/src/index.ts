@@ -1,0 +1,20 @@
+/**
+ * CareLedger chaincode. `contracts` is what fabric-chaincode-node and the embedded ledger load;
+ * each domain (ehr, supply, credentials) exports its contracts and the plain data types the
+ * gateway shares.
+ */
+import type { Contract } from 'fabric-contract-api';
+import { credentialsContracts } from './credentials';
+import { ehrContracts } from './ehr';
+import { supplyContracts } from './supply';
+import { SystemContract } from './system/contract';
+
+export const contracts: Array<new () => Contract> = [
+    SystemContract,
+    ...ehrContracts,
+    ...supplyContracts,
+    ...credentialsContracts,
+];
+
+export * from './common';
+export { SystemContract };

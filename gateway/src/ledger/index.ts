@@ -1,0 +1,4 @@
+export * from './ledger';
+export * from './errors';
+export * from './config';
+export { openLedger } from './factory';

@@ -1,0 +1,102 @@
+/**
+ * The ledger as the gateway sees it: submit, evaluate, and chaincode events with checkpoints,
+ * each acting as one enrolled identity. Two implementations stand behind it — `fabric/`
+ * (a real network through @hyperledger/fabric-gateway) and `embedded/` (the same contracts
+ * in-process) — and nothing above this interface can tell which one it talks to.
+ *
+ * @example
+ * const ledger = await openLedger(loadLedgerConfig());
+ * const session = ledger.connect(await ledger.identities.get('hospital', 'physician1'));
+ * const { result, transactionId } = await session.submit({ contract: 'system', name: 'Ping', args: ['hello'] });
+ */
+
+/** A public identity: what the chaincode sees as the creator of a transaction. */
+export interface ClientIdentity {
+    mspId: string;
+    /** X.509 certificate, PEM. */
+    certificate: string;
+}
+
+/** Signs a message digest (SHA-256 of the bytes to sign) and returns a DER ECDSA signature. */
+export type DigestSigner = (digest: Uint8Array) => Promise<Uint8Array>;
+
+/** An identity that can sign: either with a private key this process holds, or through a signer. */
+export interface SigningIdentity extends ClientIdentity {
+    /** PKCS#8 private key, PEM. Absent when `signer` signs elsewhere (HSM, patient's device). */
+    privateKey?: string;
+    signer?: DigestSigner;
+}
+
+export interface TransactionRequest {
+    /** Contract name within the chaincode, e.g. `ehr`. */
+    contract: string;
+    /** Transaction function, e.g. `GrantConsent`. */
+    name: string;
+    args?: readonly string[];
+    /** Transient data: reaches the chaincode, is never stored in a block. */
+    transient?: Readonly<Record<string, Uint8Array | string>>;
+}
+
+export interface SubmitResult {
+    /** The transaction function's return value. */
+    result: Uint8Array;
+    transactionId: string;
+    /** Block the transaction committed in. */
+    blockNumber: bigint;
+}
+
+/** A chaincode event from a committed, valid transaction. */
+export interface LedgerEvent {
+    blockNumber: bigint;
+    transactionId: string;
+    chaincodeName: string;
+    /** e.g. `ehr.ConsentGranted`. */
+    eventName: string;
+    payload: Uint8Array;
+}
+
+/**
+ * Where a stream resumes: after `transactionId` in `blockNumber`, or from the start of
+ * `blockNumber` when `transactionId` is absent. Matches fabric-gateway's Checkpoint.
+ */
+export interface EventPosition {
+    blockNumber: bigint;
+    transactionId?: string;
+}
+
+export interface EventOptions {
+    /** Resume point; default: only events committed after the stream opens. */
+    from?: EventPosition;
+}
+
+/** A stream of chaincode events in commit order. `close()` ends iteration. */
+export interface EventStream extends AsyncIterable<LedgerEvent> {
+    close(): void;
+}
+
+/** Calls made as one identity. Cheap to create; share the underlying connections. */
+export interface LedgerSession {
+    readonly identity: ClientIdentity;
+    /** Endorse, order and wait for commit; throws {@link LedgerError} if the transaction is not valid. */
+    submit(request: TransactionRequest): Promise<SubmitResult>;
+    /** Run a read-only query on one peer; nothing is ordered or committed. */
+    evaluate(request: TransactionRequest): Promise<Uint8Array>;
+    /** Chaincode events of the CareLedger chaincode. */
+    events(options?: EventOptions): Promise<EventStream>;
+}
+
+/** Finds enrolled identities by org and user name, e.g. `('hospital', 'physician1')`. */
+export interface IdentityDirectory {
+    get(org: string, user: string): Promise<SigningIdentity>;
+    /** Orgs with their MSP ids, e.g. `[{ org: 'hospital', mspId: 'HospitalMSP' }]`. */
+    orgs(): Promise<Array<{ org: string; mspId: string }>>;
+}
+
+export type LedgerKind = 'embedded' | 'fabric';
+
+export interface Ledger {
+    readonly kind: LedgerKind;
+    readonly identities: IdentityDirectory;
+    connect(identity: SigningIdentity): LedgerSession;
+    close(): Promise<void>;
+}

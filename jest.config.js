@@ -1,0 +1,36 @@
+/**
+ * Three projects, one runner:
+ * - unit: tests beside the code in chaincode/ and gateway/ (contract harness, pure functions);
+ * - scenarios: the end-to-end suite in test/scenarios, run once per ledger (CARELEDGER_LEDGER);
+ * - network: tests that only make sense on a real Fabric network (test/network).
+ * test/run.js decides which run and against which ledger.
+ */
+const transform = {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true }],
+};
+const moduleNameMapper = {
+    '^@careledger/chaincode$': '<rootDir>/chaincode/src/index.ts',
+    '^@careledger/gateway$': '<rootDir>/gateway/src/index.ts',
+    '^@careledger/testing$': '<rootDir>/test/harness/index.ts',
+};
+const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+
+module.exports = {
+    projects: [
+        {
+            ...common,
+            displayName: 'unit',
+            testMatch: ['<rootDir>/chaincode/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts'],
+        },
+        {
+            ...common,
+            displayName: 'scenarios',
+            testMatch: ['<rootDir>/test/scenarios/**/*.test.ts'],
+        },
+        {
+            ...common,
+            displayName: 'network',
+            testMatch: ['<rootDir>/test/network/**/*.test.ts'],
+        },
+    ],
+};

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * The README's test command (`npm test`) after the build:
+ *   1. type-check every source and test file;
+ *   2. unit tests and the scenario suite on the embedded ledger;
+ *   3. when Fabric is installed: bring the network up, run the same scenario suite and the
+ *      network-only tests against it through @hyperledger/fabric-gateway, and take it down.
+ * When Fabric is not found, one line says the network suite was skipped and why.
+ * Exit status is non-zero if any step failed.
+ */
+'use strict';
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const jest = path.join(root, 'node_modules', '.bin', 'jest');
+const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
+const network = path.join(root, 'network', 'network.sh');
+
+function run(title, command, args, env = {}) {
+    console.log(`\n=== ${title} ===`);
+    const started = Date.now();
+    const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const ok = result.status === 0;
+    console.log(`=== ${title}: ${ok ? 'passed' : 'FAILED'} (${seconds} s) ===`);
+    return ok;
+}
+
+function fabricFound() {
+    const result = spawnSync('bash', [network, 'check'], { cwd: root, encoding: 'utf8' });
+    return { found: result.status === 0, report: `${result.stdout}${result.stderr}`.trim() };
+}
+
+const results = [];
+results.push(['type-check', run('type-check', tsc, ['-p', 'tsconfig.test.json'])]);
+results.push([
+    'unit and scenarios (embedded ledger)',
+    run('unit and scenarios (embedded ledger)', jest, ['--selectProjects', 'unit', 'scenarios'], {
+        CARELEDGER_LEDGER: 'embedded',
+    }),
+]);
+
+const fabric = fabricFound();
+if (!fabric.found) {
+    console.log(`\nnetwork suite skipped: Fabric not found (${fabric.report.split('\n').pop()})`);
+} else {
+    console.log(`\n${fabric.report}`);
+    const up = run('network up', 'bash', [network, 'restart']);
+    results.push(['network up', up]);
+    if (up) {
+        results.push([
+            'scenarios and network tests (Fabric)',
+            run('scenarios and network tests (Fabric)', jest, ['--selectProjects', 'scenarios', 'network', '--runInBand'], {
+                CARELEDGER_LEDGER: 'fabric',
+            }),
+        ]);
+    }
+    if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {
+        results.push(['network down', run('network down', 'bash', [network, 'down'])]);
+    }
+}
+
+const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+if (failed.length) {
+    console.log(`failed: ${failed.join('; ')}`);
+}
+process.exit(failed.length ? 1 : 0);
