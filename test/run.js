@@ -16,6 +16,26 @@ const root = path.resolve(__dirname, '..');
 const jest = path.join(root, 'node_modules', '.bin', 'jest');
 const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
 const network = path.join(root, 'network', 'network.sh');
+const fs = require('node:fs');
+const os = require('node:os');
+
+const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-test-'));
+const counts = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs jest with a JSON report so the closing line counts tests, not steps. */
+function runJest(title, args, env) {
+    const report = path.join(reportDir, `${title.replace(/\W+/g, '-')}.json`);
+    const ok = run(title, jest, [...args, '--json', `--outputFile=${report}`], env);
+    try {
+        const summary = JSON.parse(fs.readFileSync(report, 'utf8'));
+        counts.passed += summary.numPassedTests;
+        counts.failed += summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+        counts.skipped += summary.numPendingTests + summary.numTodoTests;
+    } catch {
+        counts.failed += 1;
+    }
+    return ok;
+}
 
 function run(title, command, args, env = {}) {
     console.log(`\n=== ${title} ===`);
@@ -36,7 +56,7 @@ const results = [];
 results.push(['type-check', run('type-check', tsc, ['-p', 'tsconfig.test.json'])]);
 results.push([
     'unit and scenarios (embedded ledger)',
-    run('unit and scenarios (embedded ledger)', jest, ['--selectProjects', 'unit', 'scenarios'], {
+    runJest('unit and scenarios (embedded ledger)', ['--selectProjects', 'unit', 'scenarios'], {
         CARELEDGER_LEDGER: 'embedded',
     }),
 ]);
@@ -51,7 +71,7 @@ if (!fabric.found) {
     if (up) {
         results.push([
             'scenarios and network tests (Fabric)',
-            run('scenarios and network tests (Fabric)', jest, ['--selectProjects', 'scenarios', 'network', '--runInBand'], {
+            runJest('scenarios and network tests (Fabric)', ['--selectProjects', 'scenarios', 'network', '--runInBand'], {
                 CARELEDGER_LEDGER: 'fabric',
             }),
         ]);
@@ -62,8 +82,9 @@ if (!fabric.found) {
 }
 
 const failed = results.filter(([, ok]) => !ok).map(([name]) => name);
-console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
 if (failed.length) {
-    console.log(`failed: ${failed.join('; ')}`);
+    console.log(`\nfailed steps: ${failed.join('; ')}`);
+    counts.failed = Math.max(counts.failed, 1);
 }
+console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exit(failed.length ? 1 : 0);
