@@ -35,6 +35,13 @@ export interface TransactionRequest {
     args?: readonly string[];
     /** Transient data: reaches the chaincode, is never stored in a block. */
     transient?: Readonly<Record<string, Uint8Array | string>>;
+    /**
+     * MSP ids of the orgs whose peers must run it. For an evaluate, the query runs on a peer of
+     * the first org listed: needed to read private data only that org's peers hold (e.g. a
+     * custodian's implicit collection). For a submit, the orgs that endorse. Default: the
+     * gateway's own org for evaluate; as the endorsement policy requires for submit.
+     */
+    endorsingOrganizations?: readonly string[];
 }
 
 export interface SubmitResult {
