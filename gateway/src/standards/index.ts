@@ -1,0 +1,5 @@
+export * from './gs1';
+export * from './epcis';
+export * from './dscsa';
+export * from './status-list';
+export * from './vc';
