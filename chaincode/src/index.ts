@@ -17,4 +17,24 @@ export const contracts: Array<new () => Contract> = [
 ];
 
 export * from './common';
+export { commitmentOf, CredentialTypes, StatusListLength, StatusReasonCodes, requireValidCredential } from './credentials';
+export type {
+    Credential,
+    CredentialEvent,
+    CredentialView,
+    IssueCredentialInput,
+    PractitionerRef,
+    RegisterIssuerInput,
+    RenewCredentialInput,
+    Standing,
+    StatusChange,
+    StatusListAnchor,
+    StatusListEntry,
+    StatusReason,
+    StatusReasonCode,
+    TrustedIssuer,
+    Verdict as CredentialVerdict,
+    Verification,
+    VerificationProof,
+} from './credentials';
 export { SystemContract };
