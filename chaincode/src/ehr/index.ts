@@ -1,3 +1,16 @@
 import type { Contract } from 'fabric-contract-api';
+import { EhrAccessContract } from './access-contract';
+import { EhrConsentContract } from './consent-contract';
+import { EhrContract } from './contract';
+import { EhrErasureContract } from './erasure-contract';
 
-export const ehrContracts: Array<new () => Contract> = [];
+export const ehrContracts: Array<new () => Contract> = [EhrContract, EhrConsentContract, EhrAccessContract, EhrErasureContract];
+
+export * from './types';
+export { ConsentPurposes, BreakGlassPurpose, BreakGlassReasonCodes, LoincSystem } from './codes';
+export type { ConsentPurpose, BreakGlassReasonCode } from './codes';
+export { TransientKeys, saltedDigest } from './location';
+export { LocationWindowMs } from './access-contract';
+export { MaxErasureBatch } from './erasure-contract';
+export { MaxLiveConsentsPerGrantee } from './consent-store';
+export { EhrContract, EhrConsentContract, EhrAccessContract, EhrErasureContract };

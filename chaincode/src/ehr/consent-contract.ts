@@ -1,0 +1,191 @@
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+    caller,
+    CareLedgerContract,
+    conflict,
+    emitEvent,
+    forbidden,
+    invalidArgument,
+    notFound,
+    pageByPartialKey,
+    parseJsonArg,
+    parsePageSize,
+    requireId,
+    txTime,
+    txTimeIso,
+} from '../common';
+import { grantsTo, parseGrantInput, requireGrantee } from './consent';
+import {
+    getConsent,
+    liveConsentsFor,
+    MaxLiveConsentsPerGrantee,
+    putConsent,
+    putNewConsent,
+    retireFromGranteeIndex,
+} from './consent-store';
+import { EhrObjects, WholeOrg } from './keys';
+import { requireActingFor, speaksForPatient } from './patients';
+import { requireBookmark } from './ranges';
+import { isRegulatorInspector } from './readers';
+import { getRecord, isErased } from './records';
+import type { Consent } from './types';
+
+/**
+ * Patient-controlled consent, shaped after FHIR R4 Consent. Only the patient (from their own
+ * certificate) or a delegate they named grants and revokes; grantees and regulators read.
+ */
+@Info({ title: 'EHR consent', description: 'Grant, revoke and list patient consents' })
+export class EhrConsentContract extends CareLedgerContract {
+    constructor() {
+        super('ehr-consent');
+    }
+
+    /**
+     * Grants `{id, grantee: {mspId, actorId?}, scope, purposes, period: {start?, end}}`. A delegate
+     * adds `patientId`; a patient never needs to, and cannot name another patient.
+     */
+    @Transaction()
+    @Returns('string')
+    async GrantConsent(ctx: Context, consentJson: string): Promise<string> {
+        const now = txTime(ctx);
+        const input = parseGrantInput(parseJsonArg<Record<string, unknown>>(consentJson, 'consent'), now);
+        const acting = await requireActingFor(ctx, input.patientId);
+        if (await getConsent(ctx, input.id)) {
+            throw conflict(`consent ${input.id} already exists`, 'consent.id');
+        }
+        if (input.scope.kind === 'records') {
+            for (const [index, recordId] of input.scope.recordIds.entries()) {
+                const record = await getRecord(ctx, recordId);
+                // One rule for missing and foreign records, so a grant cannot probe other patients' ids.
+                if (!record || isErased(record) || record.patientId !== acting.patientId) {
+                    throw invalidArgument(`consent.scope.recordIds[${index}]`, 'must name a live record of the patient');
+                }
+            }
+        }
+        const live = await liveConsentsFor(ctx, input.grantee.mspId, input.grantee.actorId, acting.patientId);
+        const expired = live.filter((consent) => Date.parse(consent.period.end) <= now.getTime());
+        if (live.length - expired.length >= MaxLiveConsentsPerGrantee) {
+            throw conflict(
+                `at most ${MaxLiveConsentsPerGrantee} live consents per grantee and patient; revoke one first`,
+                'consent.grantee',
+            );
+        }
+        const consent: Consent = {
+            id: input.id,
+            patientId: acting.patientId,
+            status: 'active',
+            grantee: input.grantee,
+            scope: input.scope,
+            purposes: input.purposes,
+            period: input.period,
+            dateTime: now.toISOString(),
+            grantedBy: acting.actor,
+        };
+        for (const stale of expired) {
+            await retireFromGranteeIndex(ctx, stale);
+        }
+        await putNewConsent(ctx, consent);
+        emitEvent(ctx, 'ehr.ConsentGranted', consentEvent(consent));
+        return JSON.stringify(consent);
+    }
+
+    /** Revokes a consent at once. Only its patient or their delegate may; the grantee may not. */
+    @Transaction()
+    @Returns('string')
+    async RevokeConsent(ctx: Context, consentId: string): Promise<string> {
+        const id = requireId(consentId, 'consentId');
+        const consent = await getConsent(ctx, id);
+        if (!consent) {
+            throw notFound('consent', id);
+        }
+        const acting = await requireActingFor(ctx, consent.patientId);
+        if (consent.status !== 'active') {
+            throw conflict(`consent ${id} is already revoked`, 'consentId');
+        }
+        const revoked: Consent = { ...consent, status: 'inactive', revokedAt: txTimeIso(ctx), revokedBy: acting.actor };
+        await putConsent(ctx, revoked);
+        await retireFromGranteeIndex(ctx, consent);
+        emitEvent(ctx, 'ehr.ConsentRevoked', consentEvent(revoked));
+        return JSON.stringify(revoked);
+    }
+
+    /** One consent, for its patient, their delegates, its grantee and regulators. */
+    @Transaction(false)
+    @Returns('string')
+    async GetConsent(ctx: Context, consentId: string): Promise<string> {
+        const id = requireId(consentId, 'consentId');
+        const consent = await getConsent(ctx, id);
+        if (!consent) {
+            throw notFound('consent', id);
+        }
+        const who = caller(ctx);
+        const isGrantee = who.actorId !== undefined && grantsTo(consent, who.mspId, who.actorId);
+        if (!(isGrantee || isRegulatorInspector(who) || (await speaksForPatient(ctx, consent.patientId)))) {
+            throw forbidden(`consent ${id} is readable by its patient, grantee and regulators only`);
+        }
+        return JSON.stringify(consent);
+    }
+
+    /**
+     * A patient's consent history, revoked ones included: for the patient (empty `patientId`
+     * means the caller), their delegates and regulators.
+     */
+    @Transaction(false)
+    @Returns('string')
+    async ListConsentsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
+        const who = caller(ctx);
+        const id = patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const size = parsePageSize(pageSize);
+        const mark = requireBookmark(bookmark);
+        if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
+            throw forbidden(`consents of patient ${id} are listed for the patient, their delegates and regulators only`);
+        }
+        const page = await pageByPartialKey<{ consentId: string }, Consent>(ctx, EhrObjects.consentByPatient, [id], size, mark, (ref) =>
+            getConsent(ctx, ref.consentId),
+        );
+        return JSON.stringify(page);
+    }
+
+    /**
+     * Live, unexpired consents that name grantee `{mspId, actorId?}` exactly (a practitioner, or an org
+     * when `actorId` is absent): for that practitioner, members of that org, and regulators.
+     */
+    @Transaction(false)
+    @Returns('string')
+    async ListConsentsByGrantee(ctx: Context, granteeJson: string, pageSize: string, bookmark: string): Promise<string> {
+        const grantee = requireGrantee(parseJsonArg<Record<string, unknown>>(granteeJson, 'grantee'), 'grantee');
+        const size = parsePageSize(pageSize);
+        const mark = requireBookmark(bookmark);
+        const who = caller(ctx);
+        const isGrantee = who.mspId === grantee.mspId && (grantee.actorId === undefined || grantee.actorId === who.actorId);
+        if (!(isGrantee || isRegulatorInspector(who))) {
+            throw forbidden('consents are listed for their grantee and regulators only');
+        }
+        const now = txTime(ctx);
+        const page = await pageByPartialKey<{ consentId: string }, Consent>(
+            ctx,
+            EhrObjects.consentByGrantee,
+            [grantee.mspId, grantee.actorId ?? WholeOrg],
+            size,
+            mark,
+            async (ref) => {
+                const consent = await getConsent(ctx, ref.consentId);
+                return consent && now.getTime() < Date.parse(consent.period.end) ? consent : undefined;
+            },
+        );
+        return JSON.stringify(page);
+    }
+}
+
+function consentEvent(consent: Consent) {
+    return {
+        consentId: consent.id,
+        patientId: consent.patientId,
+        status: consent.status,
+        grantee: consent.grantee,
+        scopeKind: consent.scope.kind,
+        purposes: consent.purposes,
+        periodEnd: consent.period.end,
+        by: consent.revokedBy ?? consent.grantedBy,
+    };
+}

@@ -1,0 +1,292 @@
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import {
+    caller,
+    CareLedgerContract,
+    conflict,
+    emitEvent,
+    forbidden,
+    invalidArgument,
+    notFound,
+    optionalIsoDate,
+    pageByPartialKey,
+    parseJsonArg,
+    parsePageSize,
+    requireId,
+    requireRole,
+    toBytes,
+    txTime,
+    txTimeIso,
+    type Page,
+} from '../common';
+import { requireLicensedClinician } from './clinicians';
+import { allLiveConsentsOf } from './consent-store';
+import { requireMspId, scopeCovers, inPeriod } from './consent';
+import { EhrKeys, EhrObjects } from './keys';
+import { putLocation, saltedDigest, transientLocation } from './location';
+import { getDelegate, getEnrolment, requireEnrolment, requirePatientCaller, speaksForPatient } from './patients';
+import { requireBookmark } from './ranges';
+import { isRegulatorInspector, isStaffOf } from './readers';
+import { getRecord, isErased, parseAmendInput, parseRegisterInput, putNewRecord, requireRecord } from './records';
+import type { Delegate, PatientEnrolment, RecordPointer, StoredRecord } from './types';
+
+/**
+ * Patients, their delegates, and record pointers. Patients enrol their own pseudonymous id;
+ * clinicians of the custodian org register and amend pointers; the location of each document
+ * is stored by a separate, custodian-only transaction so it never leaves the custodian's peers.
+ */
+@Info({ title: 'EHR', description: 'Patients, delegates and EHR record pointers' })
+export class EhrContract extends CareLedgerContract {
+    constructor() {
+        super('ehr');
+    }
+
+    /** Binds the caller's patient id to their MSP. Repeating it from the same MSP is a no-op. */
+    @Transaction()
+    @Returns('string')
+    async EnrolPatient(ctx: Context): Promise<string> {
+        const who = requireRole(ctx, 'patient');
+        const existing = await getEnrolment(ctx, who.actorId);
+        if (existing) {
+            if (existing.homeMsp !== who.mspId) {
+                throw conflict(`patient ${who.actorId} is already enrolled with another MSP`, 'patientId');
+            }
+            return JSON.stringify(existing);
+        }
+        const enrolment: PatientEnrolment = { patientId: who.actorId, homeMsp: who.mspId, enrolledAt: txTimeIso(ctx) };
+        await ctx.stub.putState(EhrKeys.patient(ctx, who.actorId), toBytes(enrolment));
+        emitEvent(ctx, 'ehr.PatientEnrolled', enrolment);
+        return JSON.stringify(enrolment);
+    }
+
+    /** The patient names `{mspId, actorId, until?}` to grant and revoke consents for them. */
+    @Transaction()
+    @Returns('string')
+    async NameDelegate(ctx: Context, delegateJson: string): Promise<string> {
+        const patient = await requirePatientCaller(ctx);
+        const input = parseJsonArg<Record<string, unknown>>(delegateJson, 'delegate');
+        const mspId = requireMspId(input.mspId, 'delegate.mspId');
+        const actorId = requireId(input.actorId, 'delegate.actorId');
+        const until = optionalIsoDate(input.until, 'delegate.until');
+        if (until !== undefined && Date.parse(until) <= txTime(ctx).getTime()) {
+            throw invalidArgument('delegate.until', 'must be after the transaction time');
+        }
+        if (mspId === patient.homeMsp && actorId === patient.patientId) {
+            throw invalidArgument('delegate.actorId', 'must not be the patient themselves');
+        }
+        const delegate: Delegate = { patientId: patient.patientId, mspId, actorId, until, namedAt: txTimeIso(ctx) };
+        await ctx.stub.putState(EhrKeys.delegate(ctx, patient.patientId, mspId, actorId), toBytes(delegate));
+        emitEvent(ctx, 'ehr.DelegateNamed', delegate);
+        return JSON.stringify(delegate);
+    }
+
+    @Transaction()
+    @Returns('string')
+    async RemoveDelegate(ctx: Context, mspId: string, actorId: string): Promise<string> {
+        const patient = await requirePatientCaller(ctx);
+        const delegateMsp = requireMspId(mspId, 'mspId');
+        const delegateActor = requireId(actorId, 'actorId');
+        if (!(await getDelegate(ctx, patient.patientId, delegateMsp, delegateActor))) {
+            throw notFound('delegate', `${delegateMsp}/${delegateActor}`);
+        }
+        await ctx.stub.deleteState(EhrKeys.delegate(ctx, patient.patientId, delegateMsp, delegateActor));
+        const removed = { patientId: patient.patientId, mspId: delegateMsp, actorId: delegateActor, removedAt: txTimeIso(ctx) };
+        emitEvent(ctx, 'ehr.DelegateRemoved', removed);
+        return JSON.stringify(removed);
+    }
+
+    /** The calling patient's delegates. */
+    @Transaction(false)
+    @Returns('string')
+    async ListDelegates(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+        const patient = await requirePatientCaller(ctx);
+        const page = await pageByPartialKey<Delegate>(
+            ctx,
+            EhrObjects.delegate,
+            [patient.patientId],
+            parsePageSize(pageSize),
+            requireBookmark(bookmark),
+        );
+        return JSON.stringify(page);
+    }
+
+    /**
+     * A clinician of the custodian registers a pointer: `{id, patientId, type, contentHash, size,
+     * mediaType, locationDigest}`. The caller's org becomes the custodian and the caller the author.
+     */
+    @Transaction()
+    @Returns('string')
+    async RegisterRecord(ctx: Context, recordJson: string): Promise<string> {
+        requireRole(ctx, 'physician', 'nurse');
+        const input = parseRegisterInput(parseJsonArg<Record<string, unknown>>(recordJson, 'record'));
+        const author = await requireLicensedClinician(ctx);
+        await requireEnrolment(ctx, input.patientId);
+        if (await getRecord(ctx, input.id)) {
+            throw conflict(`record ${input.id} already exists`, 'record.id');
+        }
+        const now = txTimeIso(ctx);
+        const record: RecordPointer = {
+            id: input.id,
+            seriesId: input.id,
+            version: 1,
+            patientId: input.patientId,
+            custodianMsp: author.mspId,
+            authorId: author.actorId,
+            type: input.type,
+            status: 'current',
+            contentHash: input.contentHash,
+            size: input.size,
+            mediaType: input.mediaType,
+            locationDigest: input.locationDigest,
+            date: now,
+            updatedAt: now,
+        };
+        await putNewRecord(ctx, record);
+        emitEvent(ctx, 'ehr.RecordRegistered', recordEvent(record));
+        return JSON.stringify(record);
+    }
+
+    /**
+     * A clinician of the custodian registers a new version `{id, previousId, type, contentHash,
+     * size, mediaType, locationDigest}`; the previous version becomes superseded and stays verifiable.
+     */
+    @Transaction()
+    @Returns('string')
+    async AmendRecord(ctx: Context, recordJson: string): Promise<string> {
+        requireRole(ctx, 'physician', 'nurse');
+        const input = parseAmendInput(parseJsonArg<Record<string, unknown>>(recordJson, 'record'));
+        const author = await requireLicensedClinician(ctx);
+        const previous = await requireRecord(ctx, input.previousId);
+        if (previous.custodianMsp !== author.mspId) {
+            throw forbidden(`only clinicians of custodian ${previous.custodianMsp} may amend record ${previous.id}`);
+        }
+        if (isErased(previous) || previous.status !== 'current') {
+            throw conflict(`record ${previous.id} is ${previous.status}; only the current version can be amended`, 'record.previousId');
+        }
+        if (await getRecord(ctx, input.id)) {
+            throw conflict(`record ${input.id} already exists`, 'record.id');
+        }
+        const now = txTimeIso(ctx);
+        const record: RecordPointer = {
+            id: input.id,
+            seriesId: previous.seriesId,
+            version: previous.version + 1,
+            patientId: previous.patientId,
+            custodianMsp: previous.custodianMsp,
+            authorId: author.actorId,
+            type: input.type,
+            status: 'current',
+            relatesTo: { code: 'replaces', targetId: previous.id },
+            contentHash: input.contentHash,
+            size: input.size,
+            mediaType: input.mediaType,
+            locationDigest: input.locationDigest,
+            date: now,
+            updatedAt: now,
+        };
+        const superseded: RecordPointer = { ...previous, status: 'superseded', updatedAt: now };
+        await ctx.stub.putState(EhrKeys.record(ctx, previous.id), toBytes(superseded));
+        await putNewRecord(ctx, record);
+        emitEvent(ctx, 'ehr.RecordAmended', { ...recordEvent(record), replaces: previous.id });
+        return JSON.stringify(record);
+    }
+
+    /**
+     * Stores a record's location (transient `location` and `salt`) in the custodian's implicit
+     * collection. It writes nothing public, so the custodian's peers alone endorse it and the
+     * location never reaches another org. The salted digest must match the registered pointer.
+     */
+    @Transaction()
+    @Returns('string')
+    async StoreRecordLocation(ctx: Context, recordId: string): Promise<string> {
+        requireRole(ctx, 'physician', 'nurse');
+        const id = requireId(recordId, 'recordId');
+        const { location, salt } = transientLocation(ctx);
+        const clinician = await requireLicensedClinician(ctx);
+        const record = await requireRecord(ctx, id);
+        if (record.custodianMsp !== clinician.mspId) {
+            throw forbidden(`only clinicians of custodian ${record.custodianMsp} may store the location of record ${id}`);
+        }
+        if (isErased(record)) {
+            throw conflict(`record ${id} is erased`, 'recordId');
+        }
+        if (saltedDigest(salt, location) !== record.locationDigest) {
+            throw invalidArgument('transient.location', "salted digest does not match the record's locationDigest");
+        }
+        await putLocation(ctx, record.custodianMsp, { recordId: id, location, salt });
+        const stored = { recordId: id, custodianMsp: record.custodianMsp, storedAt: txTimeIso(ctx) };
+        emitEvent(ctx, 'ehr.RecordLocationStored', stored);
+        return JSON.stringify(stored);
+    }
+
+    /** A pointer (or its erasure tombstone), for the patient, the custodian's staff and regulators; never the location. */
+    @Transaction(false)
+    @Returns('string')
+    async GetRecord(ctx: Context, recordId: string): Promise<string> {
+        const record = await requireRecord(ctx, requireId(recordId, 'recordId'));
+        const who = caller(ctx);
+        if (!(isStaffOf(who, record.custodianMsp) || isRegulatorInspector(who) || (await speaksForPatient(ctx, record.patientId)))) {
+            throw forbidden(`record ${record.id} is readable by its patient, custodian and regulators; others use ehr-access:AccessRecord`);
+        }
+        return JSON.stringify(record);
+    }
+
+    /**
+     * Live pointers of a patient. The patient, their delegates and regulators see all; a clinician
+     * sees those that a consent valid now grants them (whatever its purpose); others nothing.
+     */
+    @Transaction(false)
+    @Returns('string')
+    async ListRecordsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
+        const who = caller(ctx);
+        const id = patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const size = parsePageSize(pageSize);
+        const mark = requireBookmark(bookmark);
+        let visible: (record: RecordPointer) => boolean = () => true;
+        if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
+            const now = txTime(ctx);
+            const consents = who.actorId ? (await allLiveConsentsOf(ctx, who.mspId, who.actorId, id)).filter((c) => inPeriod(c, now)) : [];
+            if (consents.length === 0) {
+                throw forbidden(`caller holds no consent of patient ${id} valid now`);
+            }
+            visible = (record) => consents.some((consent) => scopeCovers(consent.scope, record));
+        }
+        const page = await pageByPartialKey<{ recordId: string }, RecordPointer>(ctx, EhrObjects.recordByPatient, [id], size, mark, async (ref) => {
+            const record = await getRecord(ctx, ref.recordId);
+            return record && !isErased(record) && visible(record) ? record : undefined;
+        });
+        return JSON.stringify(page);
+    }
+
+    /** Live pointers an org holds, for its own staff and regulators. `custodianMsp` defaults to the caller's org. */
+    @Transaction(false)
+    @Returns('string')
+    async ListRecordsByCustodian(ctx: Context, custodianMsp: string, pageSize: string, bookmark: string): Promise<string> {
+        const who = caller(ctx);
+        const msp = custodianMsp === '' ? who.mspId : requireMspId(custodianMsp, 'custodianMsp');
+        const size = parsePageSize(pageSize);
+        const mark = requireBookmark(bookmark);
+        if (!(isStaffOf(who, msp) || isRegulatorInspector(who))) {
+            throw forbidden(`records held by ${msp} are listed for its staff and regulators only`);
+        }
+        const page: Page<StoredRecord> = await pageByPartialKey<{ recordId: string }, StoredRecord>(
+            ctx,
+            EhrObjects.recordByCustodian,
+            [msp],
+            size,
+            mark,
+            (ref) => getRecord(ctx, ref.recordId),
+        );
+        return JSON.stringify(page);
+    }
+}
+
+function recordEvent(record: RecordPointer) {
+    return {
+        recordId: record.id,
+        seriesId: record.seriesId,
+        version: record.version,
+        patientId: record.patientId,
+        custodianMsp: record.custodianMsp,
+        typeCode: record.type.code,
+    };
+}
