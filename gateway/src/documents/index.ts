@@ -1,0 +1,3 @@
+export * from './store';
+export * from './local-store';
+export * from './service';

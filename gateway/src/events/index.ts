@@ -1,0 +1,4 @@
+export * from './checkpoint-store';
+export * from './consumer';
+export * from './event-json';
+export * from './webhooks';

@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LedgerSession, SigningIdentity } from '../ledger';
+import { fromBytes } from '@careledger/chaincode';
+import { forbiddenHere, unauthenticated } from './errors';
+import type { GatewayContext } from './context';
+
+/**
+ * The identity a request acts as: exactly the one its bearer token was issued for. Nothing in
+ * the request body or path can change it; the chaincode then decides from that identity's
+ * certificate what the caller may do.
+ */
+export interface Actor {
+    org: string;
+    user: string;
+    identity: SigningIdentity;
+    session: LedgerSession;
+}
+
+declare module 'fastify' {
+    interface FastifyRequest {
+        actor?: Actor;
+    }
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+    const header = request.headers.authorization;
+    const match = header && /^Bearer\s+(\S+)$/i.exec(header);
+    return match ? match[1] : undefined;
+}
+
+export function authenticate(context: GatewayContext) {
+    return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+        const token = bearerToken(request);
+        if (!token) {
+            throw unauthenticated('send "Authorization: Bearer <token>"; tokens are issued by POST /auth/enroll');
+        }
+        const grant = context.tokens.resolve(token);
+        if (!grant || grant.org !== context.org) {
+            throw unauthenticated('unknown or revoked token');
+        }
+        request.actor = {
+            org: grant.org,
+            user: grant.user,
+            identity: grant.identity,
+            session: context.connect(grant.identity),
+        };
+    };
+}
+
+export function actorOf(request: FastifyRequest): Actor {
+    if (!request.actor) {
+        throw unauthenticated('this route needs a bearer token');
+    }
+    return request.actor;
+}
+
+/** Who the chaincode says the caller is (system:WhoAmI): the only trusted source of role and actor id. */
+export interface ChaincodeCaller {
+    mspId: string;
+    id: string;
+    role?: string;
+    actorId?: string;
+}
+
+export async function whoAmI(session: LedgerSession): Promise<ChaincodeCaller> {
+    return fromBytes<ChaincodeCaller>(await session.evaluate({ contract: 'system', name: 'WhoAmI' }));
+}
+
+/** The caller must be an admin of this gateway's org, as its certificate says. */
+export async function requireOrgAdmin(context: GatewayContext, actor: Actor): Promise<ChaincodeCaller> {
+    const who = await whoAmI(actor.session);
+    if (who.role !== 'admin' || who.mspId !== context.mspId) {
+        throw forbiddenHere(
+            `requires an admin of ${context.mspId}; caller is ${who.role ?? 'no role'} of ${who.mspId}`,
+        );
+    }
+    return who;
+}

@@ -1,0 +1,23 @@
+import type { TokenStore } from '../auth/token-store';
+import type { DocumentService } from '../documents';
+import type { WebhookDispatcher } from '../events/webhooks';
+import type { Ledger, LedgerSession, SigningIdentity } from '../ledger';
+import type { Metrics } from './metrics';
+
+/** What every route needs, built once per server by `buildServer`. */
+export interface GatewayContext {
+    ledger: Ledger;
+    /** The org this gateway serves, e.g. `hospital`. */
+    org: string;
+    mspId: string;
+    tokens: TokenStore;
+    webhooks: WebhookDispatcher;
+    documents: DocumentService;
+    metrics: Metrics;
+    /** Public base URL, used in credential and status-list ids. */
+    publicUrl: string;
+    /** A session for `identity`, with MVCC retries counted in metrics. */
+    connect(identity: SigningIdentity): LedgerSession;
+    /** Resolves when the server begins shutting down: long-lived streams end on it. */
+    closing: Promise<void>;
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../context';
+import { authRoutes } from './auth';
+import { eventRoutes } from './events';
+import { operationsRoutes } from './operations';
+import { systemRoutes } from './system';
+
+export function registerRoutes(
+    app: FastifyInstance,
+    context: GatewayContext,
+    options: { readinessUser: string },
+): void {
+    operationsRoutes(app, context, options);
+    authRoutes(app, context);
+    systemRoutes(app, context);
+    eventRoutes(app, context);
+}
