@@ -13,7 +13,7 @@ import type { Actor, Authority, Credential, PractitionerRef, TrustedIssuer } fro
  * - a credential's status is changed by its issuing org (same registry roles) or by the
  *   regulator (admin or inspector); an issuer whose trust was withdrawn may still suspend or
  *   revoke what it issued, but no longer reinstate;
- * - history is read by the regulator, the issuing org and the subject.
+ * - history is read by the regulator, the issuing org, the subject and its org's admins.
  */
 export const RegulatorOversightRoles: readonly Role[] = ['admin', 'inspector'];
 
@@ -83,10 +83,13 @@ export async function requireStatusAuthority(
     return { actor, authority: 'issuer' };
 }
 
-/** The caller, who may read the credential's history: the regulator, the issuing org or the subject. */
+/**
+ * The caller, who may read the credential's history: the regulator, the issuing org (admin or
+ * an issuing role), the subject, or an admin of the subject's org.
+ */
 export async function requireHistoryReader(ctx: Context, credential: Credential): Promise<Actor> {
     const actor = requireActor(ctx);
-    if (isRegulator(actor) || isSubject(actor, credential.subject)) {
+    if (isRegulator(actor) || isSubject(actor, credential.subject) || (actor.mspId === credential.subject.mspId && actor.role === 'admin')) {
         return actor;
     }
     if (actor.mspId === credential.issuer.mspId) {
@@ -95,7 +98,7 @@ export async function requireHistoryReader(ctx: Context, credential: Credential)
             return actor;
         }
     }
-    throw forbidden(`history of credential ${credential.id} is read by the regulator, the issuer ${credential.issuer.mspId} or its subject`);
+    throw forbidden(`history of credential ${credential.id} is read by the regulator, the issuer ${credential.issuer.mspId}, the subject or its org's admin`);
 }
 
 /** The caller, who may list `subject`'s credentials: the regulator, the subject or an admin of its org. */
