@@ -13,14 +13,27 @@ const moduleNameMapper = {
     '^@careledger/gateway$': '<rootDir>/gateway/src/index.ts',
     '^@careledger/testing$': '<rootDir>/test/harness/index.ts',
 };
-const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironment: 'node' };
+// Generated folders (network run directories, build output, ledger data) hold package.json copies that confuse jest's module map.
+const modulePathIgnorePatterns = ['<rootDir>/network/', '<rootDir>/.careledger/', '<rootDir>/(chaincode|gateway)/dist/'];
+const common = {
+    rootDir: __dirname,
+    transform,
+    moduleNameMapper,
+    modulePathIgnorePatterns,
+    setupFiles: ['<rootDir>/test/harness/quiet-chaincode-logs.js'],
+    testEnvironment: 'node',
+};
 
 module.exports = {
     projects: [
         {
             ...common,
             displayName: 'unit',
-            testMatch: ['<rootDir>/chaincode/src/**/*.test.ts', '<rootDir>/gateway/src/**/*.test.ts'],
+            testMatch: [
+                '<rootDir>/chaincode/src/**/*.test.ts',
+                '<rootDir>/gateway/src/**/*.test.ts',
+                '<rootDir>/test/harness/**/*.test.ts',
+            ],
         },
         {
             ...common,

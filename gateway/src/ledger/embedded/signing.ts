@@ -1,0 +1,65 @@
+import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
+import type { SigningIdentity } from '../ledger';
+import { sha256 } from './hashing';
+
+/** Order of the P-256 group; Fabric accepts only ECDSA signatures with S in the lower half. */
+const p256Order = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
+const halfOrder = p256Order >> 1n;
+
+/** Signs `message` as a Fabric client does: ECDSA over SHA-256, DER, low-S. */
+export async function signMessage(identity: SigningIdentity, message: Uint8Array): Promise<Buffer> {
+    if (identity.signer) {
+        return Buffer.from(await identity.signer(sha256(message)));
+    }
+    if (!identity.privateKey) {
+        throw new Error(`identity of ${identity.mspId} has neither a private key nor a signer`);
+    }
+    const der = sign('sha256', message, createPrivateKey(identity.privateKey));
+    return toLowS(der);
+}
+
+/** Verifies a client signature with the certificate's public key, rejecting high-S as Fabric's MSP does. */
+export function verifyMessage(certificatePem: string, message: Uint8Array, signature: Uint8Array): boolean {
+    const { s } = decodeSignature(Buffer.from(signature));
+    if (s > halfOrder) {
+        return false;
+    }
+    const key = createPublicKey(new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
+    return verify('sha256', message, key, signature);
+}
+
+function toLowS(der: Buffer): Buffer {
+    const { r, s } = decodeSignature(der);
+    return s > halfOrder ? encodeSignature(r, p256Order - s) : der;
+}
+
+function decodeSignature(der: Buffer): { r: bigint; s: bigint } {
+    // SEQUENCE { INTEGER r, INTEGER s }, short-form lengths (P-256 signatures are at most 72 bytes).
+    if (der[0] !== 0x30 || der[2] !== 0x02) {
+        throw new Error('signature is not a DER ECDSA signature');
+    }
+    const rLength = der[3];
+    const r = der.subarray(4, 4 + rLength);
+    const sOffset = 4 + rLength;
+    if (der[sOffset] !== 0x02) {
+        throw new Error('signature is not a DER ECDSA signature');
+    }
+    const s = der.subarray(sOffset + 2, sOffset + 2 + der[sOffset + 1]);
+    return { r: BigInt(`0x${r.toString('hex')}`), s: BigInt(`0x${s.toString('hex')}`) };
+}
+
+function encodeSignature(r: bigint, s: bigint): Buffer {
+    const integer = (n: bigint): Buffer => {
+        let hex = n.toString(16);
+        if (hex.length % 2) {
+            hex = `0${hex}`;
+        }
+        let bytes = Buffer.from(hex, 'hex');
+        if (bytes[0] & 0x80) {
+            bytes = Buffer.concat([Buffer.from([0]), bytes]);
+        }
+        return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
+    };
+    const body = Buffer.concat([integer(r), integer(s)]);
+    return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
