@@ -1,0 +1,2 @@
+# shellcheck shell=bash
+add_org() { die "addOrg: not implemented yet"; }

@@ -1,0 +1,201 @@
+# shellcheck shell=bash
+# Chaincode as a service. The TypeScript chaincode (chaincode/dist, from `npm run build`) runs
+# as one `fabric-chaincode-node server` process per peer, so each org's endorsements come from
+# its own process. The package every org installs and approves holds no code, only a
+# connection.json whose address each peer's builder (network/builders/ccaas) fills in.
+#
+# The definition's version is a digest of the compiled chaincode, so the definition on the
+# channel names the code that runs; deployCC on a running network deploys the code in
+# chaincode/dist as the next sequence. Sourced after env.sh, process.sh and nodes.sh.
+
+DEPLOYED_FILE="$RUN_DIR/chaincode.env"
+
+chaincode_process() { echo "chaincode.$1"; }   # by peer
+
+# The endorsement policy: two different orgs must endorse every write, so no single org (or a
+# compromised one) can change the ledger alone, and any one org may be down. Built from the
+# orgs on the channel, so an org added with addOrg joins it at the next deployCC.
+endorsement_policy() {
+    local org members=()
+    for org in $(channel_orgs); do members+=("'$(org_msp "$org").peer'"); done
+    local IFS=,
+    echo "OutOf(2,${members[*]})"
+}
+
+collections_args() {
+    if [[ -f "$CHAINCODE_DIR/collections.json" ]]; then
+        echo "--collections-config $CHAINCODE_DIR/collections.json"
+    fi
+}
+
+build_chaincode() {
+    local tsc="$ROOT_DIR/node_modules/.bin/tsc"
+    [[ -x "$tsc" ]] || die "node_modules is missing: run 'npm ci' in $ROOT_DIR first"
+    [[ -x "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" ]] || die "fabric-chaincode-node is missing: run 'npm ci' in $ROOT_DIR"
+    local out
+    out="$("$tsc" -b "$CHAINCODE_DIR" 2>&1)" || die "the chaincode does not compile: $out"
+}
+
+# chaincode_digest: 12 hex digits over the compiled chaincode and its package.json.
+chaincode_digest() {
+    (
+        cd "$CHAINCODE_DIR" &&
+            find dist -type f -name '*.js' | LC_ALL=C sort | xargs cat package.json | sha256sum | cut -c1-12
+    )
+}
+
+# package_chaincode LABEL: a ccaas package, byte-identical for the same label (fixed mtimes,
+# owners and gzip header), so redeploying unchanged code keeps the package id.
+package_chaincode() {
+    local label="$1" work
+    work="$(mktemp -d "$RUN_DIR/package.XXXXXX")"
+    mkdir -p "$work/src" "$PACKAGES_DIR"
+    printf '{"address":"${CARELEDGER_CHAINCODE_ADDRESS}","dial_timeout":"10s"}\n' >"$work/src/connection.json"
+    printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$work/metadata.json"
+    local tar_flags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner)
+    tar "${tar_flags[@]}" -C "$work/src" -cf - connection.json | gzip -n >"$work/code.tar.gz"
+    tar "${tar_flags[@]}" -C "$work" -cf - metadata.json code.tar.gz | gzip -n >"$PACKAGES_DIR/$label.tar.gz"
+    rm -rf "$work"
+}
+
+install_on_peer() {
+    local peer="$1" org out
+    org="$(peer_org "$peer")"
+    if (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled) 2>/dev/null | grep -q "$PACKAGE_ID"; then
+        return 0
+    fi
+    out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode install "$PACKAGE_FILE" 2>&1)" ||
+        die "installing $PACKAGE_ID on $peer failed: $out" "$LOG_DIR/$peer.log"
+}
+
+start_chaincode_server() {
+    local peer="$1" org domain dir index name
+    org="$(peer_org "$peer")"
+    domain="$(org_domain "$org")"
+    dir="$(peer_org_dir "$domain")/peers/$peer"
+    index="$(peer_index "$peer")"
+    name="$(chaincode_process "$peer")"
+    local tls=()
+    if [[ "$CHAINCODE_TLS" == true ]]; then
+        tls=(--chaincode-tls-cert-file "$dir/chaincode-tls/server.crt"
+            --chaincode-tls-key-file "$dir/chaincode-tls/server.key"
+            --chaincode-tls-client-cacert-file "$dir/tls/ca.crt")
+    fi
+    require_ports_free "$(chaincode_server_port "$index")"
+    start_process "$name" env \
+        CORE_CHAINCODE_LOGGING_LEVEL="$CHAINCODE_LOG_LEVEL" \
+        node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
+        --chaincode-address "127.0.0.1:$(chaincode_server_port "$index")" \
+        --chaincode-id "$PACKAGE_ID" --module-path "$SNAPSHOT_DIR" "${tls[@]}"
+}
+
+wait_chaincode_server() {
+    local peer="$1"
+    wait_for "$(chaincode_process "$peer")" "the chaincode server of $peer" \
+        port_in_use "$(chaincode_server_port "$(peer_index "$peer")")"
+}
+
+committed_sequence() {
+    local org peer
+    org="$(channel_orgs | head -n1)"
+    peer="$(org_peers "$org" | head -n1)"
+    (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" -O json 2>/dev/null) |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).sequence||0)}catch{console.log(0)}})' ||
+        true # not committed yet: querycommitted fails and the sequence is 0
+}
+
+# approve_for_org ORG: ORG's admin approves the definition in $SEQUENCE (waits for the commit).
+approve_for_org() {
+    local org="$1" peer out
+    peer="$(org_peers "$org" | head -n1)"
+    # shellcheck disable=SC2046
+    out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg $(orderer_args) \
+        -C "$CHANNEL" -n "$CHAINCODE_NAME" -v "$VERSION" --package-id "$PACKAGE_ID" --sequence "$SEQUENCE" \
+        --signature-policy "$POLICY" $(collections_args) 2>&1)" ||
+        die "$org could not approve $CHAINCODE_NAME sequence $SEQUENCE: $out" "$LOG_DIR/$peer.log"
+}
+
+peer_answers_chaincode() {
+    local peer="$1"
+    (as_admin "$(peer_org "$peer")" "$peer" &&
+        "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c '{"Args":["system:WhoAmI"]}')
+}
+
+wait_chaincode_ready() {
+    local peer="$1"
+    wait_for "$(chaincode_process "$peer")" "$peer to run $CHAINCODE_NAME (system:WhoAmI through its chaincode server)" \
+        peer_answers_chaincode "$peer"
+}
+
+# load_deployed: the definition deployCC committed last ($RUN_DIR/chaincode.env).
+load_deployed() {
+    [[ -f "$DEPLOYED_FILE" ]] || die "no chaincode deployed yet: run '$0 deployCC' first"
+    # shellcheck disable=SC1090
+    source "$DEPLOYED_FILE"
+}
+
+deploy_chaincode() {
+    step "chaincode $CHAINCODE_NAME: compiling chaincode/ and packaging it (ccaas)"
+    build_chaincode
+    local digest
+    digest="$(chaincode_digest)"
+    LABEL="${CHAINCODE_NAME}_$digest"
+    VERSION="$(node -p "require('$CHAINCODE_DIR/package.json').version")-$digest"
+    # The servers run a snapshot of dist/: rebuilding the work tree does not change running code.
+    SNAPSHOT_DIR="$RUN_DIR/chaincode/$LABEL"
+    if [[ ! -d "$SNAPSHOT_DIR" ]]; then
+        mkdir -p "$SNAPSHOT_DIR"
+        cp "$CHAINCODE_DIR/package.json" "$SNAPSHOT_DIR/"
+        cp -R "$CHAINCODE_DIR/dist" "$SNAPSHOT_DIR/dist"
+    fi
+    package_chaincode "$LABEL"
+    PACKAGE_FILE="$PACKAGES_DIR/$LABEL.tar.gz"
+    PACKAGE_ID="$("$FABRIC_BIN/peer" lifecycle chaincode calculatepackageid "$PACKAGE_FILE")" ||
+        die "peer lifecycle chaincode calculatepackageid failed"
+    info "package $PACKAGE_ID"
+
+    local peers=() orgs=()
+    mapfile -t orgs < <(channel_orgs)
+    mapfile -t peers < <(for org in "${orgs[@]}"; do org_peers "$org"; done)
+    step "chaincode $CHAINCODE_NAME: installing on ${#peers[@]} peers, starting one chaincode server per peer"
+    # Servers of the previous version stop here; peers reconnect to the new ones on the next call.
+    stop_processes 'chaincode.*'
+    local peer
+    for peer in "${peers[@]}"; do start_chaincode_server "$peer"; done
+    run_parallel install_on_peer "${peers[@]}" || die "installing the chaincode failed (see above)"
+    run_parallel wait_chaincode_server "${peers[@]}" || die "a chaincode server did not start (see above)"
+
+    SEQUENCE=$(($(committed_sequence) + 1))
+    POLICY="$(endorsement_policy)"
+    step "chaincode $CHAINCODE_NAME: version $VERSION, sequence $SEQUENCE, approved by ${orgs[*]}"
+    info "endorsement policy $POLICY"
+    run_parallel approve_for_org "${orgs[@]}" || die "approving the chaincode failed (see above)"
+
+    step "chaincode $CHAINCODE_NAME: committing the definition"
+    local targets=() org first
+    for org in "${orgs[@]}"; do
+        first="$(org_peers "$org" | head -n1)"
+        targets+=(--peerAddresses "127.0.0.1:$(peer_port "$(peer_index "$first")")"
+            --tlsRootCertFiles "$(peer_org_dir "$(org_domain "$org")")/peers/$first/tls/ca.crt")
+    done
+    local out
+    # shellcheck disable=SC2046
+    out="$(as_admin "${orgs[0]}" "$(org_peers "${orgs[0]}" | head -n1)" &&
+        "$FABRIC_BIN/peer" lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+            -v "$VERSION" --sequence "$SEQUENCE" --signature-policy "$POLICY" $(collections_args) "${targets[@]}" 2>&1)" ||
+        die "committing $CHAINCODE_NAME sequence $SEQUENCE failed: $out"
+
+    cat >"$DEPLOYED_FILE" <<EOF
+LABEL='$LABEL'
+VERSION='$VERSION'
+SEQUENCE='$SEQUENCE'
+POLICY="$POLICY"
+PACKAGE_ID='$PACKAGE_ID'
+PACKAGE_FILE='$PACKAGE_FILE'
+SNAPSHOT_DIR='$SNAPSHOT_DIR'
+EOF
+
+    step "chaincode $CHAINCODE_NAME: waiting until every peer runs it"
+    run_parallel wait_chaincode_ready "${peers[@]}" || die "the chaincode is not ready on every peer (see above)"
+    info "chaincode $CHAINCODE_NAME $VERSION (sequence $SEQUENCE) is ready on ${#peers[@]} peers"
+}
