@@ -2,3 +2,4 @@ export * from './checkpoint-store';
 export * from './consumer';
 export * from './event-json';
 export * from './webhooks';
+export * from './json-lines-sink';

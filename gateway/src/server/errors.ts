@@ -87,11 +87,9 @@ export function installErrorHandler(app: FastifyInstance): void {
         return reply.status(500).send({ code: 'INTERNAL', message: 'internal error' } satisfies ErrorBody);
     });
     app.setNotFoundHandler((request, reply) => {
-        reply
-            .status(404)
-            .send({
-                code: 'NOT_FOUND',
-                message: `no route ${request.method} ${request.url.split('?')[0]}`,
-            } satisfies ErrorBody);
+        reply.status(404).send({
+            code: 'NOT_FOUND',
+            message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        } satisfies ErrorBody);
     });
 }
