@@ -131,6 +131,19 @@ describe('credentials: attestations', () => {
             expect(before).not.toEqual(h.snapshot());
         });
 
+        it('refuses callers whose certificate lacks a role or a practitioner id', async () => {
+            const before = h.snapshot();
+            await expect(issue(h.identity({ mspId: 'RegulatorMSP', role: 'admin' }), { id: 'lic-1' })).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+                detail: expect.stringContaining('careledger.id'),
+            });
+            await expect(issue(h.identity({ mspId: 'RegulatorMSP', actorId: 'regulator-admin' }), { id: 'lic-1' })).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+                detail: expect.stringContaining('careledger.role'),
+            });
+            expect(h.snapshot()).toEqual(before);
+        });
+
         it('binds the subject to its org: the same actor id in another MSP is another practitioner', async () => {
             await issue(cast.regulator, { id: 'lic-1' });
             expect(await standing({ mspId: 'ClinicMSP', actorId: 'prac-hosp-0001' })).toMatchObject({ verdict: 'unknown' });
@@ -346,6 +359,26 @@ describe('credentials: attestations', () => {
                 detail: expect.stringContaining('not the subject'),
             });
             expect(h.snapshot()).toEqual(before);
+        });
+    });
+
+    describe('queries', () => {
+        it('answers NOT_FOUND for an unknown credential and unknown for a practitioner without one', async () => {
+            await expect(get('lic-404')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+            expect(await standing()).toMatchObject({ verdict: 'unknown', reason: expect.stringContaining('holds no MedicalLicense') });
+            expect((await standing()).credentialId).toBeUndefined();
+        });
+
+        it.each([
+            ['CheckPractitioner', ['Hospital MSP', 'prac-1', 'MedicalLicense'], 'mspId'],
+            ['CheckPractitioner', ['HospitalMSP', 'prac 1', 'MedicalLicense'], 'actorId'],
+            ['CheckPractitioner', ['HospitalMSP', 'prac-1', 'license'], 'type'],
+            ['GetCredential', ['lic/1'], 'credentialId'],
+            ['ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '0.5', ''], 'pageSize'],
+            ['ListCredentialsByIssuer', ['RegulatorMSP', '201', ''], 'pageSize'],
+            ['GetCredentialHistory', ['lic-1', '-1', ''], 'pageSize'],
+        ])('%s rejects malformed arguments %j', async (fn, args, field) => {
+            await expect(h.evaluate(cast.regulator, `credentials:${fn}`, args)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field });
         });
     });
 
