@@ -1,3 +1,16 @@
 import type { Contract } from 'fabric-contract-api';
+import { SupplyContract } from './contract';
+import { SupplySafetyContract } from './safety-contract';
+import { SupplyTraceContract } from './trace-contract';
 
-export const supplyContracts: Array<new () => Contract> = [];
+export const supplyContracts: Array<new () => Contract> = [SupplyContract, SupplySafetyContract, SupplyTraceContract];
+
+export * from './types';
+export * as gs1 from './gs1';
+export { verdict } from './verification';
+export { epcisShapeOf, eventIdOf, orgUri } from './vocabulary';
+export type { ContainerHistory, UnitHistory } from './history';
+export type { CommissionResult } from './commissioning';
+export { PharmacistLicense } from './point-of-care';
+export * from './limits';
+export { SupplyContract, SupplySafetyContract, SupplyTraceContract };
