@@ -55,7 +55,8 @@ export async function pageByPartialKey<S, T = S>(
     } finally {
         await iterator.close();
     }
-    const done = metadata.fetchedRecordsCount < pageSize;
+    // An empty page's metadata is all defaults, which protobuf encodes as nothing: the shim then gives none.
+    const done = !metadata || metadata.fetchedRecordsCount < pageSize;
     return { items, bookmark: done ? '' : metadata.bookmark };
 }
 
