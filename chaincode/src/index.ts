@@ -37,4 +37,37 @@ export type {
     Verification,
     VerificationProof,
 } from './credentials';
+export {
+    BreakGlassReasonCodes,
+    ConsentPurposes,
+    DenialReasons,
+    EhrTransientKeys,
+    LocationWindowMs,
+    MaxErasureBatch,
+    MaxLiveConsentsPerGrantee,
+    saltedDigest,
+} from './ehr';
+export type {
+    AccessResult,
+    AmendRecordInput,
+    AuditEntry,
+    AuditOutcome,
+    BreakGlassReasonCode,
+    Consent,
+    ConsentPurpose,
+    ConsentScope,
+    Delegate,
+    DenialReason,
+    ErasedRecord,
+    ErasureProof,
+    ErasureReceipt,
+    GrantConsentInput,
+    Grantee,
+    LocationGrant,
+    PatientEnrolment,
+    RecordPointer,
+    RegisterRecordInput,
+    StoredRecord,
+    Coding as EhrCoding,
+} from './ehr';
 export { SystemContract };

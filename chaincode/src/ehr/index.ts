@@ -7,10 +7,10 @@ import { EhrErasureContract } from './erasure-contract';
 export const ehrContracts: Array<new () => Contract> = [EhrContract, EhrConsentContract, EhrAccessContract, EhrErasureContract];
 
 export * from './types';
-export { ConsentPurposes, BreakGlassPurpose, BreakGlassReasonCodes, LoincSystem } from './codes';
-export type { ConsentPurpose, BreakGlassReasonCode } from './codes';
-export { TransientKeys, saltedDigest } from './location';
+export { BreakGlassPurpose, BreakGlassReasonCodes, ConsentPurposes, LoincSystem } from './codes';
+export type { BreakGlassReasonCode, ConsentPurpose } from './codes';
+export { saltedDigest, TransientKeys as EhrTransientKeys } from './location';
 export { LocationWindowMs } from './access-contract';
 export { MaxErasureBatch } from './erasure-contract';
 export { MaxLiveConsentsPerGrantee } from './consent-store';
-export { EhrContract, EhrConsentContract, EhrAccessContract, EhrErasureContract };
+export { EhrAccessContract, EhrConsentContract, EhrContract, EhrErasureContract };
