@@ -1,3 +1,4 @@
+import type { Credential, StatusListEntry } from '@careledger/chaincode';
 import { encodeStatusList, type StatusPurpose } from './status-list';
 
 /**
@@ -88,4 +89,29 @@ export function statusListCredential(options: {
             encodedList: encodeStatusList(options.setIndexes, options.bits),
         },
     };
+}
+
+/** The credentials contract's record in the terms of {@link attestationCredential}. */
+export function attestationOf(credential: Credential): AttestationView {
+    return {
+        id: credential.id,
+        type: credential.type,
+        issuerMspId: credential.issuer.mspId,
+        subjectId: `${credential.subject.mspId}:${credential.subject.actorId}`,
+        claims: {
+            // Salted SHA-256 of the credential document the holder keeps: binds this VC to it.
+            documentCommitment: credential.commitment,
+            version: credential.version,
+        },
+        validFrom: credential.validFrom,
+        validUntil: credential.validUntil,
+        statusListIndex: credential.statusListIndex,
+        transactionId: credential.txId,
+    };
+}
+
+/** The set bits of one purpose's list: revoked credentials for `revocation`, suspended for `suspension`. */
+export function statusIndexes(entries: readonly StatusListEntry[], purpose: StatusPurpose): number[] {
+    const status = purpose === 'revocation' ? 'revoked' : 'suspended';
+    return entries.filter((entry) => entry.status === status).map((entry) => entry.statusListIndex);
 }

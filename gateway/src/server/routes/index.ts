@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 import { authRoutes } from './auth';
+import { credentialRoutes } from './credentials';
 import { eventRoutes } from './events';
 import { operationsRoutes } from './operations';
 import { systemRoutes } from './system';
@@ -14,4 +15,5 @@ export function registerRoutes(
     authRoutes(app, context);
     systemRoutes(app, context);
     eventRoutes(app, context);
+    credentialRoutes(app, context);
 }

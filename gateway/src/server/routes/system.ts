@@ -3,7 +3,6 @@ import { fromBytes } from '@careledger/chaincode';
 import { actorOf, authenticate, whoAmI } from '../actor';
 import type { GatewayContext } from '../context';
 import { commonErrors, errorResponses } from '../errors';
-import { submitted, submittedSchema } from './shapes';
 
 const callerSchema = {
     type: 'object',
@@ -49,15 +48,17 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
                     properties: { message: { type: 'string', minLength: 1, maxLength: 64 } },
                 },
                 response: {
-                    200: submittedSchema({
+                    200: {
                         type: 'object',
+                        required: ['message', 'mspId', 'txId', 'at', 'blockNumber'],
                         properties: {
                             message: { type: 'string' },
                             mspId: { type: 'string' },
                             txId: { type: 'string' },
                             at: { type: 'string' },
+                            blockNumber: { type: 'string' },
                         },
-                    }),
+                    },
                     ...errorResponses(...commonErrors),
                 },
             },
@@ -68,7 +69,7 @@ export function systemRoutes(app: FastifyInstance, context: GatewayContext): voi
                 name: 'Ping',
                 args: [request.body.message],
             });
-            return submitted(result, fromBytes(result.result));
+            return { ...fromBytes<object>(result.result), blockNumber: result.blockNumber.toString() };
         },
     );
 }
