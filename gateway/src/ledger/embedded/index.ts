@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { LedgerConfig } from '../config';
+import { LedgerError } from '../errors';
+import type {
+    EventOptions,
+    EventStream,
+    Ledger,
+    LedgerSession,
+    SigningIdentity,
+    SubmitResult,
+    TransactionRequest,
+} from '../ledger';
+import type { CollectionDefinition } from './collections';
+import { loadConsortium } from './consortium';
+import { Engine } from './engine';
+import { DevIdentities } from './identities';
+import { buildProposal, signedProposal } from './proposal';
+import { signMessage } from './signing';
+
+export interface EmbeddedLedgerOptions {
+    /** Explicit private data collections, besides the implicit org collections. */
+    collections?: readonly CollectionDefinition[];
+    /** Most transactions per block (default 10). */
+    maxBlockTransactions?: number;
+    /** Test hook: runs when a block is durable and before its state is applied. */
+    afterBlockWrite?: (blockNumber: number) => void;
+}
+
+/**
+ * Opens the embedded development ledger: the compiled CareLedger chaincode run in-process
+ * with Fabric's transaction semantics, and a development CA for the consortium's demo users.
+ * `config.dataDir` is the folder for blocks, state and identities, or `:memory:`.
+ */
+export async function openEmbeddedLedger(config: LedgerConfig, options: EmbeddedLedgerOptions = {}): Promise<Ledger> {
+    const folder = config.dataDir === ':memory:' ? undefined : path.resolve(config.dataDir);
+    const identities = await DevIdentities.open(loadConsortium(), folder && path.join(folder, 'identities'));
+    const { contracts } = await import('@careledger/chaincode');
+    const engine = await Engine.open({
+        folder,
+        contracts,
+        channel: config.channel,
+        chaincode: config.chaincode,
+        trustedRoots: identities.trustedRoots(),
+        collections: options.collections,
+        maxBlockTransactions: options.maxBlockTransactions,
+        afterBlockWrite: options.afterBlockWrite,
+    });
+    return {
+        kind: 'embedded',
+        identities,
+        connect: (identity) => new EmbeddedSession(engine, identity, config),
+        close: () => engine.close(),
+    };
+}
+
+class EmbeddedSession implements LedgerSession {
+    constructor(
+        private readonly engine: Engine,
+        readonly identity: SigningIdentity,
+        private readonly config: LedgerConfig,
+    ) {}
+
+    async submit(request: TransactionRequest): Promise<SubmitResult> {
+        const committed = await this.engine.submit(await this.propose(request), request.endorsingOrganizations);
+        return { result: new Uint8Array(committed.payload), transactionId: committed.txId, blockNumber: BigInt(committed.blockNumber) };
+    }
+
+    async evaluate(request: TransactionRequest): Promise<Uint8Array> {
+        return new Uint8Array(await this.engine.evaluate(await this.propose(request), request.endorsingOrganizations?.[0]));
+    }
+
+    async events(options: EventOptions = {}): Promise<EventStream> {
+        return this.engine.openEvents(options.from);
+    }
+
+    /** A signed proposal as a Fabric client builds it: the client's clock, a fresh nonce. */
+    private async propose(request: TransactionRequest) {
+        const now = Date.now();
+        const { proposalBytes } = buildProposal({
+            channel: this.config.channel,
+            chaincode: this.config.chaincode,
+            creator: { mspId: this.identity.mspId, certificate: this.identity.certificate },
+            args: [`${request.contract}:${request.name}`, ...(request.args ?? [])],
+            transient: request.transient,
+            timestamp: { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1_000_000 },
+            nonce: randomBytes(24),
+        });
+        let signature: Buffer;
+        try {
+            signature = await signMessage(this.identity, proposalBytes);
+        } catch (error) {
+            throw new LedgerError('UNAUTHENTICATED', `cannot sign as ${this.identity.mspId}: ${(error as Error).message}`);
+        }
+        return signedProposal(proposalBytes, signature);
+    }
+}
