@@ -195,7 +195,11 @@ PACKAGE_FILE='$PACKAGE_FILE'
 SNAPSHOT_DIR='$SNAPSHOT_DIR'
 EOF
 
-    step "chaincode $CHAINCODE_NAME: waiting until every peer runs it"
+    step "chaincode $CHAINCODE_NAME: waiting until every peer runs it and knows the other peers"
     run_parallel wait_chaincode_ready "${peers[@]}" || die "the chaincode is not ready on every peer (see above)"
+    for peer in "${peers[@]}"; do
+        wait_for "$peer" "$peer to know the channel's $((${#peers[@]} - 1)) other peers (gossip)" \
+            peer_knows_peers "$peer" $((${#peers[@]} - 1))
+    done
     info "chaincode $CHAINCODE_NAME $VERSION (sequence $SEQUENCE) is ready on ${#peers[@]} peers"
 }

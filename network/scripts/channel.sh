@@ -69,6 +69,15 @@ peer_has_channel() {
     (as_admin "$(peer_org "$peer")" "$peer" && "$FABRIC_BIN/peer" channel getinfo -c "$CHANNEL")
 }
 
+# peer_knows_peers PEER COUNT: gossip on PEER knows COUNT other peers of the channel (the
+# Fabric Gateway on PEER can only plan endorsements over peers it knows).
+peer_knows_peers() {
+    local peer="$1" count="$2" known
+    known="$(curl -fsS --max-time 2 "http://127.0.0.1:$(peer_ops_port "$(peer_index "$peer")")/metrics" |
+        sed -nE "s/^gossip_membership_total_peers_known\{channel=\"$CHANNEL\"\} ([0-9]+).*/\1/p")"
+    [[ -n "$known" ]] && ((known >= count))
+}
+
 create_channel() {
     step "channel $CHANNEL: genesis block (profile $(configtx_profile), anchor peers included)"
     mkdir -p "$ARTIFACTS_DIR"

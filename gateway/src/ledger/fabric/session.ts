@@ -1,0 +1,167 @@
+import type { CallOptions } from '@grpc/grpc-js';
+import { connect, hash, signers, type Gateway, type ProposalOptions } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { LedgerError } from '../errors';
+import type {
+    ClientIdentity,
+    EventOptions,
+    EventStream,
+    LedgerSession,
+    SigningIdentity,
+    SubmitResult,
+    TransactionRequest,
+} from '../ledger';
+import type { ConnectionPool } from './connections';
+import { commitStatusError, ledgerErrorFrom } from './errors';
+import { checkpointOf, openEventStream } from './events';
+import type { Failover } from './failover';
+import type { PeerEndpoint } from './profile';
+
+/** How long each kind of call may take before it fails with TIMEOUT. */
+export interface Deadlines {
+    evaluateMs: number;
+    endorseMs: number;
+    submitMs: number;
+    commitStatusMs: number;
+}
+
+export const defaultDeadlines: Deadlines = {
+    evaluateMs: 10_000,
+    endorseMs: 30_000,
+    submitMs: 10_000,
+    commitStatusMs: 60_000,
+};
+
+export interface SessionContext {
+    pool: ConnectionPool;
+    /** The peers of the org this session's calls go through, with their failover state. */
+    peers: Failover<PeerEndpoint>;
+    channel: string;
+    chaincode: string;
+    deadlines: Deadlines;
+}
+
+const within = (ms: number) => (): CallOptions => ({ deadline: Date.now() + ms });
+
+/**
+ * Calls as one identity through the Fabric Gateway service of its org's peers. Every call
+ * has a deadline; a call whose peer is unreachable is retried on the org's next peer.
+ * A submit is endorsed, sent for ordering and awaited until committed in separate steps,
+ * each of which may move to another peer: a signed transaction or commit-status request is
+ * the same bytes on any peer, so a moved step neither changes nor repeats the transaction.
+ */
+export class FabricSession implements LedgerSession {
+    readonly identity: ClientIdentity;
+    private readonly gateways = new Map<PeerEndpoint, Gateway>();
+    private readonly signer: (digest: Uint8Array) => Promise<Uint8Array>;
+
+    constructor(
+        identity: SigningIdentity,
+        private readonly context: SessionContext,
+    ) {
+        this.identity = { mspId: identity.mspId, certificate: identity.certificate };
+        if (identity.signer) {
+            this.signer = identity.signer;
+        } else if (identity.privateKey) {
+            this.signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
+        } else {
+            throw new LedgerError('UNAUTHENTICATED', `identity of ${identity.mspId} has neither a private key nor a signer`);
+        }
+    }
+
+    async submit(request: TransactionRequest): Promise<SubmitResult> {
+        const { peers } = this.context;
+        let proposalBytes: Uint8Array | undefined;
+        let transactionId: string | undefined;
+        try {
+            const transaction = await peers.run(async (peer) => {
+                const gateway = this.gateway(peer);
+                const proposal = proposalBytes
+                    ? gateway.newProposal(proposalBytes)
+                    : this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
+                proposalBytes = proposal.getBytes();
+                transactionId = proposal.getTransactionId();
+                return proposal.endorse();
+            });
+            const transactionBytes = transaction.getBytes();
+            const submitted = await peers.run((peer) => this.gateway(peer).newTransaction(transactionBytes).submit());
+            const commitBytes = submitted.getBytes();
+            const status = await peers.run((peer) => this.gateway(peer).newCommit(commitBytes).getStatus());
+            const invalid = commitStatusError(status);
+            if (invalid) {
+                throw invalid;
+            }
+            return { result: submitted.getResult(), transactionId: status.transactionId, blockNumber: status.blockNumber };
+        } catch (error) {
+            throw ledgerErrorFrom(error, transactionId);
+        }
+    }
+
+    async evaluate(request: TransactionRequest): Promise<Uint8Array> {
+        let transactionId: string | undefined;
+        try {
+            return await this.context.peers.run((peer) => {
+                const proposal = this.contract(this.gateway(peer), request).newProposal(request.name, proposalOptions(request));
+                transactionId = proposal.getTransactionId();
+                return proposal.evaluate();
+            });
+        } catch (error) {
+            throw ledgerErrorFrom(error, transactionId);
+        }
+    }
+
+    async events(options: EventOptions = {}): Promise<EventStream> {
+        const { peers, channel, chaincode } = this.context;
+        return openEventStream(
+            async (position) => {
+                // The request is sent when opened, so a dead peer shows as a stream error: the
+                // stream then reports the peer failed and reopens on the next one.
+                const peer = peers.current;
+                const network = this.gateway(peer).getNetwork(channel);
+                try {
+                    const events = await network.getChaincodeEvents(
+                        chaincode,
+                        position && (position.transactionId ? { checkpoint: checkpointOf(position) } : { startBlock: position.blockNumber }),
+                    );
+                    return { events, peerFailed: () => peers.skip(peer) };
+                } catch (error) {
+                    throw ledgerErrorFrom(error);
+                }
+            },
+            options.from,
+            peers.targets.length,
+        );
+    }
+
+    /** The contract within the chaincode: fabric-contract-api routes `<contract>:<name>`. */
+    private contract(gateway: Gateway, request: TransactionRequest) {
+        return gateway.getNetwork(this.context.channel).getContract(this.context.chaincode, request.contract);
+    }
+
+    private gateway(peer: PeerEndpoint): Gateway {
+        let gateway = this.gateways.get(peer);
+        if (!gateway) {
+            const { deadlines } = this.context;
+            gateway = connect({
+                client: this.context.pool.get(peer),
+                identity: { mspId: this.identity.mspId, credentials: Buffer.from(this.identity.certificate) },
+                signer: this.signer,
+                hash: hash.sha256,
+                evaluateOptions: within(deadlines.evaluateMs),
+                endorseOptions: within(deadlines.endorseMs),
+                submitOptions: within(deadlines.submitMs),
+                commitStatusOptions: within(deadlines.commitStatusMs),
+            });
+            this.gateways.set(peer, gateway);
+        }
+        return gateway;
+    }
+}
+
+export function proposalOptions(request: TransactionRequest): ProposalOptions {
+    return {
+        arguments: [...(request.args ?? [])],
+        transientData: request.transient ? { ...request.transient } : undefined,
+        endorsingOrganizations: request.endorsingOrganizations ? [...request.endorsingOrganizations] : undefined,
+    };
+}
