@@ -67,13 +67,13 @@ export class EventHub {
             wake?.();
         };
         const accept = checkpointFilter(from);
-        const hub = this;
+        const { chaincodeName, getBlock } = this;
 
         async function* generate(): AsyncGenerator<LedgerEvent> {
             try {
                 if (from) {
                     for (let number = Number(from.blockNumber); number < liveFrom && !closed; number++) {
-                        for (const event of eventsOfBlock(await hub.getBlock(number), hub.chaincodeName)) {
+                        for (const event of eventsOfBlock(await getBlock(number), chaincodeName)) {
                             if (accept(event)) {
                                 yield event;
                             }
