@@ -34,19 +34,30 @@ describe('ehr: consented, audited access to record pointers', () => {
 
     /** physician1 and nurse1 hold valid licences; on a shared network an earlier run may have issued them. */
     async function ensureLicensed(regulator: CredentialsClient, actorId: string, type: string): Promise<void> {
-        await regulator.registerIssuer({ type, mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' }).catch((error: unknown) => {
-            if (!isCode(error, 'CONFLICT')) {
-                throw error;
-            }
-        });
+        await regulator
+            .registerIssuer({ type, mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' })
+            .catch((error: unknown) => {
+                if (!isCode(error, 'CONFLICT')) {
+                    throw error;
+                }
+            });
         const subject = { mspId: Hospital, actorId };
         if ((await regulator.checkPractitioner(subject, type)).verdict !== 'valid') {
-            await regulator.issue({ id: uniqueId(`lic-${actorId}`), type, subject, commitment: commitDocument(uniqueId('licence')).commitment });
+            await regulator.issue({
+                id: uniqueId(`lic-${actorId}`),
+                type,
+                subject,
+                commitment: commitDocument(uniqueId('licence')).commitment,
+            });
         }
     }
 
     /** The first event of transaction `txId` on `stream`, waiting at most `ms`. */
-    async function eventOf(events: AsyncIterable<LedgerEvent> & { close(): void }, txId: string, ms = 60_000): Promise<LedgerEvent> {
+    async function eventOf(
+        events: AsyncIterable<LedgerEvent> & { close(): void },
+        txId: string,
+        ms = 60_000,
+    ): Promise<LedgerEvent> {
         const timer = setTimeout(() => events.close(), ms);
         try {
             for await (const event of events) {
@@ -95,7 +106,12 @@ describe('ehr: consented, audited access to record pointers', () => {
 
     it('the patient id of a record and a consent comes from the caller, never from an argument', async () => {
         expect(patientId).toBe('pat-7c1e04a9');
-        expect(record).toMatchObject({ patientId, custodianMsp: Hospital, authorId: 'prac-hosp-0101', status: 'current' });
+        expect(record).toMatchObject({
+            patientId,
+            custodianMsp: Hospital,
+            authorId: 'prac-hosp-0101',
+            status: 'current',
+        });
         expect(JSON.stringify(record)).not.toContain(location);
 
         await expect(
@@ -118,10 +134,17 @@ describe('ehr: consented, audited access to record pointers', () => {
             purposes: [treatment],
             period: { end: new Date(Date.now() + 3_600_000).toISOString() },
         });
-        expect(consent).toMatchObject({ patientId, status: 'active', grantedBy: { actorId: patientId, asDelegate: false } });
+        expect(consent).toMatchObject({
+            patientId,
+            status: 'active',
+            grantedBy: { actorId: patientId, asDelegate: false },
+        });
 
         const read = await physician.readRecord(record.id, treatment);
-        expect(read.access).toMatchObject({ allowed: true, audit: { outcome: '0', consentId: consent.id, purposeOfEvent: treatment } });
+        expect(read.access).toMatchObject({
+            allowed: true,
+            audit: { outcome: '0', consentId: consent.id, purposeOfEvent: treatment },
+        });
         expect(read.location).toMatchObject({ recordId: record.id, location, contentHash: record.contentHash });
 
         await patient.revokeConsent(consent.id);
@@ -181,7 +204,12 @@ describe('ehr: consented, audited access to record pointers', () => {
         const event = await eventOf(events, emergency.access.audit.id);
         expect(event.eventName).toBe('ehr.EmergencyAccess');
         const payload = fromBytes<Record<string, unknown>>(event.payload);
-        expect(payload).toMatchObject({ auditId: emergency.access.audit.id, recordId: record.id, patientId, emergency: true });
+        expect(payload).toMatchObject({
+            auditId: emergency.access.audit.id,
+            recordId: record.id,
+            patientId,
+            emergency: true,
+        });
         expect(Buffer.from(event.payload).toString('utf8')).not.toContain('Unresponsive');
     });
 
@@ -213,12 +241,23 @@ describe('ehr: consented, audited access to record pointers', () => {
             privateDataPresent: false,
             erased: true,
         });
-        await expect(inspector.verifyErasure(record.id)).resolves.toMatchObject({ erased: true, privateDataHashPresent: false });
-        await expect(patient.getRecord(record.id)).resolves.toMatchObject({ id: record.id, erased: true, status: 'entered-in-error' });
+        await expect(inspector.verifyErasure(record.id)).resolves.toMatchObject({
+            erased: true,
+            privateDataHashPresent: false,
+        });
+        await expect(patient.getRecord(record.id)).resolves.toMatchObject({
+            id: record.id,
+            erased: true,
+            status: 'entered-in-error',
+        });
         const listed = await patient.listRecordsByPatient('', { pageSize: 200 });
         expect(listed.items.map((pointer) => pointer.id)).not.toContain(record.id);
 
-        const after = await physician.readRecordInEmergency(record.id, 'unconscious', 'Unresponsive patient, second visit.');
+        const after = await physician.readRecordInEmergency(
+            record.id,
+            'unconscious',
+            'Unresponsive patient, second visit.',
+        );
         expect(after.access).toMatchObject({ allowed: false, audit: { outcomeDesc: 'record-erased' } });
     });
 });

@@ -23,8 +23,11 @@ describe('ehr-access contract', () => {
     };
     const reason = 'Unresponsive on arrival; allergy history needed before anaesthesia.';
     const salt = 'ab'.repeat(16);
-    const breakGlass = (who: HarnessIdentity, transient: Record<string, string> = { reason, salt }, code = 'unconscious') =>
-        h.submit(who, 'ehr-access:BreakGlassAccess', ['rec-1', code], { transient });
+    const breakGlass = (
+        who: HarnessIdentity,
+        transient: Record<string, string> = { reason, salt },
+        code = 'unconscious',
+    ) => h.submit(who, 'ehr-access:BreakGlassAccess', ['rec-1', code], { transient });
     const location = (who: HarnessIdentity, auditId: string, endorsers?: string[]) =>
         h.evaluate(who, 'ehr-access:GetRecordLocation', ['rec-1', auditId], endorsers ? { endorsers } : {});
 
@@ -41,7 +44,11 @@ describe('ehr-access contract', () => {
             const { result, access: outcome } = await access(cast.physician);
             const expected: AuditEntry = {
                 id: result.txId,
-                type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110', display: 'Patient Record' },
+                type: {
+                    system: 'http://dicom.nema.org/resources/ontology/DCM',
+                    code: '110110',
+                    display: 'Patient Record',
+                },
                 action: 'R',
                 recorded: '2026-01-01T00:00:05.000Z',
                 outcome: '0',
@@ -56,7 +63,9 @@ describe('ehr-access contract', () => {
             expect(outcome.record).toMatchObject({ id: 'rec-1', locationDigest: documentOf('rec-1').locationDigest });
             expect(h.getState(h.key('ehr.audit', result.txId))).toEqual(expected);
             expect(h.getState(h.key('ehr.audit.byRecord', 'rec-1', expected.recorded, result.txId))).toEqual(expected);
-            expect(h.getState(h.key('ehr.audit.byPatient', cast.patientId, expected.recorded, result.txId))).toEqual(expected);
+            expect(h.getState(h.key('ehr.audit.byPatient', cast.patientId, expected.recorded, result.txId))).toEqual(
+                expected,
+            );
             expect(result.event).toEqual({
                 name: 'ehr.RecordAccessed',
                 payload: {
@@ -78,14 +87,25 @@ describe('ehr-access contract', () => {
             expect((await access(cast.physician)).access.allowed).toBe(true);
             h.setTime('2026-01-01T01:00:00Z');
             const { result, access: outcome } = await access(cast.physician);
-            expect(outcome).toEqual({ allowed: false, audit: expect.objectContaining({ outcome: '4', outcomeDesc: 'consent-expired' }) });
+            expect(outcome).toEqual({
+                allowed: false,
+                audit: expect.objectContaining({ outcome: '4', outcomeDesc: 'consent-expired' }),
+            });
             expect(outcome.record).toBeUndefined();
-            expect(h.getState(h.key('ehr.audit', result.txId))).toMatchObject({ outcome: '4', outcomeDesc: 'consent-expired' });
-            expect(result.event).toMatchObject({ name: 'ehr.AccessDenied', payload: { outcome: '4', reason: 'consent-expired' } });
+            expect(h.getState(h.key('ehr.audit', result.txId))).toMatchObject({
+                outcome: '4',
+                outcomeDesc: 'consent-expired',
+            });
+            expect(result.event).toMatchObject({
+                name: 'ehr.AccessDenied',
+                payload: { outcome: '4', reason: 'consent-expired' },
+            });
         });
 
         it('denies before the consent starts', async () => {
-            await grantConsent(h, cast.patient, 'c-1', { period: { start: '2026-01-02T00:00:00Z', end: '2026-02-01T00:00:00Z' } });
+            await grantConsent(h, cast.patient, 'c-1', {
+                period: { start: '2026-01-02T00:00:00Z', end: '2026-02-01T00:00:00Z' },
+            });
             expect((await access(cast.physician)).access.audit.outcomeDesc).toBe('consent-not-yet-valid');
         });
 
@@ -93,12 +113,17 @@ describe('ehr-access contract', () => {
             await grantConsent(h, cast.patient, 'c-1');
             expect((await access(cast.physician)).access.allowed).toBe(true);
             await h.submit(cast.patient, 'ehr-consent:RevokeConsent', ['c-1']);
-            expect((await access(cast.physician)).access.audit).toMatchObject({ outcome: '4', outcomeDesc: 'no-consent' });
+            expect((await access(cast.physician)).access.audit).toMatchObject({
+                outcome: '4',
+                outcomeDesc: 'no-consent',
+            });
         });
 
         it('denies a purpose the consent does not permit', async () => {
             await grantConsent(h, cast.patient, 'c-1', { purposes: ['HRESCH'] });
-            expect((await access(cast.physician, 'rec-1', 'TREAT')).access.audit.outcomeDesc).toBe('purpose-not-permitted');
+            expect((await access(cast.physician, 'rec-1', 'TREAT')).access.audit.outcomeDesc).toBe(
+                'purpose-not-permitted',
+            );
             expect((await access(cast.physician, 'rec-1', 'HRESCH')).access.allowed).toBe(true);
         });
 
@@ -124,13 +149,19 @@ describe('ehr-access contract', () => {
                     locationDigest: document.locationDigest,
                 }),
             ]);
-            expect((await access(cast.physician, 'rec-1-v2')).access).toMatchObject({ allowed: true, audit: { consentId: 'c-list' } });
+            expect((await access(cast.physician, 'rec-1-v2')).access).toMatchObject({
+                allowed: true,
+                audit: { consentId: 'c-list' },
+            });
             expect((await access(cast.physician, 'rec-1')).access.allowed).toBe(true);
         });
 
         it('lets the patient read their own records without consent', async () => {
             const { access: outcome } = await access(cast.patient, 'rec-1', 'PATRQT');
-            expect(outcome).toMatchObject({ allowed: true, audit: { agent: { actorId: cast.patientId, role: 'patient' } } });
+            expect(outcome).toMatchObject({
+                allowed: true,
+                audit: { agent: { actorId: cast.patientId, role: 'patient' } },
+            });
             expect(outcome.audit.consentId).toBeUndefined();
         });
 
@@ -171,7 +202,9 @@ describe('ehr-access contract', () => {
             await expectRejected(h, () => h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-none', 'TREAT']), {
                 code: 'NOT_FOUND',
             });
-            await expectRejected(h, () => h.submit(cast.noActorId, 'ehr-access:AccessRecord', ['rec-1', 'TREAT']), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => h.submit(cast.noActorId, 'ehr-access:AccessRecord', ['rec-1', 'TREAT']), {
+                code: 'FORBIDDEN',
+            });
         });
     });
 
@@ -182,8 +215,16 @@ describe('ehr-access contract', () => {
             expect(outcome.allowed).toBe(true);
             expect(outcome.audit).toEqual({
                 id: result.txId,
-                type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110113', display: 'Security Alert' },
-                subtype: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110127', display: 'Emergency Override Started' },
+                type: {
+                    system: 'http://dicom.nema.org/resources/ontology/DCM',
+                    code: '110113',
+                    display: 'Security Alert',
+                },
+                subtype: {
+                    system: 'http://dicom.nema.org/resources/ontology/DCM',
+                    code: '110127',
+                    display: 'Emergency Override Started',
+                },
                 action: 'R',
                 recorded: '2026-01-01T00:00:00.000Z',
                 outcome: '0',
@@ -224,17 +265,26 @@ describe('ehr-access contract', () => {
                     allowed: false,
                     audit: { outcome: '4', outcomeDesc: reasonCode, emergency: true, type: { code: '110113' } },
                 });
-                expect(result.event).toMatchObject({ name: 'ehr.AccessDenied', payload: { emergency: true, reason: reasonCode } });
+                expect(result.event).toMatchObject({
+                    name: 'ehr.AccessDenied',
+                    payload: { emergency: true, reason: reasonCode },
+                });
             }
         });
 
         it('requires a reason, a salt and a reason category', async () => {
-            await expectRejected(h, () => breakGlass(cast.physician, { salt }), { code: 'INVALID_ARGUMENT', field: 'transient.reason' });
+            await expectRejected(h, () => breakGlass(cast.physician, { salt }), {
+                code: 'INVALID_ARGUMENT',
+                field: 'transient.reason',
+            });
             await expectRejected(h, () => breakGlass(cast.physician, { reason: 'urgent', salt }), {
                 code: 'INVALID_ARGUMENT',
                 field: 'transient.reason',
             });
-            await expectRejected(h, () => breakGlass(cast.physician, { reason }), { code: 'INVALID_ARGUMENT', field: 'transient.salt' });
+            await expectRejected(h, () => breakGlass(cast.physician, { reason }), {
+                code: 'INVALID_ARGUMENT',
+                field: 'transient.salt',
+            });
             await expectRejected(h, () => breakGlass(cast.physician, { reason, salt }, 'curiosity'), {
                 code: 'INVALID_ARGUMENT',
                 field: 'reasonCode',
@@ -262,7 +312,9 @@ describe('ehr-access contract', () => {
         });
 
         it('refuses after the window, to other callers, for denied accesses and on peers that do not hold it', async () => {
-            await expect(location(cast.physician, auditId, ['DistributorMSP'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+            await expect(location(cast.physician, auditId, ['DistributorMSP'])).rejects.toMatchObject({
+                code: 'NOT_FOUND',
+            });
             await expect(location(cast.physician2, auditId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
             await expect(location(cast.physician, 'no-such-entry')).rejects.toMatchObject({ code: 'FORBIDDEN' });
             const denied = (await access(cast.nurse)).result.txId;
@@ -273,7 +325,9 @@ describe('ehr-access contract', () => {
 
         it('never gives a location to the regulator', async () => {
             const asInspector = (await access(cast.inspector)).result.txId;
-            await expect(location(cast.inspector, asInspector, [Hospital])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(location(cast.inspector, asInspector, [Hospital])).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
         });
     });
 
@@ -299,13 +353,19 @@ describe('ehr-access contract', () => {
         it('lists every access to a patient records, oldest first, for the patient and regulators, without locations', async () => {
             const mine = (await h.evaluate(cast.patient, 'ehr-access:ListAuditByPatient', ['', '2', ''])).json<Page>();
             expect(ids(mine)).toEqual(entries.slice(0, 2));
-            const rest = (await h.evaluate(cast.patient, 'ehr-access:ListAuditByPatient', ['', '2', mine.bookmark])).json<Page>();
+            const rest = (
+                await h.evaluate(cast.patient, 'ehr-access:ListAuditByPatient', ['', '2', mine.bookmark])
+            ).json<Page>();
             expect(ids(rest)).toEqual(entries.slice(2));
-            const asInspector = (await h.evaluate(cast.inspector, 'ehr-access:ListAuditByPatient', [cast.patientId, '10', ''])).payload;
+            const asInspector = (
+                await h.evaluate(cast.inspector, 'ehr-access:ListAuditByPatient', [cast.patientId, '10', ''])
+            ).payload;
             expect(JSON.parse(asInspector).items.map((entry: AuditEntry) => entry.outcome)).toEqual(['0', '4', '0']);
             expect(asInspector).not.toContain(documentOf('rec-1').location);
             for (const who of [cast.physician, cast.patient2, cast.hospitalAdmin]) {
-                await expect(h.evaluate(who, 'ehr-access:ListAuditByPatient', [cast.patientId, '10', ''])).rejects.toMatchObject({
+                await expect(
+                    h.evaluate(who, 'ehr-access:ListAuditByPatient', [cast.patientId, '10', '']),
+                ).rejects.toMatchObject({
                     code: 'FORBIDDEN',
                 });
             }
@@ -317,7 +377,9 @@ describe('ehr-access contract', () => {
                 expect(ids(page)).toEqual(entries.slice(0, 2));
             }
             for (const who of [cast.clinicPhysician, cast.distributor, cast.patient2]) {
-                await expect(h.evaluate(who, 'ehr-access:ListAuditByRecord', ['rec-1', '10', ''])).rejects.toMatchObject({
+                await expect(
+                    h.evaluate(who, 'ehr-access:ListAuditByRecord', ['rec-1', '10', '']),
+                ).rejects.toMatchObject({
                     code: 'FORBIDDEN',
                 });
             }
@@ -325,12 +387,18 @@ describe('ehr-access contract', () => {
 
         it('gets one entry for its agent and the trail readers, not for others', async () => {
             for (const who of [cast.distributor, cast.patient, cast.inspector]) {
-                expect((await h.evaluate(who, 'ehr-access:GetAuditEntry', [entries[1]])).json<AuditEntry>().id).toBe(entries[1]);
+                expect((await h.evaluate(who, 'ehr-access:GetAuditEntry', [entries[1]])).json<AuditEntry>().id).toBe(
+                    entries[1],
+                );
             }
-            await expect(h.evaluate(cast.clinicPhysician, 'ehr-access:GetAuditEntry', [entries[1]])).rejects.toMatchObject({
+            await expect(
+                h.evaluate(cast.clinicPhysician, 'ehr-access:GetAuditEntry', [entries[1]]),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
             });
-            await expect(h.evaluate(cast.patient, 'ehr-access:GetAuditEntry', ['nope'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+            await expect(h.evaluate(cast.patient, 'ehr-access:GetAuditEntry', ['nope'])).rejects.toMatchObject({
+                code: 'NOT_FOUND',
+            });
         });
     });
 });

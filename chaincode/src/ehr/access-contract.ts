@@ -92,7 +92,12 @@ export class EhrAccessContract extends CareLedgerContract {
             throw forbidden('regulators read audit trails and consents, never document locations');
         }
         const entry = await getAuditEntry(ctx, entryId);
-        if (!entry || entry.entity.recordId !== id || entry.agent.mspId !== agent.mspId || entry.agent.actorId !== agent.actorId) {
+        if (
+            !entry ||
+            entry.entity.recordId !== id ||
+            entry.agent.mspId !== agent.mspId ||
+            entry.agent.actorId !== agent.actorId
+        ) {
             throw forbidden(`audit entry ${entryId} is not an access to record ${id} by the caller`);
         }
         if (entry.outcome !== '0') {
@@ -100,7 +105,9 @@ export class EhrAccessContract extends CareLedgerContract {
         }
         const age = txTime(ctx).getTime() - Date.parse(entry.recorded);
         if (age > LocationWindowMs || age < -ClockSkewMs) {
-            throw forbidden(`audit entry ${entryId} is older than ${LocationWindowMs / 60_000} minutes; access the record again`);
+            throw forbidden(
+                `audit entry ${entryId} is older than ${LocationWindowMs / 60_000} minutes; access the record again`,
+            );
         }
         const record = await requireRecord(ctx, id);
         if (isErased(record)) {
@@ -136,7 +143,9 @@ export class EhrAccessContract extends CareLedgerContract {
         const who = caller(ctx);
         const isAgent = entry.agent.mspId === who.mspId && entry.agent.actorId === who.actorId;
         if (!(isAgent || (await mayReadTrailOf(ctx, entry.entity)))) {
-            throw forbidden(`audit entry ${id} is readable by its agent, the patient, the custodian and regulators only`);
+            throw forbidden(
+                `audit entry ${id} is readable by its agent, the patient, the custodian and regulators only`,
+            );
         }
         return JSON.stringify(entry);
     }
@@ -161,7 +170,8 @@ export class EhrAccessContract extends CareLedgerContract {
     @Returns('string')
     async ListAuditByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id = patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id =
+            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
@@ -183,7 +193,9 @@ function requireAttributedCaller(ctx: Context): Agent {
 
 async function mayReadTrailOf(ctx: Context, subject: { patientId: string; custodianMsp: string }): Promise<boolean> {
     const who = caller(ctx);
-    return isRegulatorInspector(who) || isStaffOf(who, subject.custodianMsp) || speaksForPatient(ctx, subject.patientId);
+    return (
+        isRegulatorInspector(who) || isStaffOf(who, subject.custodianMsp) || speaksForPatient(ctx, subject.patientId)
+    );
 }
 
 async function recordAttempt(

@@ -42,7 +42,12 @@ async function baseDenial(ctx: Context, agent: Agent, record: StoredRecord): Pro
 }
 
 /** An ordinary read: the patient themselves, or a licensed clinician under a consent valid now for `purpose`. */
-export async function decideOrdinaryAccess(ctx: Context, agent: Agent, record: StoredRecord, purpose: string): Promise<AccessDecision> {
+export async function decideOrdinaryAccess(
+    ctx: Context,
+    agent: Agent,
+    record: StoredRecord,
+    purpose: string,
+): Promise<AccessDecision> {
     if (!isErased(record) && (await isOwnPatient(ctx, agent, record.patientId))) {
         return { allowed: true };
     }

@@ -43,12 +43,7 @@ export const EmergencyOverrideStarted: Coding = {
  * Public categories of a break-glass reason. The free-text reason may describe the patient's
  * condition, so it travels in transient data and only its salted digest and this category are kept.
  */
-export const BreakGlassReasonCodes = [
-    'life-threatening',
-    'unconscious',
-    'incapacitated',
-    'other-emergency',
-] as const;
+export const BreakGlassReasonCodes = ['life-threatening', 'unconscious', 'incapacitated', 'other-emergency'] as const;
 export type BreakGlassReasonCode = (typeof BreakGlassReasonCodes)[number];
 
 /** Credential a clinician of each role must hold to register, amend or read records. */

@@ -44,7 +44,9 @@ describe('ehr-consent contract', () => {
             expect(result.json()).toEqual(expected);
             expect(h.getState(h.key('ehr.consent', 'c-1'))).toEqual(expected);
             expect(h.getState(h.key('ehr.consent.byPatient', cast.patientId, 'c-1'))).toEqual({ consentId: 'c-1' });
-            expect(h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-1'))).toEqual({
+            expect(
+                h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-1')),
+            ).toEqual({
                 consentId: 'c-1',
             });
             expect(result.event).toEqual({
@@ -64,18 +66,24 @@ describe('ehr-consent contract', () => {
 
         it('indexes an org-wide grant under the org', async () => {
             await grant(cast.patient, consentInput('c-org', { grantee: { mspId: 'ClinicMSP' } }));
-            expect(h.getState(h.key('ehr.consent.byGrantee', 'ClinicMSP', '*', cast.patientId, 'c-org'))).toEqual({ consentId: 'c-org' });
+            expect(h.getState(h.key('ehr.consent.byGrantee', 'ClinicMSP', '*', cast.patientId, 'c-org'))).toEqual({
+                consentId: 'c-org',
+            });
         });
 
         it('refuses a patient granting on another patient behalf', async () => {
-            await expectRejected(h, () => grant(cast.patient, consentInput('c-1', { patientId: cast.patient2Id })), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => grant(cast.patient, consentInput('c-1', { patientId: cast.patient2Id })), {
+                code: 'FORBIDDEN',
+            });
         });
 
         it('refuses non-patients, unenrolled patients and a patient id enrolled by another org CA', async () => {
             for (const who of [cast.physician, cast.hospitalAdmin, cast.inspector, cast.impostor]) {
                 await expectRejected(h, () => grant(who, consentInput('c-1')), { code: 'FORBIDDEN' });
             }
-            await expectRejected(h, () => grant(cast.physician, consentInput('c-1', { patientId: cast.patientId })), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => grant(cast.physician, consentInput('c-1', { patientId: cast.patientId })), {
+                code: 'FORBIDDEN',
+            });
             const unenrolled = h.identity({ mspId: Hospital, role: 'patient', actorId: 'pat-unenrolled' });
             await expectRejected(h, () => grant(unenrolled, consentInput('c-1')), { code: 'NOT_FOUND' });
         });
@@ -91,7 +99,9 @@ describe('ehr-consent contract', () => {
             });
             await expectRejected(h, () => grant(cast.physician2, consentInput('c-2')), { code: 'FORBIDDEN' });
             h.setTime('2026-01-05T00:00:00Z');
-            await expectRejected(h, () => grant(cast.physician2, consentInput('c-3', { patientId: cast.patientId })), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => grant(cast.physician2, consentInput('c-3', { patientId: cast.patientId })), {
+                code: 'FORBIDDEN',
+            });
         });
 
         it('rejects invalid input naming the field, and a reused id', async () => {
@@ -100,12 +110,19 @@ describe('ehr-consent contract', () => {
                 code: 'INVALID_ARGUMENT',
                 field: 'consent.purposes[0]',
             });
-            await expectRejected(h, () => grant(cast.patient, consentInput('c-1', { period: { end: '2025-12-01T00:00:00Z' } })), {
-                code: 'INVALID_ARGUMENT',
-                field: 'consent.period.end',
-            });
+            await expectRejected(
+                h,
+                () => grant(cast.patient, consentInput('c-1', { period: { end: '2025-12-01T00:00:00Z' } })),
+                {
+                    code: 'INVALID_ARGUMENT',
+                    field: 'consent.period.end',
+                },
+            );
             await grant(cast.patient, consentInput('c-1'));
-            await expectRejected(h, () => grant(cast.patient, consentInput('c-1')), { code: 'CONFLICT', field: 'consent.id' });
+            await expectRejected(h, () => grant(cast.patient, consentInput('c-1')), {
+                code: 'CONFLICT',
+                field: 'consent.id',
+            });
         });
 
         it('lists only live records of the granting patient', async () => {
@@ -118,7 +135,10 @@ describe('ehr-consent contract', () => {
                 code: 'INVALID_ARGUMENT',
                 field: 'consent.scope.recordIds[0]',
             });
-            expect((await grant(cast.patient, listing(['rec-1']))).json<Consent>().scope).toEqual({ kind: 'records', recordIds: ['rec-1'] });
+            expect((await grant(cast.patient, listing(['rec-1']))).json<Consent>().scope).toEqual({
+                kind: 'records',
+                recordIds: ['rec-1'],
+            });
         });
 
         it(`keeps at most ${MaxLiveConsentsPerGrantee} live consents per grantee and patient, pruning expired ones`, async () => {
@@ -126,12 +146,20 @@ describe('ehr-consent contract', () => {
                 await grant(cast.patient, consentInput(`c-${i}`));
             }
             await grant(cast.patient, consentInput('c-short', { period: { end: '2026-01-02T00:00:00Z' } }));
-            await expectRejected(h, () => grant(cast.patient, consentInput('c-over')), { code: 'CONFLICT', field: 'consent.grantee' });
+            await expectRejected(h, () => grant(cast.patient, consentInput('c-over')), {
+                code: 'CONFLICT',
+                field: 'consent.grantee',
+            });
             // Another grantee has its own allowance.
-            await grant(cast.patient, consentInput('c-nurse', { grantee: { mspId: Hospital, actorId: 'prac-hosp-0101' } }));
+            await grant(
+                cast.patient,
+                consentInput('c-nurse', { grantee: { mspId: Hospital, actorId: 'prac-hosp-0101' } }),
+            );
             h.setTime('2026-01-03T00:00:00Z');
             await grant(cast.patient, consentInput('c-after'));
-            expect(h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-short'))).toBeUndefined();
+            expect(
+                h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-short')),
+            ).toBeUndefined();
             expect(h.getState(h.key('ehr.consent', 'c-short'))).toMatchObject({ id: 'c-short', status: 'active' });
         });
     });
@@ -150,26 +178,41 @@ describe('ehr-consent contract', () => {
                 revokedBy: { mspId: Hospital, actorId: cast.patientId, asDelegate: false },
             });
             expect(result.event?.name).toBe('ehr.ConsentRevoked');
-            expect(h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-1'))).toBeUndefined();
+            expect(
+                h.getState(h.key('ehr.consent.byGrantee', Hospital, 'prac-hosp-0001', cast.patientId, 'c-1')),
+            ).toBeUndefined();
             expect(h.getState(h.key('ehr.consent.byPatient', cast.patientId, 'c-1'))).toEqual({ consentId: 'c-1' });
-            expect(h.history(h.key('ehr.consent', 'c-1')).map((item) => (item.value as Consent).status)).toEqual(['inactive', 'active']);
+            expect(h.history(h.key('ehr.consent', 'c-1')).map((item) => (item.value as Consent).status)).toEqual([
+                'inactive',
+                'active',
+            ]);
         });
 
         it('refuses the grantee, another patient and strangers', async () => {
             for (const who of [cast.physician, cast.patient2, cast.inspector, cast.hospitalAdmin]) {
-                await expectRejected(h, () => h.submit(who, 'ehr-consent:RevokeConsent', ['c-1']), { code: 'FORBIDDEN' });
+                await expectRejected(h, () => h.submit(who, 'ehr-consent:RevokeConsent', ['c-1']), {
+                    code: 'FORBIDDEN',
+                });
             }
         });
 
         it('lets a delegate revoke; a second revoke is a conflict; unknown ids are not found', async () => {
-            await h.submit(cast.patient, 'ehr:NameDelegate', [JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' })]);
+            await h.submit(cast.patient, 'ehr:NameDelegate', [
+                JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' }),
+            ]);
             const result = await h.submit(cast.patient2, 'ehr-consent:RevokeConsent', ['c-1']);
-            expect(result.json<Consent>().revokedBy).toEqual({ mspId: Hospital, actorId: 'pat-2b9d51f0', asDelegate: true });
+            expect(result.json<Consent>().revokedBy).toEqual({
+                mspId: Hospital,
+                actorId: 'pat-2b9d51f0',
+                asDelegate: true,
+            });
             await expectRejected(h, () => h.submit(cast.patient, 'ehr-consent:RevokeConsent', ['c-1']), {
                 code: 'CONFLICT',
                 field: 'consentId',
             });
-            await expectRejected(h, () => h.submit(cast.patient, 'ehr-consent:RevokeConsent', ['c-none']), { code: 'NOT_FOUND' });
+            await expectRejected(h, () => h.submit(cast.patient, 'ehr-consent:RevokeConsent', ['c-none']), {
+                code: 'NOT_FOUND',
+            });
             await expectRejected(h, () => h.submit(cast.patient, 'ehr-consent:RevokeConsent', ['']), {
                 code: 'INVALID_ARGUMENT',
                 field: 'consentId',
@@ -191,17 +234,27 @@ describe('ehr-consent contract', () => {
             for (const who of [cast.patient, cast.physician, cast.inspector]) {
                 expect((await h.evaluate(who, 'ehr-consent:GetConsent', ['c-1'])).json<Consent>().id).toBe('c-1');
             }
-            expect((await h.evaluate(cast.clinicPhysician, 'ehr-consent:GetConsent', ['c-2'])).json<Consent>().id).toBe('c-2');
+            expect((await h.evaluate(cast.clinicPhysician, 'ehr-consent:GetConsent', ['c-2'])).json<Consent>().id).toBe(
+                'c-2',
+            );
             for (const who of [cast.patient2, cast.physician2, cast.distributor]) {
-                await expect(h.evaluate(who, 'ehr-consent:GetConsent', ['c-1'])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+                await expect(h.evaluate(who, 'ehr-consent:GetConsent', ['c-1'])).rejects.toMatchObject({
+                    code: 'FORBIDDEN',
+                });
             }
-            await expect(h.evaluate(cast.patient, 'ehr-consent:GetConsent', ['c-9'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+            await expect(h.evaluate(cast.patient, 'ehr-consent:GetConsent', ['c-9'])).rejects.toMatchObject({
+                code: 'NOT_FOUND',
+            });
         });
 
         it('lists the consent history of a patient, revoked included, for the patient and regulators', async () => {
-            const mine = (await h.evaluate(cast.patient, 'ehr-consent:ListConsentsByPatient', ['', '2', ''])).json<Page>();
+            const mine = (
+                await h.evaluate(cast.patient, 'ehr-consent:ListConsentsByPatient', ['', '2', ''])
+            ).json<Page>();
             expect(ids(mine)).toEqual(['c-1', 'c-2']);
-            const rest = (await h.evaluate(cast.patient, 'ehr-consent:ListConsentsByPatient', ['', '2', mine.bookmark])).json<Page>();
+            const rest = (
+                await h.evaluate(cast.patient, 'ehr-consent:ListConsentsByPatient', ['', '2', mine.bookmark])
+            ).json<Page>();
             expect(ids(rest)).toEqual(['c-3']);
             const asInspector = (
                 await h.evaluate(cast.inspector, 'ehr-consent:ListConsentsByPatient', [cast.patientId, '10', ''])
@@ -225,19 +278,31 @@ describe('ehr-consent contract', () => {
             ).json<Page>();
             expect(ids(before)).toEqual(['c-3']);
             h.setTime('2026-01-02T00:00:00Z');
-            const after = (await h.evaluate(cast.inspector, 'ehr-consent:ListConsentsByGrantee', [JSON.stringify(mine), '10', ''])).json<Page>();
+            const after = (
+                await h.evaluate(cast.inspector, 'ehr-consent:ListConsentsByGrantee', [JSON.stringify(mine), '10', ''])
+            ).json<Page>();
             expect(ids(after)).toEqual([]);
             const clinic = (
-                await h.evaluate(cast.clinicPhysician, 'ehr-consent:ListConsentsByGrantee', [JSON.stringify({ mspId: 'ClinicMSP' }), '10', ''])
+                await h.evaluate(cast.clinicPhysician, 'ehr-consent:ListConsentsByGrantee', [
+                    JSON.stringify({ mspId: 'ClinicMSP' }),
+                    '10',
+                    '',
+                ])
             ).json<Page>();
             expect(ids(clinic)).toEqual(['c-2']);
             await expect(
                 h.evaluate(cast.physician2, 'ehr-consent:ListConsentsByGrantee', [JSON.stringify(mine), '10', '']),
             ).rejects.toMatchObject({ code: 'FORBIDDEN' });
             await expect(
-                h.evaluate(cast.physician, 'ehr-consent:ListConsentsByGrantee', [JSON.stringify({ mspId: 'ClinicMSP' }), '10', '']),
+                h.evaluate(cast.physician, 'ehr-consent:ListConsentsByGrantee', [
+                    JSON.stringify({ mspId: 'ClinicMSP' }),
+                    '10',
+                    '',
+                ]),
             ).rejects.toMatchObject({ code: 'FORBIDDEN' });
-            await expect(h.evaluate(cast.physician, 'ehr-consent:ListConsentsByGrantee', ['{}', '10', ''])).rejects.toMatchObject({
+            await expect(
+                h.evaluate(cast.physician, 'ehr-consent:ListConsentsByGrantee', ['{}', '10', '']),
+            ).rejects.toMatchObject({
                 code: 'INVALID_ARGUMENT',
                 field: 'grantee.mspId',
             });

@@ -58,7 +58,10 @@ export class EhrConsentContract extends CareLedgerContract {
                 const record = await getRecord(ctx, recordId);
                 // One rule for missing and foreign records, so a grant cannot probe other patients' ids.
                 if (!record || isErased(record) || record.patientId !== acting.patientId) {
-                    throw invalidArgument(`consent.scope.recordIds[${index}]`, 'must name a live record of the patient');
+                    throw invalidArgument(
+                        `consent.scope.recordIds[${index}]`,
+                        'must name a live record of the patient',
+                    );
                 }
             }
         }
@@ -134,14 +137,22 @@ export class EhrConsentContract extends CareLedgerContract {
     @Returns('string')
     async ListConsentsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id = patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id =
+            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
-            throw forbidden(`consents of patient ${id} are listed for the patient, their delegates and regulators only`);
+            throw forbidden(
+                `consents of patient ${id} are listed for the patient, their delegates and regulators only`,
+            );
         }
-        const page = await pageByPartialKey<{ consentId: string }, Consent>(ctx, EhrObjects.consentByPatient, [id], size, mark, (ref) =>
-            getConsent(ctx, ref.consentId),
+        const page = await pageByPartialKey<{ consentId: string }, Consent>(
+            ctx,
+            EhrObjects.consentByPatient,
+            [id],
+            size,
+            mark,
+            (ref) => getConsent(ctx, ref.consentId),
         );
         return JSON.stringify(page);
     }
@@ -152,12 +163,18 @@ export class EhrConsentContract extends CareLedgerContract {
      */
     @Transaction(false)
     @Returns('string')
-    async ListConsentsByGrantee(ctx: Context, granteeJson: string, pageSize: string, bookmark: string): Promise<string> {
+    async ListConsentsByGrantee(
+        ctx: Context,
+        granteeJson: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         const grantee = requireGrantee(parseJsonArg<Record<string, unknown>>(granteeJson, 'grantee'), 'grantee');
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         const who = caller(ctx);
-        const isGrantee = who.mspId === grantee.mspId && (grantee.actorId === undefined || grantee.actorId === who.actorId);
+        const isGrantee =
+            who.mspId === grantee.mspId && (grantee.actorId === undefined || grantee.actorId === who.actorId);
         if (!(isGrantee || isRegulatorInspector(who))) {
             throw forbidden('consents are listed for their grantee and regulators only');
         }

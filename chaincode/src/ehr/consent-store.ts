@@ -22,7 +22,12 @@ export async function getConsent(ctx: Context, consentId: string): Promise<Conse
 }
 
 async function consentsUnder(ctx: Context, attributes: string[]): Promise<Consent[]> {
-    const refs = await allByPartialKey<ConsentRef>(ctx, EhrObjects.consentByGrantee, attributes, MaxLiveConsentsPerGrantee);
+    const refs = await allByPartialKey<ConsentRef>(
+        ctx,
+        EhrObjects.consentByGrantee,
+        attributes,
+        MaxLiveConsentsPerGrantee,
+    );
     const consents: Consent[] = [];
     for (const { value } of refs) {
         const consent = await getConsent(ctx, value.consentId);
@@ -34,13 +39,26 @@ async function consentsUnder(ctx: Context, attributes: string[]): Promise<Consen
 }
 
 /** Live consents of `patientId` naming exactly this grantee (one practitioner, or the whole org when `actorId` is undefined). */
-export function liveConsentsFor(ctx: Context, mspId: string, actorId: string | undefined, patientId: string): Promise<Consent[]> {
+export function liveConsentsFor(
+    ctx: Context,
+    mspId: string,
+    actorId: string | undefined,
+    patientId: string,
+): Promise<Consent[]> {
     return consentsUnder(ctx, [mspId, actorId ?? WholeOrg, patientId]);
 }
 
 /** Live consents of `patientId` that reach this practitioner: granted to them, then to their whole org. */
-export async function allLiveConsentsOf(ctx: Context, mspId: string, actorId: string, patientId: string): Promise<Consent[]> {
-    return [...(await liveConsentsFor(ctx, mspId, actorId, patientId)), ...(await liveConsentsFor(ctx, mspId, undefined, patientId))];
+export async function allLiveConsentsOf(
+    ctx: Context,
+    mspId: string,
+    actorId: string,
+    patientId: string,
+): Promise<Consent[]> {
+    return [
+        ...(await liveConsentsFor(ctx, mspId, actorId, patientId)),
+        ...(await liveConsentsFor(ctx, mspId, undefined, patientId)),
+    ];
 }
 
 export async function putNewConsent(ctx: Context, consent: Consent): Promise<void> {

@@ -50,7 +50,9 @@ describe('consent rules', () => {
 
     describe('decideAccess', () => {
         it('allows within the period, for a granted purpose, naming the first admitting consent', () => {
-            expect(decideAccess([consent({ id: 'c-0', purposes: ['HRESCH'] }), consent()], record, 'TREAT', now)).toEqual({
+            expect(
+                decideAccess([consent({ id: 'c-0', purposes: ['HRESCH'] }), consent()], record, 'TREAT', now),
+            ).toEqual({
                 allowed: true,
                 consentId: 'c-1',
             });
@@ -70,8 +72,13 @@ describe('consent rules', () => {
         });
 
         it('names the nearest miss: purpose, then no consent', () => {
-            expect(decideAccess([consent()], record, 'HRESCH', now)).toEqual({ allowed: false, reason: 'purpose-not-permitted' });
-            expect(decideAccess([consent({ scope: { kind: 'type', typeCode: '18842-5' } })], record, 'TREAT', now)).toEqual({
+            expect(decideAccess([consent()], record, 'HRESCH', now)).toEqual({
+                allowed: false,
+                reason: 'purpose-not-permitted',
+            });
+            expect(
+                decideAccess([consent({ scope: { kind: 'type', typeCode: '18842-5' } })], record, 'TREAT', now),
+            ).toEqual({
                 allowed: false,
                 reason: 'no-consent',
             });
@@ -114,7 +121,10 @@ describe('consent rules', () => {
             ['consent.scope.kind', { scope: { kind: 'everything' } }],
             ['consent.scope.typeCode', { scope: { kind: 'type', typeCode: 'notes' } }],
             ['consent.scope.recordIds', { scope: { kind: 'records', recordIds: [] } }],
-            ['consent.scope.recordIds', { scope: { kind: 'records', recordIds: Array.from({ length: 51 }, (_, i) => `r-${i}`) } }],
+            [
+                'consent.scope.recordIds',
+                { scope: { kind: 'records', recordIds: Array.from({ length: 51 }, (_, i) => `r-${i}`) } },
+            ],
             ['consent.scope.recordIds[1]', { scope: { kind: 'records', recordIds: ['r-1', 'r-1'] } }],
             ['consent.scope.recordIds[0]', { scope: { kind: 'records', recordIds: [''] } }],
             ['consent.purposes', { purposes: [] }],

@@ -74,12 +74,18 @@ function requireScope(value: unknown, field: string): ConsentScope {
 }
 
 /** Validates a grant at transaction time `now`: the period must end after it. */
-export function parseGrantInput(raw: Record<string, unknown>, now: Date): GrantConsentInput & { period: { start: string; end: string } } {
+export function parseGrantInput(
+    raw: Record<string, unknown>,
+    now: Date,
+): GrantConsentInput & { period: { start: string; end: string } } {
     const id = requireId(raw.id, 'consent.id');
     const patientId = raw.patientId === undefined ? undefined : requireId(raw.patientId, 'consent.patientId');
     const grantee = requireGrantee(raw.grantee, 'consent.grantee');
     const scope = requireScope(raw.scope, 'consent.scope');
-    const purposeList = requireArray<unknown>(raw.purposes, 'consent.purposes', { min: 1, max: ConsentPurposes.length });
+    const purposeList = requireArray<unknown>(raw.purposes, 'consent.purposes', {
+        min: 1,
+        max: ConsentPurposes.length,
+    });
     const purposes = purposeList.map((purpose, index) => requirePurpose(purpose, `consent.purposes[${index}]`));
     const duplicate = purposes.findIndex((purpose, index) => purposes.indexOf(purpose) !== index);
     if (duplicate >= 0) {
@@ -114,7 +120,8 @@ export function scopeCovers(scope: ConsentScope, record: RecordPointer): boolean
 
 export function grantsTo(consent: Consent, mspId: string, actorId: string): boolean {
     return (
-        consent.grantee.mspId === mspId && (consent.grantee.actorId === undefined || consent.grantee.actorId === actorId)
+        consent.grantee.mspId === mspId &&
+        (consent.grantee.actorId === undefined || consent.grantee.actorId === actorId)
     );
 }
 
@@ -132,7 +139,12 @@ export type ConsentDecision = { allowed: true; consentId: string } | { allowed: 
  * named. When none admits, the reason is the nearest miss: a consent that would fit but for
  * its period, then one that fits but for the purpose, else no consent at all.
  */
-export function decideAccess(consents: readonly Consent[], record: RecordPointer, purpose: string, now: Date): ConsentDecision {
+export function decideAccess(
+    consents: readonly Consent[],
+    record: RecordPointer,
+    purpose: string,
+    now: Date,
+): ConsentDecision {
     const live = consents.filter((consent) => consent.status === 'active' && consent.patientId === record.patientId);
     const covering = live.filter((consent) => scopeCovers(consent.scope, record));
     const forPurpose = covering.filter((consent) => consent.purposes.includes(purpose));

@@ -89,7 +89,12 @@ export class EhrContract extends CareLedgerContract {
             throw notFound('delegate', `${delegateMsp}/${delegateActor}`);
         }
         await ctx.stub.deleteState(EhrKeys.delegate(ctx, patient.patientId, delegateMsp, delegateActor));
-        const removed = { patientId: patient.patientId, mspId: delegateMsp, actorId: delegateActor, removedAt: txTimeIso(ctx) };
+        const removed = {
+            patientId: patient.patientId,
+            mspId: delegateMsp,
+            actorId: delegateActor,
+            removedAt: txTimeIso(ctx),
+        };
         emitEvent(ctx, 'ehr.DelegateRemoved', removed);
         return JSON.stringify(removed);
     }
@@ -160,7 +165,10 @@ export class EhrContract extends CareLedgerContract {
             throw forbidden(`only clinicians of custodian ${previous.custodianMsp} may amend record ${previous.id}`);
         }
         if (isErased(previous) || previous.status !== 'current') {
-            throw conflict(`record ${previous.id} is ${previous.status}; only the current version can be amended`, 'record.previousId');
+            throw conflict(
+                `record ${previous.id} is ${previous.status}; only the current version can be amended`,
+                'record.previousId',
+            );
         }
         if (await getRecord(ctx, input.id)) {
             throw conflict(`record ${input.id} already exists`, 'record.id');
@@ -204,7 +212,9 @@ export class EhrContract extends CareLedgerContract {
         const clinician = await requireLicensedClinician(ctx);
         const record = await requireRecord(ctx, id);
         if (record.custodianMsp !== clinician.mspId) {
-            throw forbidden(`only clinicians of custodian ${record.custodianMsp} may store the location of record ${id}`);
+            throw forbidden(
+                `only clinicians of custodian ${record.custodianMsp} may store the location of record ${id}`,
+            );
         }
         if (isErased(record)) {
             throw conflict(`record ${id} is erased`, 'recordId');
@@ -224,8 +234,14 @@ export class EhrContract extends CareLedgerContract {
     async GetRecord(ctx: Context, recordId: string): Promise<string> {
         const record = await requireRecord(ctx, requireId(recordId, 'recordId'));
         const who = caller(ctx);
-        if (!(isStaffOf(who, record.custodianMsp) || isRegulatorInspector(who) || (await speaksForPatient(ctx, record.patientId)))) {
-            throw forbidden(`record ${record.id} is readable by its patient, custodian and regulators; others use ehr-access:AccessRecord`);
+        if (!(
+            isStaffOf(who, record.custodianMsp) ||
+            isRegulatorInspector(who) ||
+            (await speaksForPatient(ctx, record.patientId))
+        )) {
+            throw forbidden(
+                `record ${record.id} is readable by its patient, custodian and regulators; others use ehr-access:AccessRecord`,
+            );
         }
         return JSON.stringify(record);
     }
@@ -238,29 +254,44 @@ export class EhrContract extends CareLedgerContract {
     @Returns('string')
     async ListRecordsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id = patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id =
+            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         let visible: (record: RecordPointer) => boolean = () => true;
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
             const now = txTime(ctx);
-            const consents = who.actorId ? (await allLiveConsentsOf(ctx, who.mspId, who.actorId, id)).filter((c) => inPeriod(c, now)) : [];
+            const consents = who.actorId
+                ? (await allLiveConsentsOf(ctx, who.mspId, who.actorId, id)).filter((c) => inPeriod(c, now))
+                : [];
             if (consents.length === 0) {
                 throw forbidden(`caller holds no consent of patient ${id} valid now`);
             }
             visible = (record) => consents.some((consent) => scopeCovers(consent.scope, record));
         }
-        const page = await pageByPartialKey<{ recordId: string }, RecordPointer>(ctx, EhrObjects.recordByPatient, [id], size, mark, async (ref) => {
-            const record = await getRecord(ctx, ref.recordId);
-            return record && !isErased(record) && visible(record) ? record : undefined;
-        });
+        const page = await pageByPartialKey<{ recordId: string }, RecordPointer>(
+            ctx,
+            EhrObjects.recordByPatient,
+            [id],
+            size,
+            mark,
+            async (ref) => {
+                const record = await getRecord(ctx, ref.recordId);
+                return record && !isErased(record) && visible(record) ? record : undefined;
+            },
+        );
         return JSON.stringify(page);
     }
 
     /** Live pointers an org holds, for its own staff and regulators. `custodianMsp` defaults to the caller's org. */
     @Transaction(false)
     @Returns('string')
-    async ListRecordsByCustodian(ctx: Context, custodianMsp: string, pageSize: string, bookmark: string): Promise<string> {
+    async ListRecordsByCustodian(
+        ctx: Context,
+        custodianMsp: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         const who = caller(ctx);
         const msp = custodianMsp === '' ? who.mspId : requireMspId(custodianMsp, 'custodianMsp');
         const size = parsePageSize(pageSize);

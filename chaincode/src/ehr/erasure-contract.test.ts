@@ -19,11 +19,14 @@ describe('ehr-erasure contract', () => {
     let h: ContractHarness;
     let cast: EhrCast;
 
-    const requestErasure = (who: HarnessIdentity, custodian = Hospital) => h.submit(who, 'ehr-erasure:RequestErasure', [custodian]);
+    const requestErasure = (who: HarnessIdentity, custodian = Hospital) =>
+        h.submit(who, 'ehr-erasure:RequestErasure', [custodian]);
     const purge = (who: HarnessIdentity, erasureId: string) =>
         h.submit(who, 'ehr-erasure:PurgeErasedLocations', [erasureId], { endorsers: [Hospital] });
     const verify = async (who: HarnessIdentity, recordId: string, peer?: string) =>
-        (await h.evaluate(who, 'ehr-erasure:VerifyErasure', [recordId], peer ? { endorsers: [peer] } : {})).json<ErasureProof>();
+        (
+            await h.evaluate(who, 'ehr-erasure:VerifyErasure', [recordId], peer ? { endorsers: [peer] } : {})
+        ).json<ErasureProof>();
 
     beforeEach(async () => {
         h = await ContractHarness.create();
@@ -31,7 +34,12 @@ describe('ehr-erasure contract', () => {
         await registerRecord(h, cast.physician, cast.patientId, 'rec-1');
         const v2 = documentOf('rec-1-v2');
         await h.submit(cast.physician, 'ehr:AmendRecord', [
-            JSON.stringify({ ...recordInput('rec-1-v2', ''), patientId: undefined, previousId: 'rec-1', locationDigest: v2.locationDigest }),
+            JSON.stringify({
+                ...recordInput('rec-1-v2', ''),
+                patientId: undefined,
+                previousId: 'rec-1',
+                locationDigest: v2.locationDigest,
+            }),
         ]);
         await h.submit(cast.physician, 'ehr:StoreRecordLocation', ['rec-1-v2'], {
             transient: { location: v2.location, salt: v2.salt },
@@ -72,7 +80,9 @@ describe('ehr-erasure contract', () => {
         });
         expect(h.keys('ehr.record.byPatient').filter((key) => key.includes(cast.patientId))).toEqual([]);
         expect(h.keys('ehr.record.byCustodian').map((key) => key.split('\u0000')[3])).toEqual(['rec-other']);
-        const listed = (await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', ['', '10', ''])).json<{ items: unknown[] }>();
+        const listed = (await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', ['', '10', ''])).json<{
+            items: unknown[];
+        }>();
         expect(listed.items).toEqual([]);
         expect(h.getState(h.key('ehr.record', 'rec-other'))).toMatchObject({ status: 'current' });
     });
@@ -92,7 +102,12 @@ describe('ehr-erasure contract', () => {
         const result = await purge(cast.patient, erasureId);
         expect(result.event).toEqual({
             name: 'ehr.LocationsPurged',
-            payload: { erasureId, patientId: cast.patientId, custodianMsp: Hospital, recordIds: ['rec-1', 'rec-1-v2', 'rec-2'] },
+            payload: {
+                erasureId,
+                patientId: cast.patientId,
+                custodianMsp: Hospital,
+                recordIds: ['rec-1', 'rec-1-v2', 'rec-2'],
+            },
         });
         for (const recordId of ['rec-1', 'rec-1-v2', 'rec-2']) {
             expect(h.getPrivateData(collection, h.key('ehr.location', recordId))).toBeUndefined();
@@ -110,47 +125,71 @@ describe('ehr-erasure contract', () => {
         expect(await verify(cast.patient, 'rec-1')).toEqual(proof);
         expect(await verify(cast.inspector, 'rec-1')).toEqual(proof);
         expect(await verify(cast.hospitalAdmin, 'rec-1')).toEqual(proof);
-        await expect(h.evaluate(cast.clinicPhysician, 'ehr-erasure:VerifyErasure', ['rec-1'])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(h.evaluate(cast.clinicPhysician, 'ehr-erasure:VerifyErasure', ['rec-1'])).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
         expect((await verify(cast.patient2, 'rec-other')).erased).toBe(false);
     });
 
     it('keeps the audit trail and consents, and denies (and records) later reads, amendments and grants', async () => {
         const erasureId = (await requestErasure(cast.patient)).txId;
         await purge(cast.hospitalAdmin, erasureId);
-        const outcome = (await h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-2', 'TREAT'])).json<AccessResult>();
+        const outcome = (
+            await h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-2', 'TREAT'])
+        ).json<AccessResult>();
         expect(outcome).toMatchObject({ allowed: false, audit: { outcomeDesc: 'record-erased' } });
         const emergency = await h.submit(cast.physician, 'ehr-access:BreakGlassAccess', ['rec-2', 'unconscious'], {
             transient: { reason: 'Unresponsive patient in the emergency room.', salt: 'cd'.repeat(16) },
         });
-        expect(emergency.json<AccessResult>()).toMatchObject({ allowed: false, audit: { outcomeDesc: 'record-erased', emergency: true } });
-        const trail = (await h.evaluate(cast.patient, 'ehr-access:ListAuditByPatient', ['', '10', ''])).json<{ items: unknown[] }>();
+        expect(emergency.json<AccessResult>()).toMatchObject({
+            allowed: false,
+            audit: { outcomeDesc: 'record-erased', emergency: true },
+        });
+        const trail = (await h.evaluate(cast.patient, 'ehr-access:ListAuditByPatient', ['', '10', ''])).json<{
+            items: unknown[];
+        }>();
         expect(trail.items).toHaveLength(3);
         expect(h.getState(h.key('ehr.consent', 'c-1'))).toMatchObject({ status: 'active' });
 
         await expectRejected(
             h,
-            () => h.submit(cast.physician, 'ehr:AmendRecord', [JSON.stringify({ ...recordInput('rec-3', ''), patientId: undefined, previousId: 'rec-2' })]),
+            () =>
+                h.submit(cast.physician, 'ehr:AmendRecord', [
+                    JSON.stringify({ ...recordInput('rec-3', ''), patientId: undefined, previousId: 'rec-2' }),
+                ]),
             { code: 'CONFLICT', field: 'record.previousId' },
         );
         await expectRejected(
             h,
-            () => h.submit(cast.patient, 'ehr-consent:GrantConsent', [JSON.stringify(consentInput('c-2', { scope: { kind: 'records', recordIds: ['rec-2'] } }))]),
+            () =>
+                h.submit(cast.patient, 'ehr-consent:GrantConsent', [
+                    JSON.stringify(consentInput('c-2', { scope: { kind: 'records', recordIds: ['rec-2'] } })),
+                ]),
             { code: 'INVALID_ARGUMENT', field: 'consent.scope.recordIds[0]' },
         );
         const { location, salt } = documentOf('rec-2');
         await expectRejected(
             h,
-            () => h.submit(cast.physician, 'ehr:StoreRecordLocation', ['rec-2'], { transient: { location, salt }, endorsers: [Hospital] }),
+            () =>
+                h.submit(cast.physician, 'ehr:StoreRecordLocation', ['rec-2'], {
+                    transient: { location, salt },
+                    endorsers: [Hospital],
+                }),
             { code: 'CONFLICT', field: 'recordId' },
         );
     });
 
     it('is requested by the patient only, for live records, at a named custodian', async () => {
-        await h.submit(cast.patient, 'ehr:NameDelegate', [JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' })]);
+        await h.submit(cast.patient, 'ehr:NameDelegate', [
+            JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' }),
+        ]);
         for (const who of [cast.physician, cast.hospitalAdmin, cast.inspector, cast.impostor]) {
             await expectRejected(h, () => requestErasure(who), { code: 'FORBIDDEN' });
         }
-        await expectRejected(h, () => requestErasure(cast.patient, 'not an msp'), { code: 'INVALID_ARGUMENT', field: 'custodianMsp' });
+        await expectRejected(h, () => requestErasure(cast.patient, 'not an msp'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'custodianMsp',
+        });
         await expectRejected(h, () => requestErasure(cast.patient, 'ClinicMSP'), { code: 'NOT_FOUND' });
         await requestErasure(cast.patient);
         await expectRejected(h, () => requestErasure(cast.patient), { code: 'NOT_FOUND' });
@@ -172,7 +211,9 @@ describe('ehr-erasure contract', () => {
 
     it(`erases at most ${MaxErasureBatch} records per request and says when more remain`, async () => {
         for (let i = 0; i < MaxErasureBatch; i++) {
-            await h.submit(cast.nurse, 'ehr:RegisterRecord', [JSON.stringify(recordInput(`bulk-${String(i).padStart(3, '0')}`, cast.patientId))]);
+            await h.submit(cast.nurse, 'ehr:RegisterRecord', [
+                JSON.stringify(recordInput(`bulk-${String(i).padStart(3, '0')}`, cast.patientId)),
+            ]);
         }
         const first = (await requestErasure(cast.patient)).json<ErasureReceipt>();
         expect(first.recordIds).toHaveLength(MaxErasureBatch);

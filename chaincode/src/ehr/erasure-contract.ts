@@ -100,7 +100,12 @@ export class EhrErasureContract extends CareLedgerContract {
         for (const recordId of receipt.recordIds) {
             await purgeLocation(ctx, receipt.custodianMsp, recordId);
         }
-        const purged = { erasureId: id, patientId: receipt.patientId, custodianMsp: receipt.custodianMsp, recordIds: receipt.recordIds };
+        const purged = {
+            erasureId: id,
+            patientId: receipt.patientId,
+            custodianMsp: receipt.custodianMsp,
+            recordIds: receipt.recordIds,
+        };
         emitEvent(ctx, 'ehr.LocationsPurged', purged);
         return JSON.stringify(purged);
     }
@@ -114,7 +119,11 @@ export class EhrErasureContract extends CareLedgerContract {
     async VerifyErasure(ctx: Context, recordId: string): Promise<string> {
         const record = await requireRecord(ctx, requireId(recordId, 'recordId'));
         const who = caller(ctx);
-        if (!(isStaffOf(who, record.custodianMsp) || isRegulatorInspector(who) || (await speaksForPatient(ctx, record.patientId)))) {
+        if (!(
+            isStaffOf(who, record.custodianMsp) ||
+            isRegulatorInspector(who) ||
+            (await speaksForPatient(ctx, record.patientId))
+        )) {
             throw forbidden(`erasure of record ${record.id} is verifiable by its patient, custodian and regulators`);
         }
         const pointerErased = isErased(record);

@@ -4,7 +4,12 @@ import { EhrConsentContract } from './consent-contract';
 import { EhrContract } from './contract';
 import { EhrErasureContract } from './erasure-contract';
 
-export const ehrContracts: Array<new () => Contract> = [EhrContract, EhrConsentContract, EhrAccessContract, EhrErasureContract];
+export const ehrContracts: Array<new () => Contract> = [
+    EhrContract,
+    EhrConsentContract,
+    EhrAccessContract,
+    EhrErasureContract,
+];
 
 export * from './types';
 export { BreakGlassPurpose, BreakGlassReasonCodes, ConsentPurposes, LoincSystem } from './codes';

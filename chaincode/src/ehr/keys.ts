@@ -41,8 +41,13 @@ export const EhrKeys = {
     consent: (ctx: Context, consentId: string) => compositeKey(ctx, EhrObjects.consent, [consentId]),
     consentByPatient: (ctx: Context, patientId: string, consentId: string) =>
         compositeKey(ctx, EhrObjects.consentByPatient, [patientId, consentId]),
-    consentByGrantee: (ctx: Context, mspId: string, actorId: string | undefined, patientId: string, consentId: string) =>
-        compositeKey(ctx, EhrObjects.consentByGrantee, [mspId, actorId ?? WholeOrg, patientId, consentId]),
+    consentByGrantee: (
+        ctx: Context,
+        mspId: string,
+        actorId: string | undefined,
+        patientId: string,
+        consentId: string,
+    ) => compositeKey(ctx, EhrObjects.consentByGrantee, [mspId, actorId ?? WholeOrg, patientId, consentId]),
 
     audit: (ctx: Context, auditId: string) => compositeKey(ctx, EhrObjects.audit, [auditId]),
     /** `recorded` (ISO-8601 UTC) before the id keeps each trail in time order. */

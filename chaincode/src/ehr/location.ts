@@ -12,7 +12,12 @@ import type { RecordLocation } from './types';
  */
 export const TransientKeys = { location: 'location', salt: 'salt', reason: 'reason' } as const;
 
-const saltRule = { min: 32, max: 128, pattern: /^[0-9a-f]+$/, patternRule: 'must be 32-128 lowercase hex characters (16+ random bytes)' };
+const saltRule = {
+    min: 32,
+    max: 128,
+    pattern: /^[0-9a-f]+$/,
+    patternRule: 'must be 32-128 lowercase hex characters (16+ random bytes)',
+};
 
 export function requireSalt(value: unknown, field: string): string {
     return requireString(value, field, saltRule);
@@ -40,11 +45,19 @@ export function transientLocation(ctx: Context): { location: string; salt: strin
 }
 
 export async function putLocation(ctx: Context, custodianMsp: string, value: RecordLocation): Promise<void> {
-    await ctx.stub.putPrivateData(implicitCollection(custodianMsp), EhrKeys.location(ctx, value.recordId), toBytes(value));
+    await ctx.stub.putPrivateData(
+        implicitCollection(custodianMsp),
+        EhrKeys.location(ctx, value.recordId),
+        toBytes(value),
+    );
 }
 
 /** Only meaningful on a custodian peer: other peers never hold the value. */
-export async function getLocation(ctx: Context, custodianMsp: string, recordId: string): Promise<RecordLocation | undefined> {
+export async function getLocation(
+    ctx: Context,
+    custodianMsp: string,
+    recordId: string,
+): Promise<RecordLocation | undefined> {
     const bytes = await ctx.stub.getPrivateData(implicitCollection(custodianMsp), EhrKeys.location(ctx, recordId));
     return bytes && bytes.length > 0 ? fromBytes<RecordLocation>(bytes) : undefined;
 }

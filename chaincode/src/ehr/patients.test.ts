@@ -33,7 +33,10 @@ describe('ehr patients and delegates', () => {
         });
 
         it('refuses the same patient id from another org CA (CONFLICT patientId)', async () => {
-            await expectRejected(h, () => h.submit(cast.impostor, 'ehr:EnrolPatient'), { code: 'CONFLICT', field: 'patientId' });
+            await expectRejected(h, () => h.submit(cast.impostor, 'ehr:EnrolPatient'), {
+                code: 'CONFLICT',
+                field: 'patientId',
+            });
         });
 
         it('refuses callers without role patient', async () => {
@@ -72,14 +75,23 @@ describe('ehr patients and delegates', () => {
             ['delegate.until', delegateArg({ until: '2025-12-31T00:00:00Z' })],
             ['delegate.actorId', delegateArg({ actorId: 'pat-7c1e04a9' })],
         ])('rejects an invalid %s', async (field, arg) => {
-            await expectRejected(h, () => h.submit(cast.patient, 'ehr:NameDelegate', [arg]), { code: 'INVALID_ARGUMENT', field });
+            await expectRejected(h, () => h.submit(cast.patient, 'ehr:NameDelegate', [arg]), {
+                code: 'INVALID_ARGUMENT',
+                field,
+            });
         });
 
         it('lets only an enrolled patient of the home MSP name delegates', async () => {
-            await expectRejected(h, () => h.submit(cast.physician, 'ehr:NameDelegate', [delegateArg()]), { code: 'FORBIDDEN' });
-            await expectRejected(h, () => h.submit(cast.impostor, 'ehr:NameDelegate', [delegateArg()]), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => h.submit(cast.physician, 'ehr:NameDelegate', [delegateArg()]), {
+                code: 'FORBIDDEN',
+            });
+            await expectRejected(h, () => h.submit(cast.impostor, 'ehr:NameDelegate', [delegateArg()]), {
+                code: 'FORBIDDEN',
+            });
             const unenrolled = h.identity({ mspId: Hospital, role: 'patient', actorId: 'pat-unenrolled' });
-            await expectRejected(h, () => h.submit(unenrolled, 'ehr:NameDelegate', [delegateArg()]), { code: 'NOT_FOUND' });
+            await expectRejected(h, () => h.submit(unenrolled, 'ehr:NameDelegate', [delegateArg()]), {
+                code: 'NOT_FOUND',
+            });
         });
 
         it('removes a delegate, emits ehr.DelegateRemoved, and refuses an unknown one', async () => {
@@ -98,14 +110,23 @@ describe('ehr patients and delegates', () => {
 
         it('lists only the calling patient delegates, paginated', async () => {
             await h.submit(cast.patient, 'ehr:NameDelegate', [delegateArg()]);
-            await h.submit(cast.patient, 'ehr:NameDelegate', [delegateArg({ actorId: 'prac-hosp-0001', until: undefined })]);
+            await h.submit(cast.patient, 'ehr:NameDelegate', [
+                delegateArg({ actorId: 'prac-hosp-0001', until: undefined }),
+            ]);
             await h.submit(cast.patient2, 'ehr:NameDelegate', [delegateArg({ actorId: 'pat-7c1e04a9' })]);
-            const first = (await h.evaluate(cast.patient, 'ehr:ListDelegates', ['1', ''])).json<{ items: Delegate[]; bookmark: string }>();
+            const first = (await h.evaluate(cast.patient, 'ehr:ListDelegates', ['1', ''])).json<{
+                items: Delegate[];
+                bookmark: string;
+            }>();
             expect(first.items.map((d) => d.actorId)).toEqual(['pat-2b9d51f0']);
             expect(first.bookmark).not.toBe('');
-            const second = (await h.evaluate(cast.patient, 'ehr:ListDelegates', ['1', first.bookmark])).json<{ items: Delegate[] }>();
+            const second = (await h.evaluate(cast.patient, 'ehr:ListDelegates', ['1', first.bookmark])).json<{
+                items: Delegate[];
+            }>();
             expect(second.items.map((d) => d.actorId)).toEqual(['prac-hosp-0001']);
-            await expect(h.evaluate(cast.physician, 'ehr:ListDelegates', ['10', ''])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(h.evaluate(cast.physician, 'ehr:ListDelegates', ['10', ''])).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
             await expect(h.evaluate(cast.patient, 'ehr:ListDelegates', ['500', ''])).rejects.toMatchObject({
                 code: 'INVALID_ARGUMENT',
                 field: 'pageSize',

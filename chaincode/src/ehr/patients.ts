@@ -59,7 +59,10 @@ export async function requireActingFor(ctx: Context, patientId: string | undefin
     const who = caller(ctx);
     if (who.role === 'patient' && (patientId === undefined || patientId === who.actorId)) {
         const enrolment = await requirePatientCaller(ctx);
-        return { patientId: enrolment.patientId, actor: { mspId: who.mspId, actorId: enrolment.patientId, asDelegate: false } };
+        return {
+            patientId: enrolment.patientId,
+            actor: { mspId: who.mspId, actorId: enrolment.patientId, asDelegate: false },
+        };
     }
     if (patientId === undefined) {
         throw forbidden('only a patient, or a delegate naming the patient, may act for a patient');

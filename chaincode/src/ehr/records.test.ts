@@ -46,11 +46,20 @@ describe('ehr record pointers', () => {
             };
             expect(result.json()).toEqual(expected);
             expect(h.getState(h.key('ehr.record', 'rec-1'))).toEqual(expected);
-            expect(h.getState(h.key('ehr.record.byPatient', cast.patientId, Hospital, 'rec-1'))).toEqual({ recordId: 'rec-1' });
+            expect(h.getState(h.key('ehr.record.byPatient', cast.patientId, Hospital, 'rec-1'))).toEqual({
+                recordId: 'rec-1',
+            });
             expect(h.getState(h.key('ehr.record.byCustodian', Hospital, 'rec-1'))).toEqual({ recordId: 'rec-1' });
             expect(result.event).toEqual({
                 name: 'ehr.RecordRegistered',
-                payload: { recordId: 'rec-1', seriesId: 'rec-1', version: 1, patientId: cast.patientId, custodianMsp: Hospital, typeCode: '11506-3' },
+                payload: {
+                    recordId: 'rec-1',
+                    seriesId: 'rec-1',
+                    version: 1,
+                    patientId: cast.patientId,
+                    custodianMsp: Hospital,
+                    typeCode: '11506-3',
+                },
             });
         });
 
@@ -93,7 +102,9 @@ describe('ehr record pointers', () => {
 
         it('is for clinicians only', async () => {
             for (const who of [cast.patient, cast.hospitalAdmin, cast.pharmacist, cast.distributor, cast.inspector]) {
-                await expectRejected(h, () => register(h, who, recordInput('rec-1', cast.patientId)), { code: 'FORBIDDEN' });
+                await expectRejected(h, () => register(h, who, recordInput('rec-1', cast.patientId)), {
+                    code: 'FORBIDDEN',
+                });
             }
         });
 
@@ -104,7 +115,9 @@ describe('ehr record pointers', () => {
         });
 
         it('requires an enrolled patient and a fresh id', async () => {
-            await expectRejected(h, () => register(h, cast.physician, recordInput('rec-1', 'pat-unknown')), { code: 'NOT_FOUND' });
+            await expectRejected(h, () => register(h, cast.physician, recordInput('rec-1', 'pat-unknown')), {
+                code: 'NOT_FOUND',
+            });
             await register(h, cast.physician, recordInput('rec-1', cast.patientId));
             await expectRejected(h, () => register(h, cast.physician, recordInput('rec-1', cast.patientId)), {
                 code: 'CONFLICT',
@@ -118,13 +131,22 @@ describe('ehr record pointers', () => {
             await register(h, cast.physician, recordInput('rec-1', cast.patientId));
         });
 
-        const store = (who: Parameters<ContractHarness['submit']>[0], transient: Record<string, string>, recordId = 'rec-1') =>
-            h.submit(who, 'ehr:StoreRecordLocation', [recordId], { transient, endorsers: [Hospital] });
+        const store = (
+            who: Parameters<ContractHarness['submit']>[0],
+            transient: Record<string, string>,
+            recordId = 'rec-1',
+        ) => h.submit(who, 'ehr:StoreRecordLocation', [recordId], { transient, endorsers: [Hospital] });
 
         it('needs location and salt in transient data', async () => {
             const { location, salt } = documentOf('rec-1');
-            await expectRejected(h, () => store(cast.physician, { salt }), { code: 'INVALID_ARGUMENT', field: 'transient.location' });
-            await expectRejected(h, () => store(cast.physician, { location }), { code: 'INVALID_ARGUMENT', field: 'transient.salt' });
+            await expectRejected(h, () => store(cast.physician, { salt }), {
+                code: 'INVALID_ARGUMENT',
+                field: 'transient.location',
+            });
+            await expectRejected(h, () => store(cast.physician, { location }), {
+                code: 'INVALID_ARGUMENT',
+                field: 'transient.salt',
+            });
             await expectRejected(h, () => store(cast.physician, { location: 'not a uri', salt }), {
                 code: 'INVALID_ARGUMENT',
                 field: 'transient.location',
@@ -137,10 +159,14 @@ describe('ehr record pointers', () => {
 
         it('refuses a location that does not match the registered digest', async () => {
             const { salt } = documentOf('rec-1');
-            await expectRejected(h, () => store(cast.physician, { location: 'https://elsewhere.example/x.pdf', salt }), {
-                code: 'INVALID_ARGUMENT',
-                field: 'transient.location',
-            });
+            await expectRejected(
+                h,
+                () => store(cast.physician, { location: 'https://elsewhere.example/x.pdf', salt }),
+                {
+                    code: 'INVALID_ARGUMENT',
+                    field: 'transient.location',
+                },
+            );
         });
 
         it('is for licensed clinicians of the custodian only', async () => {
@@ -149,17 +175,22 @@ describe('ehr record pointers', () => {
             await expectRejected(h, () => store(cast.unlicensedPhysician, { location, salt }), { code: 'FORBIDDEN' });
             await expectRejected(
                 h,
-                () => h.submit(cast.clinicPhysician, 'ehr:StoreRecordLocation', ['rec-1'], { transient: { location, salt } }),
+                () =>
+                    h.submit(cast.clinicPhysician, 'ehr:StoreRecordLocation', ['rec-1'], {
+                        transient: { location, salt },
+                    }),
                 { code: 'FORBIDDEN' },
             );
-            await expectRejected(h, () => store(cast.physician, { location, salt }, 'rec-unknown'), { code: 'NOT_FOUND' });
+            await expectRejected(h, () => store(cast.physician, { location, salt }, 'rec-unknown'), {
+                code: 'NOT_FOUND',
+            });
         });
     });
 
     describe('AmendRecord', () => {
         const amendInput = (id: string, previousId: string, overrides: Record<string, unknown> = {}) => {
-            const { patientId: _patientId, ...rest } = recordInput(id, 'unused', overrides);
-            return JSON.stringify({ ...rest, previousId, ...overrides });
+            // JSON drops the undefined patientId: an amendment takes the patient from the previous version.
+            return JSON.stringify({ ...recordInput(id, 'unused', overrides), patientId: undefined, previousId });
         };
 
         beforeEach(async () => {
@@ -182,7 +213,11 @@ describe('ehr record pointers', () => {
                 date: '2026-01-01T00:01:00.000Z',
             });
             const v1 = h.getState<RecordPointer>(h.key('ehr.record', 'rec-1'));
-            expect(v1).toMatchObject({ status: 'superseded', updatedAt: '2026-01-01T00:01:00.000Z', contentHash: documentOf('rec-1').contentHash });
+            expect(v1).toMatchObject({
+                status: 'superseded',
+                updatedAt: '2026-01-01T00:01:00.000Z',
+                contentHash: documentOf('rec-1').contentHash,
+            });
             expect(result.event).toEqual({
                 name: 'ehr.RecordAmended',
                 payload: {
@@ -200,10 +235,14 @@ describe('ehr record pointers', () => {
 
         it('amends only the current version', async () => {
             await h.submit(cast.nurse, 'ehr:AmendRecord', [amendInput('rec-1-v2', 'rec-1')]);
-            await expectRejected(h, () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-1-v3', 'rec-1')]), {
-                code: 'CONFLICT',
-                field: 'record.previousId',
-            });
+            await expectRejected(
+                h,
+                () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-1-v3', 'rec-1')]),
+                {
+                    code: 'CONFLICT',
+                    field: 'record.previousId',
+                },
+            );
         });
 
         it('rejects bad input, unknown or reused ids', async () => {
@@ -215,13 +254,21 @@ describe('ehr record pointers', () => {
                 code: 'INVALID_ARGUMENT',
                 field: 'record.previousId',
             });
-            await expectRejected(h, () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-2', 'rec-1', { size: -1 })]), {
-                code: 'INVALID_ARGUMENT',
-                field: 'record.size',
-            });
-            await expectRejected(h, () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-2', 'rec-unknown')]), {
-                code: 'NOT_FOUND',
-            });
+            await expectRejected(
+                h,
+                () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-2', 'rec-1', { size: -1 })]),
+                {
+                    code: 'INVALID_ARGUMENT',
+                    field: 'record.size',
+                },
+            );
+            await expectRejected(
+                h,
+                () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-2', 'rec-unknown')]),
+                {
+                    code: 'NOT_FOUND',
+                },
+            );
             await registerRecord(h, cast.physician, cast.patientId, 'rec-2');
             await expectRejected(h, () => h.submit(cast.physician, 'ehr:AmendRecord', [amendInput('rec-2', 'rec-1')]), {
                 code: 'CONFLICT',
@@ -240,8 +287,12 @@ describe('ehr record pointers', () => {
 
     describe('queries', () => {
         beforeEach(async () => {
-            await registerRecord(h, cast.physician, cast.patientId, 'rec-a', { type: { system: 'http://loinc.org', code: '11506-3' } });
-            await registerRecord(h, cast.physician, cast.patientId, 'rec-b', { type: { system: 'http://loinc.org', code: '18842-5' } });
+            await registerRecord(h, cast.physician, cast.patientId, 'rec-a', {
+                type: { system: 'http://loinc.org', code: '11506-3' },
+            });
+            await registerRecord(h, cast.physician, cast.patientId, 'rec-b', {
+                type: { system: 'http://loinc.org', code: '18842-5' },
+            });
             await registerRecord(h, cast.physician, cast.patient2Id, 'rec-c');
         });
 
@@ -251,44 +302,68 @@ describe('ehr record pointers', () => {
         it('lists a patient records for the patient (own id by default), paginated', async () => {
             const first = (await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', ['', '1', ''])).json<Page>();
             expect(ids(first)).toEqual(['rec-a']);
-            const second = (await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', ['', '1', first.bookmark])).json<Page>();
+            const second = (
+                await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', ['', '1', first.bookmark])
+            ).json<Page>();
             expect(ids(second)).toEqual(['rec-b']);
-            const all = (await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).json<Page>();
+            const all = (
+                await h.evaluate(cast.patient, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
             expect(ids(all)).toEqual(['rec-a', 'rec-b']);
             expect(all.bookmark).toBe('');
         });
 
         it('lists for regulators and delegates, and for clinicians only what a consent valid now covers', async () => {
-            const asInspector = (await h.evaluate(cast.inspector, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).json<Page>();
+            const asInspector = (
+                await h.evaluate(cast.inspector, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
             expect(ids(asInspector)).toEqual(['rec-a', 'rec-b']);
-            await h.submit(cast.patient, 'ehr:NameDelegate', [JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' })]);
-            const asDelegate = (await h.evaluate(cast.patient2, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).json<Page>();
+            await h.submit(cast.patient, 'ehr:NameDelegate', [
+                JSON.stringify({ mspId: Hospital, actorId: 'pat-2b9d51f0' }),
+            ]);
+            const asDelegate = (
+                await h.evaluate(cast.patient2, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
             expect(ids(asDelegate)).toEqual(['rec-a', 'rec-b']);
 
-            await expect(h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).rejects.toMatchObject({
+            await expect(
+                h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', '']),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
             });
             await grantConsent(h, cast.patient, 'c-type', { scope: { kind: 'type', typeCode: '18842-5' } });
-            const asPhysician = (await h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).json<Page>();
+            const asPhysician = (
+                await h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
             expect(ids(asPhysician)).toEqual(['rec-b']);
             h.setTime('2026-03-01T00:00:00Z');
-            await expect(h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])).rejects.toMatchObject({
+            await expect(
+                h.evaluate(cast.physician, 'ehr:ListRecordsByPatient', [cast.patientId, '10', '']),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
             });
-            await expect(h.evaluate(cast.patient2, 'ehr:ListRecordsByPatient', ['bad id', '10', ''])).rejects.toMatchObject({
+            await expect(
+                h.evaluate(cast.patient2, 'ehr:ListRecordsByPatient', ['bad id', '10', '']),
+            ).rejects.toMatchObject({
                 code: 'INVALID_ARGUMENT',
                 field: 'patientId',
             });
         });
 
         it('lists by custodian for its staff and regulators only', async () => {
-            const asStaff = (await h.evaluate(cast.hospitalAdmin, 'ehr:ListRecordsByCustodian', ['', '10', ''])).json<Page>();
+            const asStaff = (
+                await h.evaluate(cast.hospitalAdmin, 'ehr:ListRecordsByCustodian', ['', '10', ''])
+            ).json<Page>();
             expect(ids(asStaff)).toEqual(['rec-a', 'rec-b', 'rec-c']);
-            const asInspector = (await h.evaluate(cast.inspector, 'ehr:ListRecordsByCustodian', [Hospital, '2', ''])).json<Page>();
+            const asInspector = (
+                await h.evaluate(cast.inspector, 'ehr:ListRecordsByCustodian', [Hospital, '2', ''])
+            ).json<Page>();
             expect(ids(asInspector)).toEqual(['rec-a', 'rec-b']);
             expect(asInspector.bookmark).not.toBe('');
             for (const who of [cast.patient, cast.clinicPhysician, cast.distributor]) {
-                await expect(h.evaluate(who, 'ehr:ListRecordsByCustodian', [Hospital, '10', ''])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+                await expect(h.evaluate(who, 'ehr:ListRecordsByCustodian', [Hospital, '10', ''])).rejects.toMatchObject(
+                    { code: 'FORBIDDEN' },
+                );
             }
         });
 
@@ -299,7 +374,9 @@ describe('ehr record pointers', () => {
             for (const who of [cast.patient2, cast.clinicPhysician, cast.distributor]) {
                 await expect(h.evaluate(who, 'ehr:GetRecord', ['rec-a'])).rejects.toMatchObject({ code: 'FORBIDDEN' });
             }
-            await expect(h.evaluate(cast.patient, 'ehr:GetRecord', ['rec-zzz'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+            await expect(h.evaluate(cast.patient, 'ehr:GetRecord', ['rec-zzz'])).rejects.toMatchObject({
+                code: 'NOT_FOUND',
+            });
         });
     });
 });

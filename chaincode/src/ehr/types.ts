@@ -118,9 +118,7 @@ export interface Grantee {
 }
 
 export type ConsentScope =
-    | { kind: 'all' }
-    | { kind: 'type'; typeCode: string }
-    | { kind: 'records'; recordIds: string[] };
+    { kind: 'all' } | { kind: 'type'; typeCode: string } | { kind: 'records'; recordIds: string[] };
 
 export const ConsentStatuses = ['active', 'inactive'] as const;
 export type ConsentStatus = (typeof ConsentStatuses)[number];

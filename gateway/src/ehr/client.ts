@@ -103,7 +103,10 @@ export class EhrClient {
         return this.submit({ contract: 'ehr', name: 'NameDelegate', args: [JSON.stringify(delegate)] });
     }
 
-    removeDelegate(mspId: string, actorId: string): Promise<{ patientId: string; mspId: string; actorId: string; removedAt: string }> {
+    removeDelegate(
+        mspId: string,
+        actorId: string,
+    ): Promise<{ patientId: string; mspId: string; actorId: string; removedAt: string }> {
         return this.submit({ contract: 'ehr', name: 'RemoveDelegate', args: [mspId, actorId] });
     }
 
@@ -142,7 +145,11 @@ export class EhrClient {
     }
 
     /** Stores a registered record's location on the custodian (the caller's org) peers only. */
-    storeRecordLocation(recordId: string, location: string, salt: string): Promise<{ recordId: string; custodianMsp: string }> {
+    storeRecordLocation(
+        recordId: string,
+        location: string,
+        salt: string,
+    ): Promise<{ recordId: string; custodianMsp: string }> {
         return this.submit({
             contract: 'ehr',
             name: 'StoreRecordLocation',
@@ -164,7 +171,11 @@ export class EhrClient {
 
     /** Live pointers an org holds (default: the caller's org). */
     listRecordsByCustodian(custodianMsp = '', page: PageRequest = {}): Promise<Page<RecordPointer>> {
-        return this.evaluate({ contract: 'ehr', name: 'ListRecordsByCustodian', args: [custodianMsp, ...pageArgs(page)] });
+        return this.evaluate({
+            contract: 'ehr',
+            name: 'ListRecordsByCustodian',
+            args: [custodianMsp, ...pageArgs(page)],
+        });
     }
 
     // Consent ---------------------------------------------------------------------------------
@@ -183,7 +194,11 @@ export class EhrClient {
 
     /** A patient's consent history, revoked ones included (default: the calling patient). */
     listConsentsByPatient(patientId = '', page: PageRequest = {}): Promise<Page<Consent>> {
-        return this.evaluate({ contract: 'ehr-consent', name: 'ListConsentsByPatient', args: [patientId, ...pageArgs(page)] });
+        return this.evaluate({
+            contract: 'ehr-consent',
+            name: 'ListConsentsByPatient',
+            args: [patientId, ...pageArgs(page)],
+        });
     }
 
     /** Live, unexpired consents naming `grantee` exactly. */
@@ -234,7 +249,11 @@ export class EhrClient {
     }
 
     /** Break-glass (audited and flagged), then the location when allowed. */
-    async readRecordInEmergency(recordId: string, reasonCode: BreakGlassReasonCode, reason: string): Promise<RecordRead & { reasonSalt: string }> {
+    async readRecordInEmergency(
+        recordId: string,
+        reasonCode: BreakGlassReasonCode,
+        reason: string,
+    ): Promise<RecordRead & { reasonSalt: string }> {
         const { reasonSalt, ...access } = await this.breakGlass(recordId, reasonCode, reason);
         return { access, reasonSalt, location: access.allowed ? await this.locationAfter(access) : undefined };
     }
@@ -244,12 +263,20 @@ export class EhrClient {
     }
 
     listAuditByRecord(recordId: string, page: PageRequest = {}): Promise<Page<AuditEntry>> {
-        return this.evaluate({ contract: 'ehr-access', name: 'ListAuditByRecord', args: [recordId, ...pageArgs(page)] });
+        return this.evaluate({
+            contract: 'ehr-access',
+            name: 'ListAuditByRecord',
+            args: [recordId, ...pageArgs(page)],
+        });
     }
 
     /** Every access to a patient's records, oldest first (default: the calling patient). */
     listAuditByPatient(patientId = '', page: PageRequest = {}): Promise<Page<AuditEntry>> {
-        return this.evaluate({ contract: 'ehr-access', name: 'ListAuditByPatient', args: [patientId, ...pageArgs(page)] });
+        return this.evaluate({
+            contract: 'ehr-access',
+            name: 'ListAuditByPatient',
+            args: [patientId, ...pageArgs(page)],
+        });
     }
 
     // Erasure ---------------------------------------------------------------------------------
@@ -260,7 +287,10 @@ export class EhrClient {
     }
 
     /** Purges an erasure's locations; endorsed by the custodian's peers, which alone hold them. */
-    purgeErasedLocations(erasure: { id: string; custodianMsp: string }): Promise<{ erasureId: string; recordIds: string[] }> {
+    purgeErasedLocations(erasure: {
+        id: string;
+        custodianMsp: string;
+    }): Promise<{ erasureId: string; recordIds: string[] }> {
         return this.submit({
             contract: 'ehr-erasure',
             name: 'PurgeErasedLocations',
