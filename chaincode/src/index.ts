@@ -58,6 +58,8 @@ export type {
     ConsentScope,
     Delegate,
     DenialReason,
+    EhrEventName,
+    EhrEventPayloads,
     ErasedRecord,
     ErasureProof,
     ErasureReceipt,

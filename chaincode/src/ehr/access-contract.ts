@@ -2,7 +2,6 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
     caller,
     CareLedgerContract,
-    emitEvent,
     forbidden,
     invalidArgument,
     notFound,
@@ -25,6 +24,7 @@ import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { isErased, requireRecord } from './records';
 import type { AccessResult, AuditEntry, LocationGrant, StoredRecord } from './types';
+import { emitEhrEvent } from './events';
 
 /** How long after an allowed access its agent may fetch the document's location. */
 export const LocationWindowMs = 10 * 60_000;
@@ -209,7 +209,7 @@ async function recordAttempt(
     const entry = auditEntryFor(ctx, { record, agent, purpose, decision, emergency });
     await putAuditEntry(ctx, entry);
     const eventName = !decision.allowed ? 'ehr.AccessDenied' : emergency ? 'ehr.EmergencyAccess' : 'ehr.RecordAccessed';
-    emitEvent(ctx, eventName, {
+    emitEhrEvent(ctx, eventName, {
         auditId: entry.id,
         recordId: entry.entity.recordId,
         patientId: entry.entity.patientId,

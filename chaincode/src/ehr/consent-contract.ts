@@ -3,7 +3,6 @@ import {
     caller,
     CareLedgerContract,
     conflict,
-    emitEvent,
     forbidden,
     invalidArgument,
     notFound,
@@ -28,7 +27,8 @@ import { requireActingFor, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector } from './readers';
 import { getRecord, isErased } from './records';
-import type { Consent } from './types';
+import type { Consent, ConsentEventPayload } from './types';
+import { emitEhrEvent } from './events';
 
 /**
  * Patient-controlled consent, shaped after FHIR R4 Consent. Only the patient (from their own
@@ -88,7 +88,7 @@ export class EhrConsentContract extends CareLedgerContract {
             await retireFromGranteeIndex(ctx, stale);
         }
         await putNewConsent(ctx, consent);
-        emitEvent(ctx, 'ehr.ConsentGranted', consentEvent(consent));
+        emitEhrEvent(ctx, 'ehr.ConsentGranted', consentEvent(consent));
         return JSON.stringify(consent);
     }
 
@@ -108,7 +108,7 @@ export class EhrConsentContract extends CareLedgerContract {
         const revoked: Consent = { ...consent, status: 'inactive', revokedAt: txTimeIso(ctx), revokedBy: acting.actor };
         await putConsent(ctx, revoked);
         await retireFromGranteeIndex(ctx, consent);
-        emitEvent(ctx, 'ehr.ConsentRevoked', consentEvent(revoked));
+        emitEhrEvent(ctx, 'ehr.ConsentRevoked', consentEvent(revoked));
         return JSON.stringify(revoked);
     }
 
@@ -194,7 +194,7 @@ export class EhrConsentContract extends CareLedgerContract {
     }
 }
 
-function consentEvent(consent: Consent) {
+function consentEvent(consent: Consent): ConsentEventPayload {
     return {
         consentId: consent.id,
         patientId: consent.patientId,

@@ -3,7 +3,6 @@ import {
     caller,
     CareLedgerContract,
     conflict,
-    emitEvent,
     forbidden,
     invalidArgument,
     notFound,
@@ -27,7 +26,8 @@ import { getDelegate, getEnrolment, requireEnrolment, requirePatientCaller, spea
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { getRecord, isErased, parseAmendInput, parseRegisterInput, putNewRecord, requireRecord } from './records';
-import type { Delegate, PatientEnrolment, RecordPointer, StoredRecord } from './types';
+import type { Delegate, PatientEnrolment, RecordEventPayload, RecordPointer, StoredRecord } from './types';
+import { emitEhrEvent } from './events';
 
 /**
  * Patients, their delegates, and record pointers. Patients enrol their own pseudonymous id;
@@ -54,7 +54,7 @@ export class EhrContract extends CareLedgerContract {
         }
         const enrolment: PatientEnrolment = { patientId: who.actorId, homeMsp: who.mspId, enrolledAt: txTimeIso(ctx) };
         await ctx.stub.putState(EhrKeys.patient(ctx, who.actorId), toBytes(enrolment));
-        emitEvent(ctx, 'ehr.PatientEnrolled', enrolment);
+        emitEhrEvent(ctx, 'ehr.PatientEnrolled', enrolment);
         return JSON.stringify(enrolment);
     }
 
@@ -75,7 +75,7 @@ export class EhrContract extends CareLedgerContract {
         }
         const delegate: Delegate = { patientId: patient.patientId, mspId, actorId, until, namedAt: txTimeIso(ctx) };
         await ctx.stub.putState(EhrKeys.delegate(ctx, patient.patientId, mspId, actorId), toBytes(delegate));
-        emitEvent(ctx, 'ehr.DelegateNamed', delegate);
+        emitEhrEvent(ctx, 'ehr.DelegateNamed', delegate);
         return JSON.stringify(delegate);
     }
 
@@ -95,7 +95,7 @@ export class EhrContract extends CareLedgerContract {
             actorId: delegateActor,
             removedAt: txTimeIso(ctx),
         };
-        emitEvent(ctx, 'ehr.DelegateRemoved', removed);
+        emitEhrEvent(ctx, 'ehr.DelegateRemoved', removed);
         return JSON.stringify(removed);
     }
 
@@ -146,7 +146,7 @@ export class EhrContract extends CareLedgerContract {
             updatedAt: now,
         };
         await putNewRecord(ctx, record);
-        emitEvent(ctx, 'ehr.RecordRegistered', recordEvent(record));
+        emitEhrEvent(ctx, 'ehr.RecordRegistered', recordEvent(record));
         return JSON.stringify(record);
     }
 
@@ -194,7 +194,7 @@ export class EhrContract extends CareLedgerContract {
         const superseded: RecordPointer = { ...previous, status: 'superseded', updatedAt: now };
         await ctx.stub.putState(EhrKeys.record(ctx, previous.id), toBytes(superseded));
         await putNewRecord(ctx, record);
-        emitEvent(ctx, 'ehr.RecordAmended', { ...recordEvent(record), replaces: previous.id });
+        emitEhrEvent(ctx, 'ehr.RecordAmended', { ...recordEvent(record), replaces: previous.id });
         return JSON.stringify(record);
     }
 
@@ -224,7 +224,7 @@ export class EhrContract extends CareLedgerContract {
         }
         await putLocation(ctx, record.custodianMsp, { recordId: id, location, salt });
         const stored = { recordId: id, custodianMsp: record.custodianMsp, storedAt: txTimeIso(ctx) };
-        emitEvent(ctx, 'ehr.RecordLocationStored', stored);
+        emitEhrEvent(ctx, 'ehr.RecordLocationStored', stored);
         return JSON.stringify(stored);
     }
 
@@ -311,7 +311,7 @@ export class EhrContract extends CareLedgerContract {
     }
 }
 
-function recordEvent(record: RecordPointer) {
+function recordEvent(record: RecordPointer): RecordEventPayload {
     return {
         recordId: record.id,
         seriesId: record.seriesId,

@@ -1,15 +1,5 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
-import {
-    caller,
-    CareLedgerContract,
-    emitEvent,
-    forbidden,
-    fromBytes,
-    notFound,
-    requireId,
-    toBytes,
-    txTimeIso,
-} from '../common';
+import { caller, CareLedgerContract, forbidden, fromBytes, notFound, requireId, toBytes, txTimeIso } from '../common';
 import { requireMspId } from './consent';
 import { EhrKeys, EhrObjects } from './keys';
 import { getLocation, locationHashPresent, purgeLocation } from './location';
@@ -18,6 +8,7 @@ import { firstByPartialKey } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { isErased, requireRecord, tombstone } from './records';
 import type { ErasureProof, ErasureReceipt, RecordPointer } from './types';
+import { emitEhrEvent } from './events';
 
 /** Records one erasure request tombstones; a patient with more repeats the request. */
 export const MaxErasureBatch = 100;
@@ -72,7 +63,7 @@ export class EhrErasureContract extends CareLedgerContract {
             more,
         };
         await ctx.stub.putState(EhrKeys.erasure(ctx, erasureId), toBytes(receipt));
-        emitEvent(ctx, 'ehr.ErasureRequested', receipt);
+        emitEhrEvent(ctx, 'ehr.ErasureRequested', receipt);
         return JSON.stringify(receipt);
     }
 
@@ -106,7 +97,7 @@ export class EhrErasureContract extends CareLedgerContract {
             custodianMsp: receipt.custodianMsp,
             recordIds: receipt.recordIds,
         };
-        emitEvent(ctx, 'ehr.LocationsPurged', purged);
+        emitEhrEvent(ctx, 'ehr.LocationsPurged', purged);
         return JSON.stringify(purged);
     }
 

@@ -227,3 +227,81 @@ export interface ErasureProof {
     /** The pointer is a tombstone and the location's hash is gone, so no peer holds the location. */
     erased: boolean;
 }
+
+// Events ------------------------------------------------------------------------------------
+
+/** Payload of `ehr.RecordRegistered` and (with `replaces`) `ehr.RecordAmended`. */
+export interface RecordEventPayload {
+    recordId: string;
+    seriesId: string;
+    version: number;
+    patientId: string;
+    custodianMsp: string;
+    typeCode: string;
+    replaces?: string;
+}
+
+export interface ConsentEventPayload {
+    consentId: string;
+    patientId: string;
+    status: ConsentStatus;
+    grantee: Grantee;
+    scopeKind: ConsentScope['kind'];
+    purposes: string[];
+    periodEnd: string;
+    /** Who granted (for ConsentGranted) or revoked (for ConsentRevoked). */
+    by: Consent['grantedBy'];
+}
+
+/** Payload of `ehr.RecordAccessed`, `ehr.AccessDenied` and `ehr.EmergencyAccess`. */
+export interface AccessEventPayload {
+    auditId: string;
+    recordId: string;
+    patientId: string;
+    custodianMsp: string;
+    agent: { mspId: string; actorId: string };
+    purpose: string;
+    outcome: AuditOutcome;
+    reason?: DenialReason;
+    emergency: boolean;
+    reasonCode?: string;
+}
+
+export interface DelegateRemovedPayload {
+    patientId: string;
+    mspId: string;
+    actorId: string;
+    removedAt: string;
+}
+
+export interface LocationStoredPayload {
+    recordId: string;
+    custodianMsp: string;
+    storedAt: string;
+}
+
+export interface LocationsPurgedPayload {
+    erasureId: string;
+    patientId: string;
+    custodianMsp: string;
+    recordIds: string[];
+}
+
+/** Every chaincode event of the EHR domain and its payload. None carries a location or free text. */
+export interface EhrEventPayloads {
+    'ehr.PatientEnrolled': PatientEnrolment;
+    'ehr.DelegateNamed': Delegate;
+    'ehr.DelegateRemoved': DelegateRemovedPayload;
+    'ehr.RecordRegistered': RecordEventPayload;
+    'ehr.RecordAmended': RecordEventPayload;
+    'ehr.RecordLocationStored': LocationStoredPayload;
+    'ehr.ConsentGranted': ConsentEventPayload;
+    'ehr.ConsentRevoked': ConsentEventPayload;
+    'ehr.RecordAccessed': AccessEventPayload;
+    'ehr.AccessDenied': AccessEventPayload;
+    'ehr.EmergencyAccess': AccessEventPayload;
+    'ehr.ErasureRequested': ErasureReceipt;
+    'ehr.LocationsPurged': LocationsPurgedPayload;
+}
+
+export type EhrEventName = keyof EhrEventPayloads;
