@@ -156,13 +156,15 @@ describe('ehr-access contract', () => {
             expect((await access(cast.physician, 'rec-1')).access.allowed).toBe(true);
         });
 
-        it('lets the patient read their own records without consent', async () => {
+        it('lets the patient read their own records, and their location, without consent', async () => {
             const { access: outcome } = await access(cast.patient, 'rec-1', 'PATRQT');
             expect(outcome).toMatchObject({
                 allowed: true,
                 audit: { agent: { actorId: cast.patientId, role: 'patient' } },
             });
             expect(outcome.audit.consentId).toBeUndefined();
+            const grant = (await location(cast.patient, outcome.audit.id)).json<LocationGrant>();
+            expect(grant.location).toBe(documentOf('rec-1').location);
         });
 
         it('records denials for non-clinicians, regulators, other patients and unlicensed clinicians', async () => {
