@@ -72,4 +72,6 @@ export type {
     StoredRecord,
     Coding as EhrCoding,
 } from './ehr';
+/** The supply domain (types, GS1 parsing, verification verdict), namespaced: its names are generic (Unit, Lot, Product). */
+export * as supply from './supply';
 export { SystemContract };
