@@ -18,6 +18,7 @@ const collection = '_implicit_org_HospitalMSP';
 describe('ehr-erasure contract', () => {
     let h: ContractHarness;
     let cast: EhrCast;
+    let allowedAccessId: string;
 
     const requestErasure = (who: HarnessIdentity, custodian = Hospital) =>
         h.submit(who, 'ehr-erasure:RequestErasure', [custodian]);
@@ -48,7 +49,7 @@ describe('ehr-erasure contract', () => {
         await registerRecord(h, cast.physician, cast.patientId, 'rec-2');
         await registerRecord(h, cast.physician, cast.patient2Id, 'rec-other');
         await grantConsent(h, cast.patient, 'c-1');
-        await h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-1', 'TREAT']);
+        allowedAccessId = (await h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-1', 'TREAT'])).txId;
         h.advance(60_000);
     });
 
@@ -133,6 +134,10 @@ describe('ehr-erasure contract', () => {
 
     it('keeps the audit trail and consents, and denies (and records) later reads, amendments and grants', async () => {
         const erasureId = (await requestErasure(cast.patient)).txId;
+        // Still held by the custodian until the purge, yet no longer released: the pointer is erased.
+        await expect(
+            h.evaluate(cast.physician, 'ehr-access:GetRecordLocation', ['rec-1', allowedAccessId]),
+        ).rejects.toMatchObject({ code: 'NOT_FOUND' });
         await purge(cast.hospitalAdmin, erasureId);
         const outcome = (
             await h.submit(cast.physician, 'ehr-access:AccessRecord', ['rec-2', 'TREAT'])
