@@ -1,0 +1,1 @@
+export { SupplyClient, type PageRequest, type SuspectTarget } from './client';
