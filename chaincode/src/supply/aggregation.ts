@@ -84,6 +84,7 @@ export async function pack(ctx: Context, raw: string): Promise<SupplyStep> {
             throw invalidArgument(field, `containers nest at most ${MaxContainerDepth} levels deep`);
         }
         const tree = await loadTree(work, child, field, budget);
+        allObjects(tree).forEach((object) => requireActive(object, field));
         for (const unit of tree.units) {
             await requireNotQuarantined(work, unit, field);
         }

@@ -206,6 +206,28 @@ describe('custody', () => {
         });
     });
 
+    it('a unit decommissioned inside a case stops the case until unpacked, and never moves again', async () => {
+        await call(w, w.manufacturer, 'Pack', { sscc: sscc(1), children: [unit('U1'), unit('U2')] });
+        await call(w, w.manufacturer, 'supply-safety:ConfirmIllegitimate', { item: unit('U1'), reason: 'counterfeit' });
+        await expectRejected(w.h, () => ship([container(1)], 'DistributorMSP'), {
+            code: 'CONFLICT',
+            detail: expect.stringContaining('was decommissioned; it never moves again'),
+        });
+        await call(w, w.manufacturer, 'Unpack', { sscc: sscc(1), children: [unit('U1')] });
+        await ship([container(1)], 'DistributorMSP');
+        expect(getUnit('U1')).toMatchObject({ status: 'decommissioned', custodian: 'ManufacturerMSP' });
+    });
+
+    it('a unit confirmed illegitimate in transit stays decommissioned when its case is received', async () => {
+        await call(w, w.manufacturer, 'Pack', { sscc: sscc(1), children: [unit('U1'), unit('U2')] });
+        await ship([container(1)], 'DistributorMSP');
+        await call(w, w.regulator, 'supply-safety:ConfirmIllegitimate', { item: unit('U1'), reason: 'counterfeit' });
+        await receive([container(1)]);
+        expect(getUnit('U1')).toMatchObject({ status: 'decommissioned', custodian: 'DistributorMSP', parent: sscc(1) });
+        expect(getUnit('U2')).toMatchObject({ status: 'active', custodian: 'DistributorMSP' });
+        expect(holding('DistributorMSP', 'U1')).toEqual({ status: 'decommissioned' });
+    });
+
     it('in-transit units of a recalled lot can still be received, to be returned', async () => {
         await ship([unit('U1')], 'DistributorMSP');
         await call(w, w.regulator, 'supply-safety:RecallLot', { gtin: Gtin, lot: 'LOT-A1', recallClass: 'II', reason: 'label' });

@@ -3,7 +3,7 @@ import { conflict, forbidden, invalidArgument, parseJsonArg, txTime } from '../c
 import { requireAuthorizedDestination, requirePartnerActor, type PartnerActor } from './access';
 import { requireItems, requireMspId, requireReason } from './input';
 import { MaxObjectsPerMove } from './limits';
-import { SupplyEvents, type ReceiveInput, type RejectInput, type ShipInput, type SupplyStep } from './types';
+import { SupplyEvents, TerminalStatuses, type Custody, type ReceiveInput, type RejectInput, type ShipInput, type SupplyStep } from './types';
 import {
     allObjects,
     Budget,
@@ -39,6 +39,15 @@ function touchAll(work: Work, trees: readonly Tree[]): void {
     }
 }
 
+/** The end of a shipment: active again, unless it was decommissioned on the way (it travels on, terminal). */
+function settle(custody: Custody): void {
+    if (!TerminalStatuses.includes(custody.status)) {
+        custody.status = 'active';
+    }
+    delete custody.destination;
+    delete custody.shipment;
+}
+
 export async function ship(ctx: Context, raw: string): Promise<SupplyStep> {
     const actor = await requirePartnerActor(ctx);
     const input = parseJsonArg<Partial<ShipInput>>(raw, 'shipment');
@@ -60,6 +69,8 @@ export async function ship(ctx: Context, raw: string): Promise<SupplyStep> {
         requireTopLevel(root, field, 'ship the container, or unpack it first');
         requireActive(root, field);
         const tree = await loadTree(work, root, field, budget);
+        // A unit decommissioned while packed (confirmed illegitimate) must be unpacked before its case moves.
+        allObjects(tree).forEach((object) => requireActive(object, field));
         for (const unit of tree.units) {
             const lot = await requireNotQuarantined(work, unit, field);
             const why = nonSaleableReason(lot, now);
@@ -122,10 +133,8 @@ export async function receive(ctx: Context, raw: string): Promise<SupplyStep> {
     const work = new Work(ctx);
     const { trees, sender } = await inboundTrees(work, actor, input.items, 'receipt.items', 'receive');
     for (const object of trees.flatMap(allObjects)) {
-        object.value.status = 'active';
         object.value.custodian = actor.mspId;
-        delete object.value.destination;
-        delete object.value.shipment;
+        settle(object.value);
     }
     touchAll(work, trees);
     return work.commit(SupplyEvents.Received, {
@@ -145,9 +154,7 @@ export async function reject(ctx: Context, raw: string): Promise<SupplyStep> {
     const work = new Work(ctx);
     const { trees, sender } = await inboundTrees(work, actor, input.items, 'rejection.items', 'reject');
     for (const object of trees.flatMap(allObjects)) {
-        object.value.status = 'active';
-        delete object.value.destination;
-        delete object.value.shipment;
+        settle(object.value);
     }
     touchAll(work, trees);
     return work.commit(SupplyEvents.ShipmentRejected, {

@@ -291,9 +291,9 @@ export async function getShipment(ctx: Context, txId: string): Promise<SupplySte
 }
 
 /**
- * Open suspect investigations, oldest first is not guaranteed (key order): the regulator
- * sees all; a partner sees those on its own products and those it raised. `overdue` is true
- * past 24 hours at the query's time.
+ * Open suspect investigations, lots first then units, each by GTIN: the regulator sees all; a
+ * partner sees those on its own products and those it raised. `overdue` is true once open
+ * more than 24 hours at the query's time.
  */
 export async function listOpenSuspicions(ctx: Context, rawPageSize: string, bookmark: string): Promise<Page<OpenSuspicion>> {
     const pageSize = parsePageSize(rawPageSize);

@@ -332,8 +332,8 @@ export const SupplyEvents = {
 export type SupplyEventName = (typeof SupplyEvents)[keyof typeof SupplyEvents];
 
 /**
- * Payload of every step event: the step without per-object detail beyond `epcs`
- * (at most {@link MaxEventEpcs} of them; `epcCount` says how many there were).
+ * Payload of every step event: the step, its `epcs` cut to the first MaxEventEpcs (limits.ts);
+ * `epcCount` says how many the step names.
  */
 export interface StepEventPayload extends Omit<SupplyStep, 'epcs'> {
     epcs: string[];
