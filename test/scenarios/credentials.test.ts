@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { StatusListLength, type Credential, type CredentialEvent, type CredentialVerdict, type PractitionerRef } from '@careledger/chaincode';
+import {
+    StatusListLength,
+    type Credential,
+    type CredentialEvent,
+    type CredentialVerdict,
+    type PractitionerRef,
+} from '@careledger/chaincode';
 import { CredentialsClient, commitDocument, type CommittedDocument } from '../../gateway/src/credentials';
 import { documentDigest, EhrClient } from '../../gateway/src/ehr';
 import { LedgerError, type EventStream } from '../../gateway/src/ledger';
@@ -41,7 +47,13 @@ describe('credentials: trusted issuers, attestations and verification', () => {
         const id = uniqueId('lic');
         const document = JSON.stringify({ license: id, class: 'MD', jurisdiction: 'XX' });
         const committed = commitDocument(document);
-        const credential = await regulator.issue({ id, type: 'MedicalLicense', subject, commitment: committed.commitment, ...window });
+        const credential = await regulator.issue({
+            id,
+            type: 'MedicalLicense',
+            subject,
+            commitment: committed.commitment,
+            ...window,
+        });
         return { credential, document, committed };
     }
 
@@ -50,7 +62,10 @@ describe('credentials: trusted issuers, attestations and verification', () => {
         regulator = new CredentialsClient(await env.session('regulator', 'admin'));
         hospitalAdmin = new CredentialsClient(await env.session('hospital', 'admin'));
         physician2 = new CredentialsClient(await env.session('hospital', 'physician2'));
-        physician2Ref = { mspId: (await env.session('hospital', 'physician2')).identity.mspId, actorId: 'prac-hosp-0002' };
+        physician2Ref = {
+            mspId: (await env.session('hospital', 'physician2')).identity.mspId,
+            actorId: 'prac-hosp-0002',
+        };
     });
 
     afterAll(async () => {
@@ -58,19 +73,36 @@ describe('credentials: trusted issuers, attestations and verification', () => {
     });
 
     it('the regulator registers trusted issuers; no other org may', async () => {
-        await ensureIssuer({ type: 'MedicalLicense', mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' });
-        await ensureIssuer({ type: 'ClinicalPrivileges', mspId: 'HospitalMSP', roles: ['admin'], subjectScope: 'own-org' });
+        await ensureIssuer({
+            type: 'MedicalLicense',
+            mspId: 'RegulatorMSP',
+            roles: ['admin'],
+            subjectScope: 'any-org',
+        });
+        await ensureIssuer({
+            type: 'ClinicalPrivileges',
+            mspId: 'HospitalMSP',
+            roles: ['admin'],
+            subjectScope: 'own-org',
+        });
 
         await expect(regulator.getIssuer('MedicalLicense', 'RegulatorMSP')).resolves.toMatchObject({
             status: 'trusted',
             roles: expect.arrayContaining(['admin']),
         });
-        await expect(physician2.getIssuer('ClinicalPrivileges', 'HospitalMSP')).resolves.toMatchObject({ status: 'trusted' });
+        await expect(physician2.getIssuer('ClinicalPrivileges', 'HospitalMSP')).resolves.toMatchObject({
+            status: 'trusted',
+        });
         const listed = await physician2.listIssuers({ mspId: 'RegulatorMSP' });
         expect(listed.items.map((entry) => entry.type)).toContain('MedicalLicense');
 
         await expect(
-            hospitalAdmin.registerIssuer({ type: 'MedicalLicense', mspId: 'HospitalMSP', roles: ['admin'], subjectScope: 'any-org' }),
+            hospitalAdmin.registerIssuer({
+                type: 'MedicalLicense',
+                mspId: 'HospitalMSP',
+                roles: ['admin'],
+                subjectScope: 'any-org',
+            }),
         ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
 
@@ -83,7 +115,10 @@ describe('credentials: trusted issuers, attestations and verification', () => {
         const read = () => physicianEhr.readRecord(recordId, 'TREAT');
         const expectReadDenied = async () => {
             const { access, location } = await read();
-            expect(access).toMatchObject({ allowed: false, audit: { outcome: '4', outcomeDesc: 'credential-invalid' } });
+            expect(access).toMatchObject({
+                allowed: false,
+                audit: { outcome: '4', outcomeDesc: 'credential-invalid' },
+            });
             expect(location).toBeUndefined();
         };
 
@@ -91,20 +126,38 @@ describe('credentials: trusted issuers, attestations and verification', () => {
             // physician2 is reserved for this file: clear what an earlier run on the same network left.
             const earlier = await regulator.checkPractitioner(physician2Ref, 'MedicalLicense');
             if (earlier.credentialId && !['revoked', 'expired', 'issuer_not_trusted'].includes(earlier.verdict)) {
-                await regulator.revoke(earlier.credentialId, { code: 'administrative-hold', reference: 'scenario-reset' });
+                await regulator.revoke(earlier.credentialId, {
+                    code: 'administrative-hold',
+                    reference: 'scenario-reset',
+                });
             }
 
             await expect(
-                hospitalAdmin.issue({ id: uniqueId('lic'), type: 'MedicalLicense', subject: physician2Ref, commitment: 'ab'.repeat(32) }),
+                hospitalAdmin.issue({
+                    id: uniqueId('lic'),
+                    type: 'MedicalLicense',
+                    subject: physician2Ref,
+                    commitment: 'ab'.repeat(32),
+                }),
             ).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
             license = await issueLicense(physician2Ref);
-            expect(license.credential).toMatchObject({ type: 'MedicalLicense', subject: physician2Ref, status: 'active', version: 1 });
+            expect(license.credential).toMatchObject({
+                type: 'MedicalLicense',
+                subject: physician2Ref,
+                status: 'active',
+                version: 1,
+            });
             await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({
                 verdict: 'valid',
                 credentialId: license.credential.id,
             });
-            await expect(hospitalAdmin.verify(license.credential.id, { document: license.document, salt: license.committed.salt })).resolves.toMatchObject({
+            await expect(
+                hospitalAdmin.verify(license.credential.id, {
+                    document: license.document,
+                    salt: license.committed.salt,
+                }),
+            ).resolves.toMatchObject({
                 verdict: 'valid',
             });
         });
@@ -139,23 +192,35 @@ describe('credentials: trusted issuers, attestations and verification', () => {
 
         it('after suspension the same read is denied; reinstated, allowed again; revoked, denied for good', async () => {
             const id = license.credential.id;
-            await expect(hospitalAdmin.suspend(id, { code: 'investigation-pending' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-            await expect(physician2.revoke(id, { code: 'voluntary-surrender' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(hospitalAdmin.suspend(id, { code: 'investigation-pending' })).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
+            await expect(physician2.revoke(id, { code: 'voluntary-surrender' })).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
 
             await regulator.suspend(id, { code: 'investigation-pending', reference: 'case-1' });
-            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({ verdict: 'suspended' });
+            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({
+                verdict: 'suspended',
+            });
             await expectReadDenied();
 
             await regulator.reinstate(id, { code: 'investigation-closed', reference: 'case-1' });
-            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({ verdict: 'valid' });
+            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({
+                verdict: 'valid',
+            });
             await expect(read()).resolves.toMatchObject({ access: { allowed: true } });
 
             await regulator.revoke(id, { code: 'disciplinary-action', reference: 'case-2' });
-            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({ verdict: 'revoked' });
+            await expect(physician2.checkPractitioner(physician2Ref, 'MedicalLicense')).resolves.toMatchObject({
+                verdict: 'revoked',
+            });
             await expectReadDenied();
             // For good: a revocation is not lifted, and the physician cannot renew it.
             await expect(regulator.reinstate(id, { code: 'other' })).rejects.toMatchObject({ code: 'CONFLICT' });
-            await expect(regulator.renew({ previousId: id, id: uniqueId('lic'), commitment: 'cd'.repeat(32) })).rejects.toMatchObject({ code: 'CONFLICT' });
+            await expect(
+                regulator.renew({ previousId: id, id: uniqueId('lic'), commitment: 'cd'.repeat(32) }),
+            ).rejects.toMatchObject({ code: 'CONFLICT' });
             await expectReadDenied();
 
             const history = await regulator.history(id);
@@ -177,7 +242,9 @@ describe('credentials: trusted issuers, attestations and verification', () => {
         it('valid', async () => {
             const { credential, document, committed } = await issueLicense(hospitalPractitioner());
             expect(await verdictOf(credential.id, document, committed.salt)).toBe('valid');
-            await expect(physician2.verify(credential.id, { commitment: committed.commitment })).resolves.toMatchObject({ verdict: 'valid' });
+            await expect(physician2.verify(credential.id, { commitment: committed.commitment })).resolves.toMatchObject(
+                { verdict: 'valid' },
+            );
         });
 
         it('unknown', async () => {
@@ -221,7 +288,12 @@ describe('credentials: trusted issuers, attestations and verification', () => {
             await regulator.registerIssuer({ type, mspId: 'HospitalMSP', roles: ['admin'], subjectScope: 'own-org' });
             const document = JSON.stringify({ certificate: type });
             const committed = commitDocument(document);
-            const credential = await hospitalAdmin.issue({ id: uniqueId('cert'), type, subject: hospitalPractitioner(), commitment: committed.commitment });
+            const credential = await hospitalAdmin.issue({
+                id: uniqueId('cert'),
+                type,
+                subject: hospitalPractitioner(),
+                commitment: committed.commitment,
+            });
             expect(await verdictOf(credential.id, document, committed.salt)).toBe('valid');
 
             await regulator.withdrawIssuer(type, 'HospitalMSP', { code: 'issuer-agreement-ended' });
@@ -232,10 +304,20 @@ describe('credentials: trusted issuers, attestations and verification', () => {
     it('renews a credential as a linked version', async () => {
         const { credential } = await issueLicense({ mspId: 'HospitalMSP', actorId: uniqueId('prac') });
         const renewedId = uniqueId('lic');
-        const renewed = await regulator.renew({ previousId: credential.id, id: renewedId, commitment: commitDocument('renewed').commitment });
+        const renewed = await regulator.renew({
+            previousId: credential.id,
+            id: renewedId,
+            commitment: commitDocument('renewed').commitment,
+        });
         expect(renewed).toMatchObject({ version: 2, previousId: credential.id });
-        await expect(regulator.get(credential.id)).resolves.toMatchObject({ replacedBy: renewedId, verdict: 'expired' });
-        await expect(regulator.checkPractitioner(credential.subject, 'MedicalLicense')).resolves.toMatchObject({ verdict: 'valid', credentialId: renewedId });
+        await expect(regulator.get(credential.id)).resolves.toMatchObject({
+            replacedBy: renewedId,
+            verdict: 'expired',
+        });
+        await expect(regulator.checkPractitioner(credential.subject, 'MedicalLicense')).resolves.toMatchObject({
+            verdict: 'valid',
+            credentialId: renewedId,
+        });
     });
 
     it('announces every change as an event, and gives the gateway what it needs to publish a Bitstring Status List', async () => {
@@ -248,7 +330,11 @@ describe('credentials: trusted issuers, attestations and verification', () => {
         ]);
 
         const entries = await regulator.allStatusListEntries('RegulatorMSP');
-        expect(entries).toContainEqual({ statusListIndex: credential.statusListIndex, credentialId: credential.id, status: 'revoked' });
+        expect(entries).toContainEqual({
+            statusListIndex: credential.statusListIndex,
+            credentialId: credential.id,
+            status: 'revoked',
+        });
 
         const list = statusListCredential({
             issuerMspId: 'RegulatorMSP',
@@ -258,12 +344,21 @@ describe('credentials: trusted issuers, attestations and verification', () => {
             urls: { baseUrl: 'https://gw.regulator.example' },
             bits: StatusListLength,
         });
-        expect(decodeStatusList((list.credentialSubject as { encodedList: string }).encodedList).isSet(credential.statusListIndex)).toBe(true);
+        expect(
+            decodeStatusList((list.credentialSubject as { encodedList: string }).encodedList).isSet(
+                credential.statusListIndex,
+            ),
+        ).toBe(true);
 
         const sha256 = createHash('sha256').update(JSON.stringify(list)).digest('hex');
         const anchor = await regulator.anchorStatusList('RegulatorMSP', 'revocation', sha256);
-        await expect(physician2.getStatusListAnchor('RegulatorMSP', 'revocation')).resolves.toMatchObject({ sha256, txId: anchor.txId });
-        await expect(hospitalAdmin.anchorStatusList('RegulatorMSP', 'revocation', sha256)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await expect(physician2.getStatusListAnchor('RegulatorMSP', 'revocation')).resolves.toMatchObject({
+            sha256,
+            txId: anchor.txId,
+        });
+        await expect(hospitalAdmin.anchorStatusList('RegulatorMSP', 'revocation', sha256)).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
     });
 });
 

@@ -40,7 +40,9 @@ export function isSubject(actor: Actor, subject: PractitionerRef): boolean {
 export function requireRegistryManager(ctx: Context): Actor {
     const actor = requireActor(ctx);
     if (actor.mspId !== RegulatorMsp || actor.role !== 'admin') {
-        throw forbidden(`only an admin of ${RegulatorMsp} manages the issuer registry; caller is ${actor.role} of ${actor.mspId}`);
+        throw forbidden(
+            `only an admin of ${RegulatorMsp} manages the issuer registry; caller is ${actor.role} of ${actor.mspId}`,
+        );
     }
     return actor;
 }
@@ -53,7 +55,9 @@ export async function requireIssuer(ctx: Context, type: string): Promise<{ actor
         throw forbidden(`${actor.mspId} is not a trusted issuer of ${type}`);
     }
     if (!entry.roles.includes(actor.role)) {
-        throw forbidden(`${actor.mspId} issues ${type} only through role ${entry.roles.join(' or ')}; caller has ${actor.role}`);
+        throw forbidden(
+            `${actor.mspId} issues ${type} only through role ${entry.roles.join(' or ')}; caller has ${actor.role}`,
+        );
     }
     return { actor, entry };
 }
@@ -71,14 +75,20 @@ export async function requireStatusAuthority(
         return { actor, authority: 'regulator' };
     }
     if (actor.mspId !== credential.issuer.mspId) {
-        throw forbidden(`only the issuer ${credential.issuer.mspId} or the regulator may ${action} credential ${credential.id}`);
+        throw forbidden(
+            `only the issuer ${credential.issuer.mspId} or the regulator may ${action} credential ${credential.id}`,
+        );
     }
     const entry = await findIssuer(ctx, actor.mspId, credential.type);
     if (!entry || !entry.roles.includes(actor.role)) {
-        throw forbidden(`${action} of ${credential.type} at ${actor.mspId} requires an issuing role; caller has ${actor.role}`);
+        throw forbidden(
+            `${action} of ${credential.type} at ${actor.mspId} requires an issuing role; caller has ${actor.role}`,
+        );
     }
     if (action === 'reinstate' && entry.status !== 'trusted') {
-        throw forbidden(`${actor.mspId} is no longer a trusted issuer of ${credential.type}; it may suspend or revoke, not reinstate`);
+        throw forbidden(
+            `${actor.mspId} is no longer a trusted issuer of ${credential.type}; it may suspend or revoke, not reinstate`,
+        );
     }
     return { actor, authority: 'issuer' };
 }
@@ -89,7 +99,11 @@ export async function requireStatusAuthority(
  */
 export async function requireHistoryReader(ctx: Context, credential: Credential): Promise<Actor> {
     const actor = requireActor(ctx);
-    if (isRegulator(actor) || isSubject(actor, credential.subject) || (actor.mspId === credential.subject.mspId && actor.role === 'admin')) {
+    if (
+        isRegulator(actor) ||
+        isSubject(actor, credential.subject) ||
+        (actor.mspId === credential.subject.mspId && actor.role === 'admin')
+    ) {
         return actor;
     }
     if (actor.mspId === credential.issuer.mspId) {
@@ -98,7 +112,9 @@ export async function requireHistoryReader(ctx: Context, credential: Credential)
             return actor;
         }
     }
-    throw forbidden(`history of credential ${credential.id} is read by the regulator, the issuer ${credential.issuer.mspId}, the subject or its org's admin`);
+    throw forbidden(
+        `history of credential ${credential.id} is read by the regulator, the issuer ${credential.issuer.mspId}, the subject or its org's admin`,
+    );
 }
 
 /** The caller, who may list `subject`'s credentials: the regulator, the subject or an admin of its org. */
@@ -107,7 +123,9 @@ export function requireSubjectReader(ctx: Context, subject: PractitionerRef): Ac
     if (isRegulator(actor) || isSubject(actor, subject) || (actor.mspId === subject.mspId && actor.role === 'admin')) {
         return actor;
     }
-    throw forbidden(`credentials of ${subject.mspId}/${subject.actorId} are listed for the regulator, the practitioner or an admin of ${subject.mspId}`);
+    throw forbidden(
+        `credentials of ${subject.mspId}/${subject.actorId} are listed for the regulator, the practitioner or an admin of ${subject.mspId}`,
+    );
 }
 
 /** The caller, who may list what `issuerMspId` issued: the regulator or an admin of that org. */

@@ -8,7 +8,9 @@ describe('salted commitment', () => {
     const digest = sha256('{"license":"MD-1"}');
 
     it('is SHA-256 over the salt bytes followed by the document digest bytes', () => {
-        expect(commitmentOf(salt, digest)).toBe(sha256(Buffer.concat([Buffer.from(salt, 'hex'), Buffer.from(digest, 'hex')])));
+        expect(commitmentOf(salt, digest)).toBe(
+            sha256(Buffer.concat([Buffer.from(salt, 'hex'), Buffer.from(digest, 'hex')])),
+        );
     });
 
     it('changes with the salt, so equal documents do not share a commitment', () => {
@@ -27,10 +29,14 @@ describe('salted commitment', () => {
         [{ documentSha256: digest.toUpperCase(), salt }, 'proof.documentSha256'],
         [{ commitment: 'xyz' }, 'proof.commitment'],
     ])('rejects the malformed proof %j', (proof, field) => {
-        expect(() => commitmentFromProof(proof, 'proof')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field }));
+        expect(() => commitmentFromProof(proof, 'proof')).toThrow(
+            expect.objectContaining({ code: 'INVALID_ARGUMENT', field }),
+        );
     });
 
     it.each(['00'.repeat(15), '00'.repeat(65), 'abc', 'AB'.repeat(16)])('rejects the salt %s', (bad) => {
-        expect(() => requireSalt(bad, 'salt')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'salt' }));
+        expect(() => requireSalt(bad, 'salt')).toThrow(
+            expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'salt' }),
+        );
     });
 });

@@ -13,15 +13,30 @@ describe('credentials: attestations', () => {
 
     const issue = (who: Who, fields: Record<string, unknown>) =>
         h.submit(who, 'credentials:IssueCredential', [
-            JSON.stringify({ commitment: fixtureDocument(String(fields.id)).commitment, type: 'MedicalLicense', subject: physicianRef, ...fields }),
+            JSON.stringify({
+                commitment: fixtureDocument(String(fields.id)).commitment,
+                type: 'MedicalLicense',
+                subject: physicianRef,
+                ...fields,
+            }),
         ]);
-    const change = (who: Who, fn: 'Suspend' | 'Reinstate' | 'Revoke', id: string, code = 'investigation-pending', reference = '') =>
-        h.submit(who, `credentials:${fn}Credential`, [id, code, reference]);
+    const change = (
+        who: Who,
+        fn: 'Suspend' | 'Reinstate' | 'Revoke',
+        id: string,
+        code = 'investigation-pending',
+        reference = '',
+    ) => h.submit(who, `credentials:${fn}Credential`, [id, code, reference]);
     const renew = (who: Who, fields: Record<string, unknown>) =>
-        h.submit(who, 'credentials:RenewCredential', [JSON.stringify({ commitment: fixtureDocument(String(fields.id)).commitment, ...fields })]);
-    const get = async (id: string) => (await h.evaluate(cast.physician, 'credentials:GetCredential', [id])).json<CredentialView>();
+        h.submit(who, 'credentials:RenewCredential', [
+            JSON.stringify({ commitment: fixtureDocument(String(fields.id)).commitment, ...fields }),
+        ]);
+    const get = async (id: string) =>
+        (await h.evaluate(cast.physician, 'credentials:GetCredential', [id])).json<CredentialView>();
     const standing = async (ref = physicianRef, type = 'MedicalLicense') =>
-        (await h.evaluate(cast.physician, 'credentials:CheckPractitioner', [ref.mspId, ref.actorId, type])).json<Standing>();
+        (
+            await h.evaluate(cast.physician, 'credentials:CheckPractitioner', [ref.mspId, ref.actorId, type])
+        ).json<Standing>();
     const history = async (id: string, who: Who = cast.regulator) =>
         (await h.evaluate(who, 'credentials:GetCredentialHistory', [id, '', ''])).json<Page<StatusChange>>().items;
 
@@ -29,8 +44,18 @@ describe('credentials: attestations', () => {
         h = await ContractHarness.create();
         h.setTime('2026-01-01T00:00:00Z');
         cast = credentialsCast(h);
-        await trustIssuer(h, { type: 'MedicalLicense', mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' });
-        await trustIssuer(h, { type: 'ClinicalPrivileges', mspId: 'HospitalMSP', roles: ['admin'], subjectScope: 'own-org' });
+        await trustIssuer(h, {
+            type: 'MedicalLicense',
+            mspId: 'RegulatorMSP',
+            roles: ['admin'],
+            subjectScope: 'any-org',
+        });
+        await trustIssuer(h, {
+            type: 'ClinicalPrivileges',
+            mspId: 'HospitalMSP',
+            roles: ['admin'],
+            subjectScope: 'own-org',
+        });
     });
 
     describe('issue', () => {
@@ -54,10 +79,22 @@ describe('credentials: attestations', () => {
             expect(credential.statusListIndex).toBeGreaterThanOrEqual(0);
             expect(credential.statusListIndex).toBeLessThan(2 ** 21);
             expect(r.event?.name).toBe('credentials.CredentialIssued');
-            expect(r.event?.payload).toMatchObject({ credentialId: 'lic-1', action: 'issued', status: 'active', issuer: 'RegulatorMSP', seq: 1 });
+            expect(r.event?.payload).toMatchObject({
+                credentialId: 'lic-1',
+                action: 'issued',
+                status: 'active',
+                issuer: 'RegulatorMSP',
+                seq: 1,
+            });
             expect(await get('lic-1')).toEqual({ ...credential, verdict: 'valid' });
             expect(await history('lic-1')).toEqual([
-                expect.objectContaining({ credentialId: 'lic-1', seq: 1, action: 'issued', status: 'active', txId: r.txId }),
+                expect.objectContaining({
+                    credentialId: 'lic-1',
+                    seq: 1,
+                    action: 'issued',
+                    status: 'active',
+                    txId: r.txId,
+                }),
             ]);
             expect(await standing()).toMatchObject({ verdict: 'valid', credentialId: 'lic-1' });
         });
@@ -79,23 +116,41 @@ describe('credentials: attestations', () => {
         });
 
         it('refuses an issuer whose trust was withdrawn', async () => {
-            await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['ClinicalPrivileges', 'HospitalMSP', 'other', '']);
+            await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'ClinicalPrivileges',
+                'HospitalMSP',
+                'other',
+                '',
+            ]);
             const before = h.snapshot();
-            await expect(issue(cast.hospitalAdmin, { id: 'priv-1', type: 'ClinicalPrivileges' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(issue(cast.hospitalAdmin, { id: 'priv-1', type: 'ClinicalPrivileges' })).rejects.toMatchObject(
+                { code: 'FORBIDDEN' },
+            );
             expect(h.snapshot()).toEqual(before);
         });
 
         it('lets an own-org issuer attest only its own practitioners', async () => {
             const before = h.snapshot();
             await expect(
-                issue(cast.hospitalAdmin, { id: 'priv-1', type: 'ClinicalPrivileges', subject: { mspId: 'ClinicMSP', actorId: 'prac-hosp-0001' } }),
+                issue(cast.hospitalAdmin, {
+                    id: 'priv-1',
+                    type: 'ClinicalPrivileges',
+                    subject: { mspId: 'ClinicMSP', actorId: 'prac-hosp-0001' },
+                }),
             ).rejects.toMatchObject({ code: 'FORBIDDEN', detail: expect.stringContaining('own practitioners') });
             expect(h.snapshot()).toEqual(before);
-            await expect(issue(cast.hospitalAdmin, { id: 'priv-1', type: 'ClinicalPrivileges' })).resolves.toBeDefined();
+            await expect(
+                issue(cast.hospitalAdmin, { id: 'priv-1', type: 'ClinicalPrivileges' }),
+            ).resolves.toBeDefined();
         });
 
         it('refuses self-attestation', async () => {
-            await trustIssuer(h, { type: 'NursingLicense', mspId: 'HospitalMSP', roles: ['physician'], subjectScope: 'own-org' });
+            await trustIssuer(h, {
+                type: 'NursingLicense',
+                mspId: 'HospitalMSP',
+                roles: ['physician'],
+                subjectScope: 'own-org',
+            });
             const before = h.snapshot();
             await expect(issue(cast.physician, { id: 'self-1', type: 'NursingLicense' })).rejects.toMatchObject({
                 code: 'FORBIDDEN',
@@ -107,7 +162,9 @@ describe('credentials: attestations', () => {
         it('refuses a credential id already used', async () => {
             await issue(cast.regulator, { id: 'lic-1' });
             const before = h.snapshot();
-            await expect(issue(cast.regulator, { id: 'lic-1', subject: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0002' } })).rejects.toMatchObject({
+            await expect(
+                issue(cast.regulator, { id: 'lic-1', subject: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0002' } }),
+            ).rejects.toMatchObject({
                 code: 'CONFLICT',
                 field: 'credential.id',
             });
@@ -117,9 +174,15 @@ describe('credentials: attestations', () => {
         it('keeps one current credential per subject and type until it is revoked or expired', async () => {
             await issue(cast.regulator, { id: 'lic-1', validUntil: '2026-02-01T00:00:00Z' });
             const before = h.snapshot();
-            await expect(issue(cast.regulator, { id: 'lic-2' })).rejects.toMatchObject({ code: 'CONFLICT', field: 'credential.subject' });
+            await expect(issue(cast.regulator, { id: 'lic-2' })).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'credential.subject',
+            });
             await change(cast.regulator, 'Suspend', 'lic-1');
-            await expect(issue(cast.regulator, { id: 'lic-2' })).rejects.toMatchObject({ code: 'CONFLICT', field: 'credential.subject' });
+            await expect(issue(cast.regulator, { id: 'lic-2' })).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'credential.subject',
+            });
             await change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed');
 
             h.setTime('2026-02-01T00:00:00Z');
@@ -133,11 +196,15 @@ describe('credentials: attestations', () => {
 
         it('refuses callers whose certificate lacks a role or a practitioner id', async () => {
             const before = h.snapshot();
-            await expect(issue(h.identity({ mspId: 'RegulatorMSP', role: 'admin' }), { id: 'lic-1' })).rejects.toMatchObject({
+            await expect(
+                issue(h.identity({ mspId: 'RegulatorMSP', role: 'admin' }), { id: 'lic-1' }),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
                 detail: expect.stringContaining('careledger.id'),
             });
-            await expect(issue(h.identity({ mspId: 'RegulatorMSP', actorId: 'regulator-admin' }), { id: 'lic-1' })).rejects.toMatchObject({
+            await expect(
+                issue(h.identity({ mspId: 'RegulatorMSP', actorId: 'regulator-admin' }), { id: 'lic-1' }),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
                 detail: expect.stringContaining('careledger.role'),
             });
@@ -146,7 +213,9 @@ describe('credentials: attestations', () => {
 
         it('binds the subject to its org: the same actor id in another MSP is another practitioner', async () => {
             await issue(cast.regulator, { id: 'lic-1' });
-            expect(await standing({ mspId: 'ClinicMSP', actorId: 'prac-hosp-0001' })).toMatchObject({ verdict: 'unknown' });
+            expect(await standing({ mspId: 'ClinicMSP', actorId: 'prac-hosp-0001' })).toMatchObject({
+                verdict: 'unknown',
+            });
         });
 
         it.each([
@@ -155,14 +224,34 @@ describe('credentials: attestations', () => {
             ['a malformed type', { type: 'medical' }, 'credential.type'],
             ['no subject', { subject: undefined }, 'credential.subject'],
             ['a subject without MSP', { subject: { actorId: 'prac-1' } }, 'credential.subject.mspId'],
-            ['a subject with a bad actor id', { subject: { mspId: 'HospitalMSP', actorId: 'Dr. Who' } }, 'credential.subject.actorId'],
+            [
+                'a subject with a bad actor id',
+                { subject: { mspId: 'HospitalMSP', actorId: 'Dr. Who' } },
+                'credential.subject.actorId',
+            ],
             ['a commitment that is not SHA-256 hex', { commitment: 'abc' }, 'credential.commitment'],
             ['a malformed validFrom', { validFrom: 'yesterday' }, 'validFrom'],
-            ['validUntil before validFrom', { validFrom: '2026-06-01T00:00:00Z', validUntil: '2026-05-01T00:00:00Z' }, 'validUntil'],
+            [
+                'validUntil before validFrom',
+                { validFrom: '2026-06-01T00:00:00Z', validUntil: '2026-05-01T00:00:00Z' },
+                'validUntil',
+            ],
         ])('rejects %s, leaving the ledger unchanged', async (_label, fields, field) => {
             const before = h.snapshot();
-            const arg = fields === null ? '[]' : JSON.stringify({ id: 'lic-1', type: 'MedicalLicense', subject: physicianRef, commitment: fixtureDocument('lic-1').commitment, ...fields });
-            await expect(h.submit(cast.regulator, 'credentials:IssueCredential', [arg])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field });
+            const arg =
+                fields === null
+                    ? '[]'
+                    : JSON.stringify({
+                          id: 'lic-1',
+                          type: 'MedicalLicense',
+                          subject: physicianRef,
+                          commitment: fixtureDocument('lic-1').commitment,
+                          ...fields,
+                      });
+            await expect(h.submit(cast.regulator, 'credentials:IssueCredential', [arg])).rejects.toMatchObject({
+                code: 'INVALID_ARGUMENT',
+                field,
+            });
             expect(h.snapshot()).toEqual(before);
         });
     });
@@ -175,7 +264,13 @@ describe('credentials: attestations', () => {
 
         it('suspends, reinstates and revokes with reasons, each an event and a history entry', async () => {
             h.advance(1000);
-            const suspended = await change(cast.regulator, 'Suspend', 'lic-1', 'investigation-pending', 'case-2026-0042');
+            const suspended = await change(
+                cast.regulator,
+                'Suspend',
+                'lic-1',
+                'investigation-pending',
+                'case-2026-0042',
+            );
             expect(suspended.json<Credential>()).toMatchObject({
                 status: 'suspended',
                 suspendedBy: 'regulator',
@@ -186,8 +281,17 @@ describe('credentials: attestations', () => {
             expect(await standing()).toMatchObject({ verdict: 'suspended' });
 
             h.advance(1000);
-            const reinstated = await change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed', 'case-2026-0042');
-            expect(reinstated.json<Credential>()).toMatchObject({ status: 'active', statusReason: { code: 'investigation-closed' } });
+            const reinstated = await change(
+                cast.regulator,
+                'Reinstate',
+                'lic-1',
+                'investigation-closed',
+                'case-2026-0042',
+            );
+            expect(reinstated.json<Credential>()).toMatchObject({
+                status: 'active',
+                statusReason: { code: 'investigation-closed' },
+            });
             expect(reinstated.json<Credential>().suspendedBy).toBeUndefined();
             expect(reinstated.event?.name).toBe('credentials.CredentialReinstated');
             expect(await standing()).toMatchObject({ verdict: 'valid' });
@@ -197,7 +301,13 @@ describe('credentials: attestations', () => {
             expect(revoked.json<Credential>()).toMatchObject({ status: 'revoked' });
             const event = revoked.event?.payload as CredentialEvent;
             expect(revoked.event?.name).toBe('credentials.CredentialRevoked');
-            expect(event).toMatchObject({ credentialId: 'lic-1', action: 'revoked', status: 'revoked', seq: 4, reason: { code: 'disciplinary-action' } });
+            expect(event).toMatchObject({
+                credentialId: 'lic-1',
+                action: 'revoked',
+                status: 'revoked',
+                seq: 4,
+                reason: { code: 'disciplinary-action' },
+            });
             expect(await standing()).toMatchObject({ verdict: 'revoked' });
 
             expect((await history('lic-1')).map((c) => [c.seq, c.action, c.status, c.reason?.code, c.at])).toEqual([
@@ -230,7 +340,9 @@ describe('credentials: attestations', () => {
         it('lets the regulator act on any issuer’s credential; its suspension is lifted only by the regulator', async () => {
             await change(cast.inspector, 'Suspend', 'priv-1');
             const before = h.snapshot();
-            await expect(change(cast.hospitalAdmin, 'Reinstate', 'priv-1', 'investigation-closed')).rejects.toMatchObject({
+            await expect(
+                change(cast.hospitalAdmin, 'Reinstate', 'priv-1', 'investigation-closed'),
+            ).rejects.toMatchObject({
                 code: 'FORBIDDEN',
                 detail: expect.stringContaining('only the regulator may reinstate'),
             });
@@ -247,10 +359,17 @@ describe('credentials: attestations', () => {
         });
 
         it('lets an issuer whose trust was withdrawn suspend and revoke, but not reinstate', async () => {
-            await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['ClinicalPrivileges', 'HospitalMSP', 'other', '']);
+            await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'ClinicalPrivileges',
+                'HospitalMSP',
+                'other',
+                '',
+            ]);
             await change(cast.hospitalAdmin, 'Suspend', 'priv-1');
             const before = h.snapshot();
-            await expect(change(cast.hospitalAdmin, 'Reinstate', 'priv-1', 'investigation-closed')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(
+                change(cast.hospitalAdmin, 'Reinstate', 'priv-1', 'investigation-closed'),
+            ).rejects.toMatchObject({ code: 'FORBIDDEN' });
             expect(h.snapshot()).toEqual(before);
             await change(cast.hospitalAdmin, 'Revoke', 'priv-1', 'issued-in-error');
             expect((await get('priv-1')).status).toBe('revoked');
@@ -258,7 +377,10 @@ describe('credentials: attestations', () => {
 
         it('refuses transitions the status does not allow', async () => {
             const before = h.snapshot();
-            await expect(change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed')).rejects.toMatchObject({ code: 'CONFLICT', field: 'credentialId' });
+            await expect(change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed')).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'credentialId',
+            });
             expect(h.snapshot()).toEqual(before);
 
             await change(cast.regulator, 'Suspend', 'lic-1');
@@ -270,19 +392,27 @@ describe('credentials: attestations', () => {
             const revoked = h.snapshot();
             await expect(change(cast.regulator, 'Revoke', 'lic-1')).rejects.toMatchObject({ code: 'CONFLICT' });
             await expect(change(cast.regulator, 'Suspend', 'lic-1')).rejects.toMatchObject({ code: 'CONFLICT' });
-            await expect(change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed')).rejects.toMatchObject({ code: 'CONFLICT' });
+            await expect(change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed')).rejects.toMatchObject({
+                code: 'CONFLICT',
+            });
             expect(h.snapshot()).toEqual(revoked);
         });
 
         it('rejects unknown credentials and malformed reasons', async () => {
             const before = h.snapshot();
             await expect(change(cast.regulator, 'Revoke', 'lic-404')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-            await expect(change(cast.regulator, 'Revoke', 'lic-1', 'he was rude')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'reasonCode' });
+            await expect(change(cast.regulator, 'Revoke', 'lic-1', 'he was rude')).rejects.toMatchObject({
+                code: 'INVALID_ARGUMENT',
+                field: 'reasonCode',
+            });
             await expect(change(cast.regulator, 'Revoke', 'lic-1', 'other', 'free text here')).rejects.toMatchObject({
                 code: 'INVALID_ARGUMENT',
                 field: 'reasonReference',
             });
-            await expect(change(cast.regulator, 'Revoke', '', 'other')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'credentialId' });
+            await expect(change(cast.regulator, 'Revoke', '', 'other')).rejects.toMatchObject({
+                code: 'INVALID_ARGUMENT',
+                field: 'credentialId',
+            });
             expect(h.snapshot()).toEqual(before);
         });
     });
@@ -293,13 +423,28 @@ describe('credentials: attestations', () => {
         });
 
         it('creates a linked version that takes over at its validFrom', async () => {
-            const r = await renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2', validFrom: '2026-07-01T00:00:00Z', validUntil: '2027-07-01T00:00:00Z' });
+            const r = await renew(cast.regulator, {
+                previousId: 'lic-1',
+                id: 'lic-2',
+                validFrom: '2026-07-01T00:00:00Z',
+                validUntil: '2027-07-01T00:00:00Z',
+            });
             const next = r.json<Credential>();
-            expect(next).toMatchObject({ id: 'lic-2', version: 2, previousId: 'lic-1', status: 'active', subject: physicianRef });
+            expect(next).toMatchObject({
+                id: 'lic-2',
+                version: 2,
+                previousId: 'lic-1',
+                status: 'active',
+                subject: physicianRef,
+            });
             expect(next.statusListIndex).not.toBe((await get('lic-1')).statusListIndex);
             expect(r.event?.name).toBe('credentials.CredentialRenewed');
             expect(r.event?.payload).toMatchObject({ credentialId: 'lic-2', previousId: 'lic-1', version: 2 });
-            expect(await get('lic-1')).toMatchObject({ replacedBy: 'lic-2', supersededAt: '2026-07-01T00:00:00.000Z', verdict: 'valid' });
+            expect(await get('lic-1')).toMatchObject({
+                replacedBy: 'lic-2',
+                supersededAt: '2026-07-01T00:00:00.000Z',
+                verdict: 'valid',
+            });
             expect((await history('lic-1')).map((c) => [c.action, c.relatedId])).toEqual([
                 ['issued', undefined],
                 ['renewed', 'lic-2'],
@@ -327,26 +472,46 @@ describe('credentials: attestations', () => {
         });
 
         it('refuses renewal by another org, of a suspended, already renewed or not-current credential, and a renewal starting earlier', async () => {
-            await trustIssuer(h, { type: 'MedicalLicense', mspId: 'HospitalMSP', roles: ['admin'], subjectScope: 'own-org' });
+            await trustIssuer(h, {
+                type: 'MedicalLicense',
+                mspId: 'HospitalMSP',
+                roles: ['admin'],
+                subjectScope: 'own-org',
+            });
             const before = h.snapshot();
-            await expect(renew(cast.hospitalAdmin, { previousId: 'lic-1', id: 'lic-2' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2', validFrom: '2025-12-01T00:00:00Z' })).rejects.toMatchObject({
+            await expect(renew(cast.hospitalAdmin, { previousId: 'lic-1', id: 'lic-2' })).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
+            await expect(
+                renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2', validFrom: '2025-12-01T00:00:00Z' }),
+            ).rejects.toMatchObject({
                 code: 'INVALID_ARGUMENT',
                 field: 'renewal.validFrom',
             });
-            await expect(renew(cast.regulator, { previousId: 'lic-404', id: 'lic-2' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-1' })).rejects.toMatchObject({ code: 'CONFLICT', field: 'renewal.id' });
+            await expect(renew(cast.regulator, { previousId: 'lic-404', id: 'lic-2' })).rejects.toMatchObject({
+                code: 'NOT_FOUND',
+            });
+            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-1' })).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'renewal.id',
+            });
             expect(h.snapshot()).toEqual(before);
 
             await change(cast.regulator, 'Suspend', 'lic-1');
             const suspended = h.snapshot();
-            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2' })).rejects.toMatchObject({ code: 'CONFLICT', field: 'renewal.previousId' });
+            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2' })).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'renewal.previousId',
+            });
             expect(h.snapshot()).toEqual(suspended);
             await change(cast.regulator, 'Reinstate', 'lic-1', 'investigation-closed');
 
             await renew(cast.regulator, { previousId: 'lic-1', id: 'lic-2' });
             const renewed = h.snapshot();
-            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-3' })).rejects.toMatchObject({ code: 'CONFLICT', field: 'renewal.previousId' });
+            await expect(renew(cast.regulator, { previousId: 'lic-1', id: 'lic-3' })).rejects.toMatchObject({
+                code: 'CONFLICT',
+                field: 'renewal.previousId',
+            });
             expect(h.snapshot()).toEqual(renewed);
         });
 
@@ -365,7 +530,10 @@ describe('credentials: attestations', () => {
     describe('queries', () => {
         it('answers NOT_FOUND for an unknown credential and unknown for a practitioner without one', async () => {
             await expect(get('lic-404')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-            expect(await standing()).toMatchObject({ verdict: 'unknown', reason: expect.stringContaining('holds no MedicalLicense') });
+            expect(await standing()).toMatchObject({
+                verdict: 'unknown',
+                reason: expect.stringContaining('holds no MedicalLicense'),
+            });
             expect((await standing()).credentialId).toBeUndefined();
         });
 
@@ -378,7 +546,10 @@ describe('credentials: attestations', () => {
             ['ListCredentialsByIssuer', ['RegulatorMSP', '201', ''], 'pageSize'],
             ['GetCredentialHistory', ['lic-1', '-1', ''], 'pageSize'],
         ])('%s rejects malformed arguments %j', async (fn, args, field) => {
-            await expect(h.evaluate(cast.regulator, `credentials:${fn}`, args)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field });
+            await expect(h.evaluate(cast.regulator, `credentials:${fn}`, args)).rejects.toMatchObject({
+                code: 'INVALID_ARGUMENT',
+                field,
+            });
         });
     });
 
@@ -392,31 +563,62 @@ describe('credentials: attestations', () => {
 
         it('lists a practitioner’s credentials for the regulator, the practitioner and its org’s admin, in pages', async () => {
             for (const who of [cast.regulator, cast.physician, cast.hospitalAdmin]) {
-                const page = (await h.evaluate(who, 'credentials:ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '', ''])).json<Page<CredentialView>>();
+                const page = (
+                    await h.evaluate(who, 'credentials:ListCredentialsBySubject', [
+                        'HospitalMSP',
+                        'prac-hosp-0001',
+                        '',
+                        '',
+                    ])
+                ).json<Page<CredentialView>>();
                 expect(page.items.map((c) => [c.id, c.verdict])).toEqual([
                     ['lic-1', 'valid'],
                     ['priv-1', 'valid'],
                 ]);
             }
-            const first = (await h.evaluate(cast.regulator, 'credentials:ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '1', ''])).json<Page<CredentialView>>();
+            const first = (
+                await h.evaluate(cast.regulator, 'credentials:ListCredentialsBySubject', [
+                    'HospitalMSP',
+                    'prac-hosp-0001',
+                    '1',
+                    '',
+                ])
+            ).json<Page<CredentialView>>();
             expect(first.items.map((c) => c.id)).toEqual(['lic-1']);
-            const second = (await h.evaluate(cast.regulator, 'credentials:ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '1', first.bookmark])).json<Page<CredentialView>>();
+            const second = (
+                await h.evaluate(cast.regulator, 'credentials:ListCredentialsBySubject', [
+                    'HospitalMSP',
+                    'prac-hosp-0001',
+                    '1',
+                    first.bookmark,
+                ])
+            ).json<Page<CredentialView>>();
             expect(second.items.map((c) => c.id)).toEqual(['priv-1']);
 
             for (const who of [cast.physician2, cast.clinicAdmin, cast.clinicPhysician, cast.manufacturerAdmin]) {
-                await expect(h.evaluate(who, 'credentials:ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '', ''])).rejects.toMatchObject({
+                await expect(
+                    h.evaluate(who, 'credentials:ListCredentialsBySubject', ['HospitalMSP', 'prac-hosp-0001', '', '']),
+                ).rejects.toMatchObject({
                     code: 'FORBIDDEN',
                 });
             }
         });
 
         it('lists what an org issued for the regulator and that org’s admin only', async () => {
-            const issued = (await h.evaluate(cast.regulator, 'credentials:ListCredentialsByIssuer', ['RegulatorMSP', '', ''])).json<Page<CredentialView>>();
+            const issued = (
+                await h.evaluate(cast.regulator, 'credentials:ListCredentialsByIssuer', ['RegulatorMSP', '', ''])
+            ).json<Page<CredentialView>>();
             expect(issued.items.map((c) => c.id)).toEqual(['lic-1', 'lic-2', 'lic-3']);
-            const own = (await h.evaluate(cast.hospitalAdmin, 'credentials:ListCredentialsByIssuer', ['HospitalMSP', '', ''])).json<Page<CredentialView>>();
+            const own = (
+                await h.evaluate(cast.hospitalAdmin, 'credentials:ListCredentialsByIssuer', ['HospitalMSP', '', ''])
+            ).json<Page<CredentialView>>();
             expect(own.items.map((c) => c.id)).toEqual(['priv-1']);
-            await expect(h.evaluate(cast.hospitalAdmin, 'credentials:ListCredentialsByIssuer', ['RegulatorMSP', '', ''])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-            await expect(h.evaluate(cast.physician, 'credentials:ListCredentialsByIssuer', ['HospitalMSP', '', ''])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(
+                h.evaluate(cast.hospitalAdmin, 'credentials:ListCredentialsByIssuer', ['RegulatorMSP', '', '']),
+            ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(
+                h.evaluate(cast.physician, 'credentials:ListCredentialsByIssuer', ['HospitalMSP', '', '']),
+            ).rejects.toMatchObject({ code: 'FORBIDDEN' });
         });
 
         it('shows history to the regulator, the issuing org, the subject and its org’s admin only', async () => {

@@ -6,9 +6,23 @@ import { toBytes } from '../common/json';
 import { pageByPartialKey, parsePageSize, type Page } from '../common/pagination';
 import { txTime, txTimeIso } from '../common/time';
 import { parseJsonArg, requireId, requireSha256Hex } from '../common/validation';
-import { isSubject, requireHistoryReader, requireIssuer, requireIssuerOrgAdminOrRegulator, requireStatusAuthority, requireSubjectReader, type StatusAction } from './authority';
+import {
+    isSubject,
+    requireHistoryReader,
+    requireIssuer,
+    requireIssuerOrgAdminOrRegulator,
+    requireStatusAuthority,
+    requireSubjectReader,
+    type StatusAction,
+} from './authority';
 import { commitmentFromProof } from './commitment';
-import { requireCredentialType, requireMspId, requirePractitionerRef, requireReason, requireValidityWindow } from './input';
+import {
+    requireCredentialType,
+    requireMspId,
+    requirePractitionerRef,
+    requireReason,
+    requireValidityWindow,
+} from './input';
 import { byIssuerKey, bySubjectKey, CredentialKeyTypes } from './keys';
 import { assessCredential, assessSubject } from './standing';
 import { claimStatusListIndex } from './status-list';
@@ -67,7 +81,10 @@ export class CredentialsContract extends CareLedgerContract {
         if (current) {
             const { verdict } = await assessCredential(ctx, current, txTime(ctx));
             if (verdict !== 'revoked' && verdict !== 'expired' && verdict !== 'issuer_not_trusted') {
-                throw conflict(`${subject.mspId}/${subject.actorId} already holds ${type} ${current.id} (${verdict}); renew it, or revoke it first`, 'credential.subject');
+                throw conflict(
+                    `${subject.mspId}/${subject.actorId} already holds ${type} ${current.id} (${verdict}); renew it, or revoke it first`,
+                    'credential.subject',
+                );
             }
         }
 
@@ -101,17 +118,29 @@ export class CredentialsContract extends CareLedgerContract {
             throw forbidden('an issuer cannot attest its own credential');
         }
         if (previous.replacedBy) {
-            throw conflict(`credential ${previous.id} was already renewed as ${previous.replacedBy}`, 'renewal.previousId');
+            throw conflict(
+                `credential ${previous.id} was already renewed as ${previous.replacedBy}`,
+                'renewal.previousId',
+            );
         }
         if (previous.status !== 'active') {
-            throw conflict(`credential ${previous.id} is ${previous.status}; only an active credential is renewed`, 'renewal.previousId');
+            throw conflict(
+                `credential ${previous.id} is ${previous.status}; only an active credential is renewed`,
+                'renewal.previousId',
+            );
         }
         const current = await findCurrentCredential(ctx, previous.subject, previous.type);
         if (current?.id !== previous.id) {
-            throw conflict(`credential ${previous.id} is not the subject's current ${previous.type}`, 'renewal.previousId');
+            throw conflict(
+                `credential ${previous.id} is not the subject's current ${previous.type}`,
+                'renewal.previousId',
+            );
         }
         if (Date.parse(window.validFrom) < Date.parse(previous.validFrom)) {
-            throw invalidArgument('renewal.validFrom', `must not be before the renewed credential's validFrom ${previous.validFrom}`);
+            throw invalidArgument(
+                'renewal.validFrom',
+                `must not be before the renewed credential's validFrom ${previous.validFrom}`,
+            );
         }
         if (await findCredential(ctx, id)) {
             throw conflict(`credential ${id} already exists`, 'renewal.id');
@@ -123,8 +152,16 @@ export class CredentialsContract extends CareLedgerContract {
             actor,
             previous.version + 1,
         );
-        await saveWithChange(ctx, { ...previous, replacedBy: id, supersededAt: window.validFrom }, { action: 'renewed', by: actor, relatedId: id });
-        const { credential: saved, change } = await saveWithChange(ctx, next, { action: 'issued', by: actor, relatedId: previous.id });
+        await saveWithChange(
+            ctx,
+            { ...previous, replacedBy: id, supersededAt: window.validFrom },
+            { action: 'renewed', by: actor, relatedId: id },
+        );
+        const { credential: saved, change } = await saveWithChange(ctx, next, {
+            action: 'issued',
+            by: actor,
+            relatedId: previous.id,
+        });
         emitEvent(ctx, 'credentials.CredentialRenewed', eventOf(saved, change));
         return JSON.stringify(saved);
     }
@@ -132,21 +169,36 @@ export class CredentialsContract extends CareLedgerContract {
     /** Suspends an active credential (the issuing org or the regulator), with a reason. */
     @Transaction()
     @Returns('string')
-    async SuspendCredential(ctx: Context, credentialId: string, reasonCode: string, reasonReference: string): Promise<string> {
+    async SuspendCredential(
+        ctx: Context,
+        credentialId: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
         return this.changeStatus(ctx, 'suspend', credentialId, reasonCode, reasonReference);
     }
 
     /** Lifts a suspension. A suspension the regulator made is lifted only by the regulator. */
     @Transaction()
     @Returns('string')
-    async ReinstateCredential(ctx: Context, credentialId: string, reasonCode: string, reasonReference: string): Promise<string> {
+    async ReinstateCredential(
+        ctx: Context,
+        credentialId: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
         return this.changeStatus(ctx, 'reinstate', credentialId, reasonCode, reasonReference);
     }
 
     /** Revokes a credential for good (the issuing org or the regulator), with a reason. */
     @Transaction()
     @Returns('string')
-    async RevokeCredential(ctx: Context, credentialId: string, reasonCode: string, reasonReference: string): Promise<string> {
+    async RevokeCredential(
+        ctx: Context,
+        credentialId: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
         return this.changeStatus(ctx, 'revoke', credentialId, reasonCode, reasonReference);
     }
 
@@ -174,9 +226,19 @@ export class CredentialsContract extends CareLedgerContract {
         const credential = await findCredential(ctx, id);
         let verification: Verification;
         if (!credential) {
-            verification = { credentialId: id, verdict: 'unknown', reason: `no credential ${id} is recorded`, checkedAt };
+            verification = {
+                credentialId: id,
+                verdict: 'unknown',
+                reason: `no credential ${id} is recorded`,
+                checkedAt,
+            };
         } else if (credential.commitment !== commitment) {
-            verification = { credentialId: id, verdict: 'hash_mismatch', reason: `the presented document does not match credential ${id}`, checkedAt };
+            verification = {
+                credentialId: id,
+                verdict: 'hash_mismatch',
+                reason: `the presented document does not match credential ${id}`,
+                checkedAt,
+            };
         } else {
             const { verdict, reason } = await assessCredential(ctx, credential, txTime(ctx));
             verification = { credentialId: id, verdict, reason, checkedAt, credential };
@@ -191,18 +253,39 @@ export class CredentialsContract extends CareLedgerContract {
         const subject = { mspId: requireMspId(mspId, 'mspId'), actorId: requireId(actorId, 'actorId') };
         const credentialType = requireCredentialType(type, 'type');
         const { verdict, reason, credential } = await assessSubject(ctx, subject, credentialType, txTime(ctx));
-        const standing: Standing = { subject, type: credentialType, verdict, reason, checkedAt: txTimeIso(ctx), credentialId: credential?.id };
+        const standing: Standing = {
+            subject,
+            type: credentialType,
+            verdict,
+            reason,
+            checkedAt: txTimeIso(ctx),
+            credentialId: credential?.id,
+        };
         return JSON.stringify(standing);
     }
 
     /** Every credential of a practitioner: for the regulator, the practitioner, or an admin of its org. */
     @Transaction(false)
     @Returns('string')
-    async ListCredentialsBySubject(ctx: Context, mspId: string, actorId: string, pageSize: string, bookmark: string): Promise<string> {
+    async ListCredentialsBySubject(
+        ctx: Context,
+        mspId: string,
+        actorId: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         const subject = { mspId: requireMspId(mspId, 'mspId'), actorId: requireId(actorId, 'actorId') };
         const size = parsePageSize(pageSize);
         requireSubjectReader(ctx, subject);
-        return JSON.stringify(await this.pageOfCredentials(ctx, CredentialKeyTypes.bySubject, [subject.mspId, subject.actorId], size, bookmark));
+        return JSON.stringify(
+            await this.pageOfCredentials(
+                ctx,
+                CredentialKeyTypes.bySubject,
+                [subject.mspId, subject.actorId],
+                size,
+                bookmark,
+            ),
+        );
     }
 
     /** Every credential an org issued: for the regulator or an admin of that org. */
@@ -218,16 +301,33 @@ export class CredentialsContract extends CareLedgerContract {
     /** A credential's status changes, oldest first: for the regulator, the issuing org and the subject. */
     @Transaction(false)
     @Returns('string')
-    async GetCredentialHistory(ctx: Context, credentialId: string, pageSize: string, bookmark: string): Promise<string> {
+    async GetCredentialHistory(
+        ctx: Context,
+        credentialId: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         const id = requireId(credentialId, 'credentialId');
         const size = parsePageSize(pageSize);
         const credential = await getCredential(ctx, id);
         await requireHistoryReader(ctx, credential);
-        const page: Page<StatusChange> = await pageByPartialKey<StatusChange>(ctx, CredentialKeyTypes.change, [id], size, bookmark ?? '');
+        const page: Page<StatusChange> = await pageByPartialKey<StatusChange>(
+            ctx,
+            CredentialKeyTypes.change,
+            [id],
+            size,
+            bookmark ?? '',
+        );
         return JSON.stringify(page);
     }
 
-    private async changeStatus(ctx: Context, action: StatusAction, credentialId: string, reasonCode: string, reasonReference: string): Promise<string> {
+    private async changeStatus(
+        ctx: Context,
+        action: StatusAction,
+        credentialId: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
         const id = requireId(credentialId, 'credentialId');
         const reason = requireReason(reasonCode, reasonReference);
         const credential = await getCredential(ctx, id);
@@ -236,12 +336,18 @@ export class CredentialsContract extends CareLedgerContract {
         let updated: Credential;
         if (action === 'suspend') {
             if (credential.status !== 'active') {
-                throw conflict(`credential ${id} is ${credential.status}; only an active credential is suspended`, 'credentialId');
+                throw conflict(
+                    `credential ${id} is ${credential.status}; only an active credential is suspended`,
+                    'credentialId',
+                );
             }
             updated = { ...withStatus(ctx, credential, 'suspended', reason, actor), suspendedBy: authority };
         } else if (action === 'reinstate') {
             if (credential.status !== 'suspended') {
-                throw conflict(`credential ${id} is ${credential.status}; only a suspended credential is reinstated`, 'credentialId');
+                throw conflict(
+                    `credential ${id} is ${credential.status}; only a suspended credential is reinstated`,
+                    'credentialId',
+                );
             }
             if (credential.suspendedBy === 'regulator' && authority !== 'regulator') {
                 throw forbidden(`credential ${id} was suspended by the regulator; only the regulator may reinstate it`);
@@ -254,8 +360,16 @@ export class CredentialsContract extends CareLedgerContract {
             updated = { ...withStatus(ctx, credential, 'revoked', reason, actor), suspendedBy: undefined };
         }
         const pastTense = { suspend: 'suspended', reinstate: 'reinstated', revoke: 'revoked' } as const;
-        const { credential: saved, change } = await saveWithChange(ctx, updated, { action: pastTense[action], by: actor, reason });
-        const eventName = { suspend: 'CredentialSuspended', reinstate: 'CredentialReinstated', revoke: 'CredentialRevoked' }[action];
+        const { credential: saved, change } = await saveWithChange(ctx, updated, {
+            action: pastTense[action],
+            by: actor,
+            reason,
+        });
+        const eventName = {
+            suspend: 'CredentialSuspended',
+            reinstate: 'CredentialReinstated',
+            revoke: 'CredentialRevoked',
+        }[action];
         emitEvent(ctx, `credentials.${eventName}`, eventOf(saved, change));
         return JSON.stringify(saved);
     }
@@ -287,21 +401,40 @@ export class CredentialsContract extends CareLedgerContract {
         return credential;
     }
 
-    private async pageOfCredentials(ctx: Context, objectType: string, attributes: string[], pageSize: number, bookmark: string): Promise<Page<CredentialView>> {
+    private async pageOfCredentials(
+        ctx: Context,
+        objectType: string,
+        attributes: string[],
+        pageSize: number,
+        bookmark: string,
+    ): Promise<Page<CredentialView>> {
         const now = txTime(ctx);
-        return pageByPartialKey<unknown, CredentialView>(ctx, objectType, attributes, pageSize, bookmark ?? '', async (_value, key) => {
-            const { attributes: parts } = ctx.stub.splitCompositeKey(key);
-            const credential = await findCredential(ctx, parts[parts.length - 1]);
-            if (!credential) {
-                return undefined;
-            }
-            const { verdict } = await assessCredential(ctx, credential, now);
-            return { ...credential, verdict };
-        });
+        return pageByPartialKey<unknown, CredentialView>(
+            ctx,
+            objectType,
+            attributes,
+            pageSize,
+            bookmark ?? '',
+            async (_value, key) => {
+                const { attributes: parts } = ctx.stub.splitCompositeKey(key);
+                const credential = await findCredential(ctx, parts[parts.length - 1]);
+                if (!credential) {
+                    return undefined;
+                }
+                const { verdict } = await assessCredential(ctx, credential, now);
+                return { ...credential, verdict };
+            },
+        );
     }
 }
 
-function withStatus(ctx: Context, credential: Credential, status: Credential['status'], reason: StatusReason, actor: Actor): Credential {
+function withStatus(
+    ctx: Context,
+    credential: Credential,
+    status: Credential['status'],
+    reason: StatusReason,
+    actor: Actor,
+): Credential {
     return { ...credential, status, statusReason: reason, statusChangedAt: txTimeIso(ctx), statusChangedBy: actor };
 }
 

@@ -17,7 +17,10 @@ class GatedContract extends CareLedgerContract {
     @Returns('string')
     async Act(ctx: Context, type: string): Promise<string> {
         const credential = await requireValidCredential(ctx, type);
-        await ctx.stub.putState(compositeKey(ctx, 'gated.act', [ctx.stub.getTxID()]), toBytes({ credentialId: credential.id }));
+        await ctx.stub.putState(
+            compositeKey(ctx, 'gated.act', [ctx.stub.getTxID()]),
+            toBytes({ credentialId: credential.id }),
+        );
         return credential.id;
     }
 }
@@ -64,7 +67,10 @@ describe('requireValidCredential: the credential gate', () => {
     });
 
     it('follows the validity window of the transaction time', async () => {
-        await licensePractitioner(h, holder, 'MedicalLicense', { validFrom: '2026-02-01T00:00:00Z', validUntil: '2026-03-01T00:00:00Z' });
+        await licensePractitioner(h, holder, 'MedicalLicense', {
+            validFrom: '2026-02-01T00:00:00Z',
+            validUntil: '2026-03-01T00:00:00Z',
+        });
         await expectDenied('not_yet_valid');
         h.setTime('2026-02-15T00:00:00Z');
         await act();
@@ -75,14 +81,24 @@ describe('requireValidCredential: the credential gate', () => {
     it('denies once the issuer is no longer trusted for the type', async () => {
         await licensePractitioner(h, holder, 'ClinicalPrivileges');
         await act(cast.physician, 'ClinicalPrivileges');
-        await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['ClinicalPrivileges', 'HospitalMSP', 'issuer-agreement-ended', '']);
+        await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+            'ClinicalPrivileges',
+            'HospitalMSP',
+            'issuer-agreement-ended',
+            '',
+        ]);
         await expectDenied('issuer_not_trusted', cast.physician, 'ClinicalPrivileges');
     });
 
     it('lets a renewed credential’s previous version stand until the renewal starts', async () => {
         const id = await licensePractitioner(h, holder, 'MedicalLicense', { validUntil: '2026-06-01T00:00:00Z' });
         await h.submit(cast.regulator, 'credentials:RenewCredential', [
-            JSON.stringify({ previousId: id, id: 'renewed-1', commitment: 'ab'.repeat(32), validFrom: '2026-06-01T00:00:00Z' }),
+            JSON.stringify({
+                previousId: id,
+                id: 'renewed-1',
+                commitment: 'ab'.repeat(32),
+                validFrom: '2026-06-01T00:00:00Z',
+            }),
         ]);
         expect((await act()).payload).toBe(id);
         h.setTime('2026-06-01T00:00:00Z');

@@ -40,7 +40,10 @@ export function requirePractitionerRef(value: unknown, field: string): Practitio
 export function requireReason(code: unknown, reference: unknown, field = 'reason'): StatusReason {
     return {
         code: requireOneOf(code, `${field}Code`, StatusReasonCodes),
-        reference: optionalString(reference, `${field}Reference`) === undefined ? undefined : requireId(reference, `${field}Reference`),
+        reference:
+            optionalString(reference, `${field}Reference`) === undefined
+                ? undefined
+                : requireId(reference, `${field}Reference`),
     };
 }
 

@@ -31,12 +31,19 @@ describe('credentials-issuers: the issuer registry', () => {
             updatedBy: { mspId: 'RegulatorMSP', role: 'admin', actorId: 'regulator-admin' },
         });
         expect(r.event?.name).toBe('credentials.IssuerRegistered');
-        const fetched = await h.evaluate(cast.physician, 'credentials-issuers:GetIssuer', ['MedicalLicense', 'RegulatorMSP']);
+        const fetched = await h.evaluate(cast.physician, 'credentials-issuers:GetIssuer', [
+            'MedicalLicense',
+            'RegulatorMSP',
+        ]);
         expect(fetched.json<TrustedIssuer>()).toEqual(entry);
     });
 
     it('defaults the subject scope to own-org and sorts roles', async () => {
-        const r = await register(cast.regulator, { type: 'ClinicalPrivileges', mspId: 'HospitalMSP', roles: ['physician', 'admin'] });
+        const r = await register(cast.regulator, {
+            type: 'ClinicalPrivileges',
+            mspId: 'HospitalMSP',
+            roles: ['physician', 'admin'],
+        });
         expect(r.json<TrustedIssuer>()).toMatchObject({ subjectScope: 'own-org', roles: ['admin', 'physician'] });
     });
 
@@ -94,13 +101,22 @@ describe('credentials-issuers: the issuer registry', () => {
 
         const before = h.snapshot();
         await expect(
-            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['MedicalLicense', 'RegulatorMSP', 'other', '']),
+            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'MedicalLicense',
+                'RegulatorMSP',
+                'other',
+                '',
+            ]),
         ).rejects.toMatchObject({ code: 'CONFLICT' });
         expect(h.snapshot()).toEqual(before);
 
         h.advance(60_000);
         const again = (await register()).json<TrustedIssuer>();
-        expect(again).toMatchObject({ status: 'trusted', registeredAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:02:00.000Z' });
+        expect(again).toMatchObject({
+            status: 'trusted',
+            registeredAt: '2026-01-01T00:00:00.000Z',
+            updatedAt: '2026-01-01T00:02:00.000Z',
+        });
         expect(again.reason).toBeUndefined();
     });
 
@@ -108,22 +124,44 @@ describe('credentials-issuers: the issuer registry', () => {
         await register();
         const before = h.snapshot();
         await expect(
-            h.submit(cast.hospitalAdmin, 'credentials-issuers:WithdrawIssuer', ['MedicalLicense', 'RegulatorMSP', 'other', '']),
+            h.submit(cast.hospitalAdmin, 'credentials-issuers:WithdrawIssuer', [
+                'MedicalLicense',
+                'RegulatorMSP',
+                'other',
+                '',
+            ]),
         ).rejects.toMatchObject({ code: 'FORBIDDEN' });
         await expect(
-            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['NursingLicense', 'RegulatorMSP', 'other', '']),
+            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'NursingLicense',
+                'RegulatorMSP',
+                'other',
+                '',
+            ]),
         ).rejects.toMatchObject({ code: 'NOT_FOUND' });
         await expect(
-            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['MedicalLicense', 'RegulatorMSP', 'because', '']),
+            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'MedicalLicense',
+                'RegulatorMSP',
+                'because',
+                '',
+            ]),
         ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'reasonCode' });
         await expect(
-            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['MedicalLicense', 'RegulatorMSP', 'other', 'Dr Smith was rude']),
+            h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+                'MedicalLicense',
+                'RegulatorMSP',
+                'other',
+                'Dr Smith was rude',
+            ]),
         ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'reasonReference' });
         expect(h.snapshot()).toEqual(before);
     });
 
     it('answers NOT_FOUND for an issuer never registered', async () => {
-        await expect(h.evaluate(cast.physician, 'credentials-issuers:GetIssuer', ['MedicalLicense', 'HospitalMSP'])).rejects.toMatchObject({
+        await expect(
+            h.evaluate(cast.physician, 'credentials-issuers:GetIssuer', ['MedicalLicense', 'HospitalMSP']),
+        ).rejects.toMatchObject({
             code: 'NOT_FOUND',
         });
     });
@@ -133,17 +171,28 @@ describe('credentials-issuers: the issuer registry', () => {
         await register(cast.regulator, { ...medicalIssuer, type: 'PharmacistLicense' });
         await register(cast.regulator, { type: 'ClinicalPrivileges', mspId: 'HospitalMSP', roles: ['admin'] });
 
-        const first = (await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '2', ''])).json<Page<TrustedIssuer>>();
-        expect(first.items.map((e) => `${e.mspId}/${e.type}`)).toEqual(['HospitalMSP/ClinicalPrivileges', 'RegulatorMSP/MedicalLicense']);
+        const first = (await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '2', ''])).json<
+            Page<TrustedIssuer>
+        >();
+        expect(first.items.map((e) => `${e.mspId}/${e.type}`)).toEqual([
+            'HospitalMSP/ClinicalPrivileges',
+            'RegulatorMSP/MedicalLicense',
+        ]);
         expect(first.bookmark).not.toBe('');
-        const second = (await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '2', first.bookmark])).json<Page<TrustedIssuer>>();
+        const second = (
+            await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '2', first.bookmark])
+        ).json<Page<TrustedIssuer>>();
         expect(second.items.map((e) => `${e.mspId}/${e.type}`)).toEqual(['RegulatorMSP/PharmacistLicense']);
         expect(second.bookmark).toBe('');
 
-        const regulatorOnly = (await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['RegulatorMSP', '', ''])).json<Page<TrustedIssuer>>();
+        const regulatorOnly = (
+            await h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['RegulatorMSP', '', ''])
+        ).json<Page<TrustedIssuer>>();
         expect(regulatorOnly.items.map((e) => e.type)).toEqual(['MedicalLicense', 'PharmacistLicense']);
 
-        await expect(h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '1000', ''])).rejects.toMatchObject({
+        await expect(
+            h.evaluate(cast.physician, 'credentials-issuers:ListIssuers', ['', '1000', '']),
+        ).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
             field: 'pageSize',
         });

@@ -43,7 +43,10 @@ export class CredentialIssuersContract extends CareLedgerContract {
         if (roles.includes('patient')) {
             throw invalidArgument('issuer.roles', 'patients do not issue professional credentials');
         }
-        const subjectScope = input.subjectScope === undefined ? 'own-org' : requireOneOf(input.subjectScope, 'issuer.subjectScope', SubjectScopes);
+        const subjectScope =
+            input.subjectScope === undefined
+                ? 'own-org'
+                : requireOneOf(input.subjectScope, 'issuer.subjectScope', SubjectScopes);
         const actor = requireRegistryManager(ctx);
 
         const existing = await findIssuer(ctx, mspId, type);
@@ -73,7 +76,13 @@ export class CredentialIssuersContract extends CareLedgerContract {
      */
     @Transaction()
     @Returns('string')
-    async WithdrawIssuer(ctx: Context, type: string, mspId: string, reasonCode: string, reasonReference: string): Promise<string> {
+    async WithdrawIssuer(
+        ctx: Context,
+        type: string,
+        mspId: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
         const credentialType = requireCredentialType(type, 'type');
         const issuerMsp = requireMspId(mspId, 'mspId');
         const reason = requireReason(reasonCode, reasonReference);

@@ -51,7 +51,12 @@ export async function assessCredential(ctx: Context, credential: Credential, now
  * The standing of `subject` for `type`: the latest version decides, except that while it is
  * not yet valid the version it renews (still in effect) stands in for it.
  */
-export async function assessSubject(ctx: Context, subject: PractitionerRef, type: string, now: Date): Promise<Assessment> {
+export async function assessSubject(
+    ctx: Context,
+    subject: PractitionerRef,
+    type: string,
+    now: Date,
+): Promise<Assessment> {
     const current = await findCurrentCredential(ctx, subject, type);
     if (!current) {
         return { verdict: 'unknown', reason: `${subject.mspId}/${subject.actorId} holds no ${type}` };

@@ -10,7 +10,13 @@ import { requireActor, requireIssuerOrgAdminOrRegulator } from './authority';
 import { requireMspId } from './input';
 import { CredentialKeyTypes, statusListHistoryKey, statusListKey } from './keys';
 import { findCredential, readJson } from './store';
-import { StatusListLength, StatusPurposes, type StatusListAnchor, type StatusListEntry, type StatusPurpose } from './types';
+import {
+    StatusListLength,
+    StatusPurposes,
+    type StatusListAnchor,
+    type StatusListEntry,
+    type StatusPurpose,
+} from './types';
 
 /**
  * W3C Bitstring Status List support. The ledger keeps each credential's index and status;
@@ -36,7 +42,9 @@ export class CredentialStatusListContract extends CareLedgerContract {
         const digest = requireSha256Hex(sha256, 'sha256');
         const actor = requireActor(ctx);
         if (actor.mspId !== issuerMsp || actor.role !== 'admin') {
-            throw forbidden(`only an admin of ${issuerMsp} anchors its status lists; caller is ${actor.role} of ${actor.mspId}`);
+            throw forbidden(
+                `only an admin of ${issuerMsp} anchors its status lists; caller is ${actor.role} of ${actor.mspId}`,
+            );
         }
         const anchor: StatusListAnchor = {
             issuer: issuerMsp,
@@ -48,7 +56,10 @@ export class CredentialStatusListContract extends CareLedgerContract {
             txId: ctx.stub.getTxID(),
         };
         await ctx.stub.putState(statusListKey(ctx, issuerMsp, statusPurpose), toBytes(anchor));
-        await ctx.stub.putState(statusListHistoryKey(ctx, issuerMsp, statusPurpose, anchor.anchoredAt, anchor.txId), toBytes(anchor));
+        await ctx.stub.putState(
+            statusListHistoryKey(ctx, issuerMsp, statusPurpose, anchor.anchoredAt, anchor.txId),
+            toBytes(anchor),
+        );
         emitEvent(ctx, 'credentials.StatusListAnchored', anchor);
         return JSON.stringify(anchor);
     }
@@ -69,7 +80,13 @@ export class CredentialStatusListContract extends CareLedgerContract {
     /** Every anchor of `issuer`'s `purpose` list, oldest first. */
     @Transaction(false)
     @Returns('string')
-    async ListStatusListAnchors(ctx: Context, issuer: string, purpose: string, pageSize: string, bookmark: string): Promise<string> {
+    async ListStatusListAnchors(
+        ctx: Context,
+        issuer: string,
+        purpose: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         const issuerMsp = requireMspId(issuer, 'issuer');
         const statusPurpose = requireOneOf<StatusPurpose>(purpose, 'purpose', StatusPurposes);
         const page: Page<StatusListAnchor> = await pageByPartialKey<StatusListAnchor>(
@@ -101,7 +118,13 @@ export class CredentialStatusListContract extends CareLedgerContract {
             bookmark ?? '',
             async ({ credentialId }) => {
                 const credential = await findCredential(ctx, credentialId);
-                return credential && { statusListIndex: credential.statusListIndex, credentialId, status: credential.status };
+                return (
+                    credential && {
+                        statusListIndex: credential.statusListIndex,
+                        credentialId,
+                        status: credential.status,
+                    }
+                );
             },
         );
         return JSON.stringify(page);

@@ -29,7 +29,8 @@ describe('credentials-status: Bitstring Status List support', () => {
         cast = credentialsCast(h);
     });
 
-    const credential = async (id: string) => (await h.evaluate(cast.regulator, 'credentials:GetCredential', [id])).json<Credential>();
+    const credential = async (id: string) =>
+        (await h.evaluate(cast.regulator, 'credentials:GetCredential', [id])).json<Credential>();
 
     it('derives a credential’s index from its id, within the list', () => {
         expect(preferredStatusListIndex('lic-1')).toBe(preferredStatusListIndex('lic-1'));
@@ -40,8 +41,12 @@ describe('credentials-status: Bitstring Status List support', () => {
     it('gives each credential its preferred index, and probes to the next free slot on a collision', async () => {
         const [first, second] = collidingIds();
         const index = preferredStatusListIndex(first);
-        await licensePractitioner(h, { mspId: 'HospitalMSP', actorId: 'prac-a' }, 'MedicalLicense', { credentialId: first });
-        await licensePractitioner(h, { mspId: 'HospitalMSP', actorId: 'prac-b' }, 'MedicalLicense', { credentialId: second });
+        await licensePractitioner(h, { mspId: 'HospitalMSP', actorId: 'prac-a' }, 'MedicalLicense', {
+            credentialId: first,
+        });
+        await licensePractitioner(h, { mspId: 'HospitalMSP', actorId: 'prac-b' }, 'MedicalLicense', {
+            credentialId: second,
+        });
         expect((await credential(first)).statusListIndex).toBe(index);
         expect((await credential(second)).statusListIndex).toBe((index + 1) % StatusListLength);
     });
@@ -53,27 +58,41 @@ describe('credentials-status: Bitstring Status List support', () => {
         await h.submit(cast.regulator, 'credentials:SuspendCredential', [b, 'investigation-pending', '']);
         await h.submit(cast.regulator, 'credentials:RevokeCredential', [c, 'disciplinary-action', '']);
 
-        const entries = (await h.evaluate(cast.regulator, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '', ''])).json<Page<StatusListEntry>>();
+        const entries = (
+            await h.evaluate(cast.regulator, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '', ''])
+        ).json<Page<StatusListEntry>>();
         const expected = await Promise.all(
             [
                 [a, 'active'],
                 [b, 'suspended'],
                 [c, 'revoked'],
-            ].map(async ([id, status]) => ({ statusListIndex: (await credential(id)).statusListIndex, credentialId: id, status })),
+            ].map(async ([id, status]) => ({
+                statusListIndex: (await credential(id)).statusListIndex,
+                credentialId: id,
+                status,
+            })),
         );
         expect(entries.items).toEqual(expected.sort((x, y) => x.statusListIndex - y.statusListIndex));
 
-        const paged = (await h.evaluate(cast.regulator, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '2', ''])).json<Page<StatusListEntry>>();
+        const paged = (
+            await h.evaluate(cast.regulator, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '2', ''])
+        ).json<Page<StatusListEntry>>();
         expect(paged.items).toHaveLength(2);
         expect(paged.bookmark).not.toBe('');
 
         for (const who of [cast.hospitalAdmin, cast.physician]) {
-            await expect(h.evaluate(who, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '', ''])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(
+                h.evaluate(who, 'credentials-status:ListStatusListEntries', ['RegulatorMSP', '', '']),
+            ).rejects.toMatchObject({ code: 'FORBIDDEN' });
         }
     });
 
     it('anchors a published list’s hash by the issuer’s admin, keeping every anchor', async () => {
-        const r = await h.submit(cast.regulator, 'credentials-status:AnchorStatusList', ['RegulatorMSP', 'revocation', sha]);
+        const r = await h.submit(cast.regulator, 'credentials-status:AnchorStatusList', [
+            'RegulatorMSP',
+            'revocation',
+            sha,
+        ]);
         expect(r.json<StatusListAnchor>()).toMatchObject({
             issuer: 'RegulatorMSP',
             purpose: 'revocation',
@@ -87,11 +106,22 @@ describe('credentials-status: Bitstring Status List support', () => {
         const newer = 'cd'.repeat(32);
         await h.submit(cast.regulator, 'credentials-status:AnchorStatusList', ['RegulatorMSP', 'revocation', newer]);
 
-        const latest = (await h.evaluate(cast.physician, 'credentials-status:GetStatusListAnchor', ['RegulatorMSP', 'revocation'])).json<StatusListAnchor>();
+        const latest = (
+            await h.evaluate(cast.physician, 'credentials-status:GetStatusListAnchor', ['RegulatorMSP', 'revocation'])
+        ).json<StatusListAnchor>();
         expect(latest).toMatchObject({ sha256: newer, anchoredAt: '2026-01-01T01:00:00.000Z' });
-        const all = (await h.evaluate(cast.physician, 'credentials-status:ListStatusListAnchors', ['RegulatorMSP', 'revocation', '', ''])).json<Page<StatusListAnchor>>();
+        const all = (
+            await h.evaluate(cast.physician, 'credentials-status:ListStatusListAnchors', [
+                'RegulatorMSP',
+                'revocation',
+                '',
+                '',
+            ])
+        ).json<Page<StatusListAnchor>>();
         expect(all.items.map((a) => a.sha256)).toEqual([sha, newer]);
-        await expect(h.evaluate(cast.physician, 'credentials-status:GetStatusListAnchor', ['RegulatorMSP', 'suspension'])).rejects.toMatchObject({
+        await expect(
+            h.evaluate(cast.physician, 'credentials-status:GetStatusListAnchor', ['RegulatorMSP', 'suspension']),
+        ).rejects.toMatchObject({
             code: 'NOT_FOUND',
         });
     });
@@ -103,13 +133,17 @@ describe('credentials-status: Bitstring Status List support', () => {
         ['a malformed issuer', 'regulator', 'Regulator MSP', 'revocation', 'INVALID_ARGUMENT', 'issuer'],
     ] as const)('refuses an anchor by %s', async (_label, who, issuer, purpose, code, field) => {
         const before = h.snapshot();
-        await expect(h.submit(cast[who], 'credentials-status:AnchorStatusList', [issuer, purpose, sha])).rejects.toMatchObject({ code, ...(field ? { field } : {}) });
+        await expect(
+            h.submit(cast[who], 'credentials-status:AnchorStatusList', [issuer, purpose, sha]),
+        ).rejects.toMatchObject({ code, ...(field ? { field } : {}) });
         expect(h.snapshot()).toEqual(before);
     });
 
     it('refuses an anchor that is not a SHA-256 digest', async () => {
         const before = h.snapshot();
-        await expect(h.submit(cast.regulator, 'credentials-status:AnchorStatusList', ['RegulatorMSP', 'revocation', 'abc'])).rejects.toMatchObject({
+        await expect(
+            h.submit(cast.regulator, 'credentials-status:AnchorStatusList', ['RegulatorMSP', 'revocation', 'abc']),
+        ).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
             field: 'sha256',
         });

@@ -31,5 +31,8 @@ export async function claimStatusListIndex(ctx: Context, issuerMspId: string, cr
             return index;
         }
     }
-    throw conflict(`status list of ${issuerMspId} has no free slot within ${MaxProbes} of index ${start}`, 'statusListIndex');
+    throw conflict(
+        `status list of ${issuerMspId} has no free slot within ${MaxProbes} of index ${start}`,
+        'statusListIndex',
+    );
 }

@@ -3,7 +3,15 @@ import { notFound } from '../common/errors';
 import { fromBytes, toBytes } from '../common/json';
 import { txTimeIso } from '../common/time';
 import { changeKey, credentialKey, currentCredentialKey, issuerKey } from './keys';
-import type { Actor, Credential, CredentialAction, PractitionerRef, StatusChange, StatusReason, TrustedIssuer } from './types';
+import type {
+    Actor,
+    Credential,
+    CredentialAction,
+    PractitionerRef,
+    StatusChange,
+    StatusReason,
+    TrustedIssuer,
+} from './types';
 
 /** Keyed reads and writes of the domain's records. Every read here is a single getState. */
 
@@ -29,13 +37,20 @@ export async function getCredential(ctx: Context, credentialId: string): Promise
 }
 
 /** The latest version of `subject`'s credential of `type`, if any was ever issued. */
-export async function findCurrentCredential(ctx: Context, subject: PractitionerRef, type: string): Promise<Credential | undefined> {
+export async function findCurrentCredential(
+    ctx: Context,
+    subject: PractitionerRef,
+    type: string,
+): Promise<Credential | undefined> {
     const pointer = await readJson<{ credentialId: string }>(ctx, currentCredentialKey(ctx, subject, type));
     return pointer && findCredential(ctx, pointer.credentialId);
 }
 
 export async function setCurrentCredential(ctx: Context, credential: Credential): Promise<void> {
-    await ctx.stub.putState(currentCredentialKey(ctx, credential.subject, credential.type), toBytes({ credentialId: credential.id }));
+    await ctx.stub.putState(
+        currentCredentialKey(ctx, credential.subject, credential.type),
+        toBytes({ credentialId: credential.id }),
+    );
 }
 
 /**

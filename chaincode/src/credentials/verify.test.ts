@@ -9,7 +9,9 @@ describe('credentials: VerifyCredential', () => {
     const holder = { mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' };
 
     const verify = async (id: string, proof: object = fixtureProof(id)) =>
-        (await h.evaluate(cast.physician2, 'credentials:VerifyCredential', [id, JSON.stringify(proof)])).json<Verification>();
+        (
+            await h.evaluate(cast.physician2, 'credentials:VerifyCredential', [id, JSON.stringify(proof)])
+        ).json<Verification>();
     const fixtureProof = (id: string) => {
         const { documentSha256, salt } = fixtureDocument(id);
         return { documentSha256, salt };
@@ -24,7 +26,11 @@ describe('credentials: VerifyCredential', () => {
     it('valid: the presented document matches and the credential is in force', async () => {
         const id = await licensePractitioner(h, holder, 'MedicalLicense', { validUntil: '2027-01-01T00:00:00Z' });
         const verification = await verify(id);
-        expect(verification).toMatchObject({ credentialId: id, verdict: 'valid', checkedAt: '2026-01-01T00:00:00.000Z' });
+        expect(verification).toMatchObject({
+            credentialId: id,
+            verdict: 'valid',
+            checkedAt: '2026-01-01T00:00:00.000Z',
+        });
         expect(verification.credential).toMatchObject({ id, type: 'MedicalLicense', subject: holder });
         expect(await verify(id, { commitment: fixtureDocument(id).commitment })).toMatchObject({ verdict: 'valid' });
     });
@@ -38,7 +44,9 @@ describe('credentials: VerifyCredential', () => {
     it('hash_mismatch: another document, or the right document with the wrong salt', async () => {
         const id = await licensePractitioner(h, holder, 'MedicalLicense');
         const other = fixtureDocument('forged');
-        expect(await verify(id, { documentSha256: other.documentSha256, salt: fixtureDocument(id).salt })).toMatchObject({ verdict: 'hash_mismatch' });
+        expect(
+            await verify(id, { documentSha256: other.documentSha256, salt: fixtureDocument(id).salt }),
+        ).toMatchObject({ verdict: 'hash_mismatch' });
         const wrongSalt = await verify(id, { documentSha256: fixtureDocument(id).documentSha256, salt: other.salt });
         expect(wrongSalt).toMatchObject({ verdict: 'hash_mismatch' });
         expect(wrongSalt.credential).toBeUndefined();
@@ -55,15 +63,24 @@ describe('credentials: VerifyCredential', () => {
         h.setTime('2026-02-28T23:59:59.999Z');
         expect(await verify(id)).toMatchObject({ verdict: 'valid' });
         h.setTime('2026-03-01T00:00:00Z');
-        expect(await verify(id)).toMatchObject({ verdict: 'expired', reason: expect.stringContaining('expired at 2026-03-01T00:00:00.000Z') });
+        expect(await verify(id)).toMatchObject({
+            verdict: 'expired',
+            reason: expect.stringContaining('expired at 2026-03-01T00:00:00.000Z'),
+        });
     });
 
     it('suspended and revoked, with the reason code in the reason', async () => {
         const id = await licensePractitioner(h, holder, 'MedicalLicense');
         await h.submit(cast.regulator, 'credentials:SuspendCredential', [id, 'investigation-pending', 'case-1']);
-        expect(await verify(id)).toMatchObject({ verdict: 'suspended', reason: expect.stringContaining('investigation-pending case-1') });
+        expect(await verify(id)).toMatchObject({
+            verdict: 'suspended',
+            reason: expect.stringContaining('investigation-pending case-1'),
+        });
         await h.submit(cast.regulator, 'credentials:RevokeCredential', [id, 'disciplinary-action', '']);
-        expect(await verify(id)).toMatchObject({ verdict: 'revoked', reason: expect.stringContaining('disciplinary-action') });
+        expect(await verify(id)).toMatchObject({
+            verdict: 'revoked',
+            reason: expect.stringContaining('disciplinary-action'),
+        });
     });
 
     it('revoked outranks expired', async () => {
@@ -75,8 +92,16 @@ describe('credentials: VerifyCredential', () => {
 
     it('issuer_not_trusted: the registry withdrew trust in the issuing org for the type', async () => {
         const id = await licensePractitioner(h, holder, 'ClinicalPrivileges');
-        await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', ['ClinicalPrivileges', 'HospitalMSP', 'issuer-agreement-ended', '']);
-        expect(await verify(id)).toMatchObject({ verdict: 'issuer_not_trusted', reason: expect.stringContaining('HospitalMSP') });
+        await h.submit(cast.regulator, 'credentials-issuers:WithdrawIssuer', [
+            'ClinicalPrivileges',
+            'HospitalMSP',
+            'issuer-agreement-ended',
+            '',
+        ]);
+        expect(await verify(id)).toMatchObject({
+            verdict: 'issuer_not_trusted',
+            reason: expect.stringContaining('HospitalMSP'),
+        });
     });
 
     it.each([

@@ -97,7 +97,9 @@ export class CredentialsClient {
      */
     verify(credentialId: string, presented: PresentedDocument | VerificationProof): Promise<Verification> {
         const proof: VerificationProof =
-            'document' in presented ? { documentSha256: documentSha256(presented.document), salt: presented.salt } : presented;
+            'document' in presented
+                ? { documentSha256: documentSha256(presented.document), salt: presented.salt }
+                : presented;
         return this.evaluate('credentials', 'VerifyCredential', [credentialId, JSON.stringify(proof)]);
     }
 
@@ -107,7 +109,11 @@ export class CredentialsClient {
     }
 
     listBySubject(subject: PractitionerRef, page: PageRequest = {}): Promise<Page<CredentialView>> {
-        return this.evaluate('credentials', 'ListCredentialsBySubject', [subject.mspId, subject.actorId, ...pageArgs(page)]);
+        return this.evaluate('credentials', 'ListCredentialsBySubject', [
+            subject.mspId,
+            subject.actorId,
+            ...pageArgs(page),
+        ]);
     }
 
     listByIssuer(issuerMspId: string, page: PageRequest = {}): Promise<Page<CredentialView>> {
@@ -129,7 +135,11 @@ export class CredentialsClient {
         return this.evaluate('credentials-status', 'GetStatusListAnchor', [issuer, purpose]);
     }
 
-    listStatusListAnchors(issuer: string, purpose: StatusListPurpose, page: PageRequest = {}): Promise<Page<StatusListAnchor>> {
+    listStatusListAnchors(
+        issuer: string,
+        purpose: StatusListPurpose,
+        page: PageRequest = {},
+    ): Promise<Page<StatusListAnchor>> {
         return this.evaluate('credentials-status', 'ListStatusListAnchors', [issuer, purpose, ...pageArgs(page)]);
     }
 

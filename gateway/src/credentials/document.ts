@@ -19,7 +19,10 @@ export function documentSha256(document: Uint8Array | string): string {
 }
 
 /** Commits to `document` with `salt` (hex), or a fresh random salt. */
-export function commitDocument(document: Uint8Array | string, salt: string = randomBytes(32).toString('hex')): CommittedDocument {
+export function commitDocument(
+    document: Uint8Array | string,
+    salt: string = randomBytes(32).toString('hex'),
+): CommittedDocument {
     const digest = documentSha256(document);
     return { salt, documentSha256: digest, commitment: commitmentOf(salt, digest) };
 }
