@@ -21,7 +21,9 @@ const { gs1 } = supply;
 
 /** A run-unique GS1 key of `length` digits (check digit included), from a unique id. */
 function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`).toString().slice(0, length - 2);
+    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
+        .toString()
+        .slice(0, length - 2);
     const data = `0${digits}`;
     return `${data}${gs1.gs1CheckDigit(data)}`;
 }
@@ -50,7 +52,12 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
     async function ensurePharmacistLicense(): Promise<void> {
         const issuer = new CredentialsClient(await env.session('regulator', 'admin'));
         await issuer
-            .registerIssuer({ type: 'PharmacistLicense', mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' })
+            .registerIssuer({
+                type: 'PharmacistLicense',
+                mspId: 'RegulatorMSP',
+                roles: ['admin'],
+                subjectScope: 'any-org',
+            })
             .catch((error: unknown) => {
                 if (!isCode(error, 'CONFLICT')) throw error;
             });
@@ -93,22 +100,33 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
         const [result] = await manufacturer.commissionInBatches(gtin, lot, serials);
         expect(result.batch).toMatchObject({ gtin, lot, count: serials.length });
         expect(result.step).toMatchObject({ bizStep: 'commissioning', disposition: 'active' });
-        await expect(pharmacist.getLot(gtin, lot)).resolves.toMatchObject({ expiry, quantity: 100, manufacturer: 'ManufacturerMSP' });
+        await expect(pharmacist.getLot(gtin, lot)).resolves.toMatchObject({
+            expiry,
+            quantity: 100,
+            manufacturer: 'ManufacturerMSP',
+        });
     });
 
     it('a bad GTIN check digit gives a clear error and changes nothing', async () => {
         const badGtin = `${gtin.slice(0, 13)}${(Number(gtin[13]) + 1) % 10}`;
-        await expect(manufacturer.registerProduct({ gtin: badGtin, name: 'X', strength: '1 mg', dosageForm: 'tablet' })).rejects.toMatchObject({
+        await expect(
+            manufacturer.registerProduct({ gtin: badGtin, name: 'X', strength: '1 mg', dosageForm: 'tablet' }),
+        ).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
             field: 'product.gtin',
             detail: `GTIN-14 check digit must be ${gtin[13]}, got ${badGtin[13]}`,
         });
-        await expect(manufacturer.ship([unitOf('A5'), `(01)${badGtin}(21)A6`], 'DistributorMSP')).rejects.toMatchObject({
-            code: 'INVALID_ARGUMENT',
-            field: 'shipment.items[1].gtin',
-        });
+        await expect(manufacturer.ship([unitOf('A5'), `(01)${badGtin}(21)A6`], 'DistributorMSP')).rejects.toMatchObject(
+            {
+                code: 'INVALID_ARGUMENT',
+                field: 'shipment.items[1].gtin',
+            },
+        );
         // The valid unit of the refused shipment did not move.
-        await expect(manufacturer.getUnit(unitOf('A5'))).resolves.toMatchObject({ status: 'active', custodian: 'ManufacturerMSP' });
+        await expect(manufacturer.getUnit(unitOf('A5'))).resolves.toMatchObject({
+            status: 'active',
+            custodian: 'ManufacturerMSP',
+        });
         await expect(manufacturer.getProduct(gtin)).resolves.toMatchObject({ gtin });
     });
 
@@ -116,19 +134,33 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
         await manufacturer.pack(caseSscc, [scanned('A1'), scanned('A2'), unitOf('A3'), unitOf('A4')]);
         const shipped = await manufacturer.ship([caseRef], 'DistributorMSP');
         expect(shipped).toMatchObject({ bizStep: 'shipping', from: 'ManufacturerMSP', to: 'DistributorMSP' });
-        await expect(distributor.getUnit(unitOf('A1'))).resolves.toMatchObject({ status: 'in_transit', destination: 'DistributorMSP' });
+        await expect(distributor.getUnit(unitOf('A1'))).resolves.toMatchObject({
+            status: 'in_transit',
+            destination: 'DistributorMSP',
+        });
         await distributor.receive([caseRef]);
-        await expect(distributor.getUnit(unitOf('A2'))).resolves.toMatchObject({ status: 'active', custodian: 'DistributorMSP', parent: caseSscc });
+        await expect(distributor.getUnit(unitOf('A2'))).resolves.toMatchObject({
+            status: 'active',
+            custodian: 'DistributorMSP',
+            parent: caseSscc,
+        });
         await distributor.ship([caseRef], 'HospitalMSP');
         await pharmacist.receive([caseRef]);
-        await expect(pharmacist.getContainer(caseRef)).resolves.toMatchObject({ custodian: 'HospitalMSP', status: 'active' });
+        await expect(pharmacist.getContainer(caseRef)).resolves.toMatchObject({
+            custodian: 'HospitalMSP',
+            status: 'active',
+        });
     });
 
     it('the hospital unpacks and dispenses one unit, which then never moves again', async () => {
         await pharmacist.unpack(caseSscc, [unitOf('A1')]);
         const dispensed = await pharmacist.dispense(scanned('A1'));
         dispenseTxId = dispensed.txId;
-        expect(dispensed).toMatchObject({ bizStep: 'dispensing', disposition: 'dispensed', actor: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0201' } });
+        expect(dispensed).toMatchObject({
+            bizStep: 'dispensing',
+            disposition: 'dispensed',
+            actor: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0201' },
+        });
         await expect(pharmacist.ship([unitOf('A1')], 'DistributorMSP')).rejects.toMatchObject({ code: 'CONFLICT' });
         await expect(pharmacist.verify(scanned('A1'))).resolves.toMatchObject({
             verified: false,
@@ -149,7 +181,9 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
         expect(good).toMatchObject({ verified: true });
         expect(good.additionalInfo).toBeUndefined();
         // The verdict is the same whoever asks.
-        const others = await Promise.all([manufacturer, distributor, regulator].map((client) => client.verify(scanned('A2', 'WRONG-LOT'))));
+        const others = await Promise.all(
+            [manufacturer, distributor, regulator].map((client) => client.verify(scanned('A2', 'WRONG-LOT'))),
+        );
         for (const other of others) {
             expect({ ...other, verificationTimestamp: undefined }).toEqual({
                 ...(await pharmacist.verify(scanned('A2', 'WRONG-LOT'))),
@@ -165,15 +199,27 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
         await distributor.receive([unitOf('R1'), unitOf('R2')]);
         await distributor.ship([unitOf('R1')], 'HospitalMSP');
 
-        const recall = await manufacturer.recall({ gtin, lot: recalledLot, recallClass: 'I', reason: 'sterility failure' });
+        const recall = await manufacturer.recall({
+            gtin,
+            lot: recalledLot,
+            recallClass: 'I',
+            reason: 'sterility failure',
+        });
         expect(recall).toMatchObject({ bizStep: 'holding', disposition: 'recalled', recallClass: 'I' });
 
         // Every reader sees the recall on the lot, and every unit answers Recalled.
         for (const client of [pharmacist, distributor, regulator]) {
-            await expect(client.getLot(gtin, recalledLot)).resolves.toMatchObject({ recall: { recallClass: 'I', by: 'ManufacturerMSP' } });
+            await expect(client.getLot(gtin, recalledLot)).resolves.toMatchObject({
+                recall: { recallClass: 'I', by: 'ManufacturerMSP' },
+            });
         }
-        await expect(pharmacist.verify(scanned('R1', recalledLot))).resolves.toMatchObject({ verified: true, additionalInfo: 'Recalled' });
-        await expect(distributor.verify(scanned('R2', recalledLot))).resolves.toMatchObject({ additionalInfo: 'Recalled' });
+        await expect(pharmacist.verify(scanned('R1', recalledLot))).resolves.toMatchObject({
+            verified: true,
+            additionalInfo: 'Recalled',
+        });
+        await expect(distributor.verify(scanned('R2', recalledLot))).resolves.toMatchObject({
+            additionalInfo: 'Recalled',
+        });
         // The unit in transit may still be received, not dispensed; the one at the distributor goes back only to the manufacturer.
         await pharmacist.receive([unitOf('R1')]);
         await expect(pharmacist.dispense(unitOf('R1'))).rejects.toMatchObject({ code: 'CONFLICT' });
@@ -194,30 +240,55 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
     it('a suspect quarantine stops a shipment until the manufacturer clears it', async () => {
         await pharmacist.unpack(caseSscc, [unitOf('A2')]);
         const quarantined = await pharmacist.quarantine({ item: unitOf('A2') }, 'seal broken on receipt');
-        await expect(pharmacist.ship([unitOf('A2')], 'DistributorMSP')).rejects.toMatchObject({ code: 'CONFLICT', field: 'shipment.items[0]' });
-        await expect(pharmacist.verify(scanned('A2'))).resolves.toMatchObject({ verified: true, additionalInfo: 'Suspect' });
+        await expect(pharmacist.ship([unitOf('A2')], 'DistributorMSP')).rejects.toMatchObject({
+            code: 'CONFLICT',
+            field: 'shipment.items[0]',
+        });
+        await expect(pharmacist.verify(scanned('A2'))).resolves.toMatchObject({
+            verified: true,
+            additionalInfo: 'Suspect',
+        });
         // A suspect unit inside a case stops the whole case.
         await pharmacist.quarantine({ item: unitOf('A3') }, 'blister damaged');
-        await expect(pharmacist.ship([caseRef], 'DistributorMSP')).rejects.toMatchObject({ code: 'CONFLICT', field: 'shipment.items[0]' });
+        await expect(pharmacist.ship([caseRef], 'DistributorMSP')).rejects.toMatchObject({
+            code: 'CONFLICT',
+            field: 'shipment.items[0]',
+        });
         await regulator.clearSuspicion({ item: unitOf('A3') }, 'cosmetic damage only');
         const open = await regulator.listOpenSuspicions({ pageSize: 200 });
         expect(open.items).toContainEqual(
-            expect.objectContaining({ scope: 'unit', gtin, serial: 'A2', since: quarantined.at, by: 'HospitalMSP', overdue: false }),
+            expect.objectContaining({
+                scope: 'unit',
+                gtin,
+                serial: 'A2',
+                since: quarantined.at,
+                by: 'HospitalMSP',
+                overdue: false,
+            }),
         );
         await manufacturer.clearSuspicion({ item: unitOf('A2') }, 'seal intact on inspection');
         await pharmacist.ship([unitOf('A2')], 'DistributorMSP');
         await distributor.reject([unitOf('A2')], 'not ordered');
-        await expect(pharmacist.getUnit(unitOf('A2'))).resolves.toMatchObject({ status: 'active', custodian: 'HospitalMSP' });
+        await expect(pharmacist.getUnit(unitOf('A2'))).resolves.toMatchObject({
+            status: 'active',
+            custodian: 'HospitalMSP',
+        });
     });
 
     it("a non-owner's ship is denied", async () => {
         await expect(distributor.ship([unitOf('A5')], 'HospitalMSP')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(manufacturer.getUnit(unitOf('A5'))).resolves.toMatchObject({ status: 'active', custodian: 'ManufacturerMSP' });
+        await expect(manufacturer.getUnit(unitOf('A5'))).resolves.toMatchObject({
+            status: 'active',
+            custodian: 'ManufacturerMSP',
+        });
         // Being the destination of a shipment is not custody: the distributor cannot pass the case on before receiving it.
         await pharmacist.ship([caseRef], 'DistributorMSP');
         await expect(distributor.ship([caseRef], 'ManufacturerMSP')).rejects.toMatchObject({ code: 'FORBIDDEN' });
         await distributor.receive([caseRef]);
-        await expect(distributor.getUnit(unitOf('A4'))).resolves.toMatchObject({ custodian: 'DistributorMSP', parent: caseSscc });
+        await expect(distributor.getUnit(unitOf('A4'))).resolves.toMatchObject({
+            custodian: 'DistributorMSP',
+            parent: caseSscc,
+        });
     });
 
     it('the regulator reads the whole chain of custody, exportable as EPCIS 2.0', async () => {
@@ -238,10 +309,17 @@ describe('supply: serialised units, custody, verification, recalls, suspect prod
 
         // The manufacturer sees its part only: up to the distributor's receipt of its shipment.
         const manufacturerView = await manufacturer.unitHistory(unitOf('A1'));
-        expect(manufacturerView.steps.map((step) => step.bizStep)).toEqual(['commissioning', 'packing', 'shipping', 'receiving']);
+        expect(manufacturerView.steps.map((step) => step.bizStep)).toEqual([
+            'commissioning',
+            'packing',
+            'shipping',
+            'receiving',
+        ]);
 
         const lotSteps = await regulator.allLotHistory(gtin, lot);
-        expect(lotSteps.map((step) => step.txId)).toEqual(expect.arrayContaining(history.steps.map((step) => step.txId)));
+        expect(lotSteps.map((step) => step.txId)).toEqual(
+            expect.arrayContaining(history.steps.map((step) => step.txId)),
+        );
 
         const document = toEpcisDocument(history.steps.map(toEpcisInput), { creationDate: new Date().toISOString() });
         const ajv = new Ajv({ allErrors: true, strict: false });
@@ -267,7 +345,13 @@ function toEpcisInput(step: supply.SupplyStep): EpcisEventInput {
         destinations: step.to ? [{ type: 'owning_party' as const, id: org(step.to) }] : undefined,
     };
     if (step.eventType === 'AggregationEvent') {
-        return { ...common, type: 'AggregationEvent', action: step.action, parentId: step.parent!, childEpcs: step.epcs };
+        return {
+            ...common,
+            type: 'AggregationEvent',
+            action: step.action,
+            parentId: step.parent!,
+            childEpcs: step.epcs,
+        };
     }
     const [lot] = step.lots;
     return {

@@ -31,14 +31,18 @@ function requireActorId(who: Caller): Actor {
 }
 
 export function isRegulator(who: Caller): boolean {
-    return who.mspId === RegulatorMsp && who.role !== undefined && (RegulatorRoles as readonly string[]).includes(who.role);
+    return (
+        who.mspId === RegulatorMsp && who.role !== undefined && (RegulatorRoles as readonly string[]).includes(who.role)
+    );
 }
 
 /** An inspector or admin of the regulator. */
 export function requireRegulator(ctx: Context): Actor {
     const who = caller(ctx);
     if (!isRegulator(who)) {
-        throw forbidden(`requires an inspector or admin of ${RegulatorMsp}; caller is ${who.role ?? 'no role'} of ${who.mspId}`);
+        throw forbidden(
+            `requires an inspector or admin of ${RegulatorMsp}; caller is ${who.role ?? 'no role'} of ${who.mspId}`,
+        );
     }
     return requireActorId(who);
 }
@@ -54,7 +58,9 @@ export async function requirePartnerActor(ctx: Context, ...kinds: PartnerKind[])
     const actor = requireActorId(who);
     const partner = await getPartner(ctx, who.mspId);
     if (!partner) {
-        throw forbidden(`${who.mspId} is not an authorised trading partner; the regulator authorises partners (supply:AuthorizePartner)`);
+        throw forbidden(
+            `${who.mspId} is not an authorised trading partner; the regulator authorises partners (supply:AuthorizePartner)`,
+        );
     }
     if (kinds.length > 0 && !kinds.includes(partner.kind)) {
         throw forbidden(`requires a ${kinds.join(' or ')}; ${who.mspId} is authorised as a ${partner.kind}`);
@@ -63,7 +69,11 @@ export async function requirePartnerActor(ctx: Context, ...kinds: PartnerKind[])
 }
 
 /** The receiving org of a shipment must be an authorised trading partner too (DSCSA: authorised trading partners only). */
-export async function requireAuthorizedDestination(ctx: Context, mspId: string, field: string): Promise<TradingPartner> {
+export async function requireAuthorizedDestination(
+    ctx: Context,
+    mspId: string,
+    field: string,
+): Promise<TradingPartner> {
     const partner = await getPartner(ctx, mspId);
     if (!partner) {
         throw invalidArgument(field, `must be an authorised trading partner; ${mspId} is not`);

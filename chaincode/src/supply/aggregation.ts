@@ -34,7 +34,12 @@ function sizeOf(object: SupplyObject): number {
 }
 
 /** Loads the container named, which the caller's org must hold, active and not packed in another. */
-async function requireOpenableContainer(work: Work, sscc: string, mspId: string, action: string): Promise<Container | undefined> {
+async function requireOpenableContainer(
+    work: Work,
+    sscc: string,
+    mspId: string,
+    action: string,
+): Promise<Container | undefined> {
     const container = await work.container(sscc);
     if (!container) {
         return undefined;
@@ -88,7 +93,9 @@ export async function pack(ctx: Context, raw: string): Promise<SupplyStep> {
         for (const unit of tree.units) {
             await requireNotQuarantined(work, unit, field);
         }
-        allObjects(tree).forEach((object) => (object.kind === 'unit' ? work.touchUnit(object.value) : work.touchContainer(object.value)));
+        allObjects(tree).forEach((object) =>
+            object.kind === 'unit' ? work.touchUnit(object.value) : work.touchContainer(object.value),
+        );
         children.push(child);
     }
 
@@ -112,7 +119,8 @@ export async function unpack(ctx: Context, raw: string): Promise<SupplyStep> {
     const actor = await requirePartnerActor(ctx);
     const input = parseJsonArg<Partial<UnpackInput>>(raw, 'unpack');
     const sscc = requireSscc(input.sscc, 'unpack.sscc');
-    const named = input.children === undefined ? undefined : requireItems(input.children, 'unpack.children', MaxObjectsPerMove);
+    const named =
+        input.children === undefined ? undefined : requireItems(input.children, 'unpack.children', MaxObjectsPerMove);
     const work = new Work(ctx);
     const container = await requireOpenableContainer(work, sscc, actor.mspId, 'unpack');
     if (!container) {
@@ -127,7 +135,10 @@ export async function unpack(ctx: Context, raw: string): Promise<SupplyStep> {
                   item.kind === 'unit' ? sameUnit(c, item.gtin, item.serial) : c === ssccUri(item.sscc),
               );
               if (!match) {
-                  throw conflict(`${item.kind === 'unit' ? `unit ${item.gtin}/${item.serial}` : `container ${item.sscc}`} is not in container ${sscc}`, `unpack.children[${i}]`);
+                  throw conflict(
+                      `${item.kind === 'unit' ? `unit ${item.gtin}/${item.serial}` : `container ${item.sscc}`} is not in container ${sscc}`,
+                      `unpack.children[${i}]`,
+                  );
               }
               return match;
           })
@@ -138,7 +149,9 @@ export async function unpack(ctx: Context, raw: string): Promise<SupplyStep> {
     for (const uri of uris) {
         const child = await requireObject(work, parseItemIdentifier(uri));
         const tree = await loadTree(work, child, 'unpack.children', budget);
-        allObjects(tree).forEach((object) => (object.kind === 'unit' ? work.touchUnit(object.value) : work.touchContainer(object.value)));
+        allObjects(tree).forEach((object) =>
+            object.kind === 'unit' ? work.touchUnit(object.value) : work.touchContainer(object.value),
+        );
         delete child.value.parent;
         removed.push(child);
     }

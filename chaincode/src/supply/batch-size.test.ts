@@ -39,7 +39,9 @@ function serials(count: number, prefix: string): string[] {
 }
 
 async function registerLot(world: SupplyWorld, lot: string, quantity: number): Promise<void> {
-    await world.h.submit(world.manufacturer, 'supply:RegisterLot', [JSON.stringify({ gtin: Gtin, lot, expiry: '291231', quantity })]);
+    await world.h.submit(world.manufacturer, 'supply:RegisterLot', [
+        JSON.stringify({ gtin: Gtin, lot, expiry: '291231', quantity }),
+    ]);
 }
 
 describe('bulk limits', () => {
@@ -57,9 +59,16 @@ describe('bulk limits', () => {
             (sum, serial) => sum + Buffer.byteLength(world.h.key('supply.unit', Gtin, serial)) + VersionBytes,
             0,
         );
-        const envelope = Buffer.byteLength(argument) + written.bytes + readBytes + result.payload.length + JSON.stringify(result.event).length;
+        const envelope =
+            Buffer.byteLength(argument) +
+            written.bytes +
+            readBytes +
+            result.payload.length +
+            JSON.stringify(result.event).length;
         // Recorded in README.md: the figures behind MaxCommissionBatch.
-        process.stdout.write(`commission ${MaxCommissionBatch}: ${written.keys} keys written, ~${(envelope / 1e6).toFixed(2)} MB envelope\n`);
+        process.stdout.write(
+            `commission ${MaxCommissionBatch}: ${written.keys} keys written, ~${(envelope / 1e6).toFixed(2)} MB envelope\n`,
+        );
         // A unit and its holding entry per serial; the batch, its serials, the step and the lot's step index.
         expect(written.keys).toBe(2 * MaxCommissionBatch + 4);
         expect(envelope).toBeLessThan(Budget);
@@ -73,8 +82,13 @@ describe('bulk limits', () => {
         await registerLot(world, lot, cases * perCase);
         for (let c = 0; c < cases; c += 1) {
             const batch = serials(perCase, `P${c}-`);
-            await world.h.submit(world.manufacturer, 'supply:CommissionUnits', [JSON.stringify({ gtin: Gtin, lot, serials: batch })]);
-            await call(world, world.manufacturer, 'Pack', { sscc: container(100 + c).sscc, children: batch.map((s) => unit(s)) });
+            await world.h.submit(world.manufacturer, 'supply:CommissionUnits', [
+                JSON.stringify({ gtin: Gtin, lot, serials: batch }),
+            ]);
+            await call(world, world.manufacturer, 'Pack', {
+                sscc: container(100 + c).sscc,
+                children: batch.map((s) => unit(s)),
+            });
         }
         await call(world, world.manufacturer, 'Pack', {
             sscc: container(1).sscc,
@@ -88,7 +102,9 @@ describe('bulk limits', () => {
             .filter((key) => key.includes('supply.unit') || key.includes('supply.container'))
             .reduce((sum, key) => sum + Buffer.byteLength(key) + VersionBytes, 0);
         const envelope = written.bytes + readBytes;
-        process.stdout.write(`ship ${objects} objects: ${written.keys} keys written, ~${(envelope / 1e6).toFixed(2)} MB envelope\n`);
+        process.stdout.write(
+            `ship ${objects} objects: ${written.keys} keys written, ~${(envelope / 1e6).toFixed(2)} MB envelope\n`,
+        );
         expect(objects).toBeLessThanOrEqual(MaxObjectsPerMove);
         expect(envelope).toBeLessThan(Budget);
     });

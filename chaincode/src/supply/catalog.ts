@@ -57,7 +57,10 @@ export async function authorizePartner(ctx: Context, raw: string): Promise<Tradi
         if (existing.kind === kind && existing.gln === gln) {
             return existing;
         }
-        throw conflict(`${mspId} is already authorised as a ${existing.kind}${existing.gln ? ` at GLN ${existing.gln}` : ''}`, 'partner');
+        throw conflict(
+            `${mspId} is already authorised as a ${existing.kind}${existing.gln ? ` at GLN ${existing.gln}` : ''}`,
+            'partner',
+        );
     }
     const partner: TradingPartner = {
         mspId,
@@ -114,7 +117,9 @@ export async function requireProduct(ctx: Context, gtin: string): Promise<Produc
 export async function requireOwnProduct(ctx: Context, gtin: string, mspId: string): Promise<Product> {
     const product = await requireProduct(ctx, gtin);
     if (product.manufacturer !== mspId) {
-        throw forbidden(`only ${product.manufacturer}, the manufacturer of ${gtin}, may do this; caller is of ${mspId}`);
+        throw forbidden(
+            `only ${product.manufacturer}, the manufacturer of ${gtin}, may do this; caller is of ${mspId}`,
+        );
     }
     return product;
 }

@@ -1,5 +1,13 @@
 import { ContractHarness } from '@careledger/testing';
-import { commission, expectRejected, Gtin, LotNumber, OtherGtin, supplyWorld, type SupplyWorld } from '../../../test/fixtures/supply';
+import {
+    commission,
+    expectRejected,
+    Gtin,
+    LotNumber,
+    OtherGtin,
+    supplyWorld,
+    type SupplyWorld,
+} from '../../../test/fixtures/supply';
 import { MaxCommissionBatch } from './limits';
 import type { CommissionResult } from './commissioning';
 import type { StepEventPayload, Unit } from './types';
@@ -9,12 +17,19 @@ describe('commissioning', () => {
     beforeEach(async () => {
         w = await supplyWorld();
     });
-    const batch = (fields: Record<string, unknown>) => JSON.stringify({ gtin: Gtin, lot: LotNumber, serials: ['S1'], ...fields });
+    const batch = (fields: Record<string, unknown>) =>
+        JSON.stringify({ gtin: Gtin, lot: LotNumber, serials: ['S1'], ...fields });
 
     it('creates active units at the manufacturer, indexed by lot and custodian, with one event', async () => {
         const r = await commission(w, ['S1', 'S2', 'S3']);
         const { batch: recorded, step } = r.json<CommissionResult>();
-        expect(recorded).toEqual({ gtin: Gtin, lot: LotNumber, count: 3, at: '2026-01-01T00:00:00.000Z', txId: r.txId });
+        expect(recorded).toEqual({
+            gtin: Gtin,
+            lot: LotNumber,
+            count: 3,
+            at: '2026-01-01T00:00:00.000Z',
+            txId: r.txId,
+        });
         expect(step).toMatchObject({
             kind: 'commission',
             eventType: 'ObjectEvent',
@@ -96,30 +111,48 @@ describe('commissioning', () => {
     });
 
     it('needs a registered lot of a registered product', async () => {
-        await expectRejected(w.h, () => w.h.submit(w.manufacturer, 'supply:CommissionUnits', [batch({ lot: 'NONE' })]), {
-            code: 'NOT_FOUND',
-        });
-        await expectRejected(w.h, () => w.h.submit(w.manufacturer, 'supply:CommissionUnits', [batch({ gtin: OtherGtin })]), {
-            code: 'NOT_FOUND',
-        });
+        await expectRejected(
+            w.h,
+            () => w.h.submit(w.manufacturer, 'supply:CommissionUnits', [batch({ lot: 'NONE' })]),
+            {
+                code: 'NOT_FOUND',
+            },
+        );
+        await expectRejected(
+            w.h,
+            () => w.h.submit(w.manufacturer, 'supply:CommissionUnits', [batch({ gtin: OtherGtin })]),
+            {
+                code: 'NOT_FOUND',
+            },
+        );
     });
 
     it('refuses recalled, suspect and expired lots', async () => {
-        await w.h.submit(w.manufacturer, 'supply:RegisterLot', [JSON.stringify({ gtin: Gtin, lot: 'OLD', expiry: '260100', quantity: 5 })]);
+        await w.h.submit(w.manufacturer, 'supply:RegisterLot', [
+            JSON.stringify({ gtin: Gtin, lot: 'OLD', expiry: '260100', quantity: 5 }),
+        ]);
         w.h.setTime('2026-02-01T00:00:00Z');
         await expectRejected(w.h, () => commission(w, ['E1'], 'OLD'), { code: 'CONFLICT', field: 'batch.lot' });
 
-        await w.h.submit(w.manufacturer, 'supply-safety:Quarantine', [JSON.stringify({ gtin: Gtin, lot: LotNumber, reason: 'tamper report' })]);
+        await w.h.submit(w.manufacturer, 'supply-safety:Quarantine', [
+            JSON.stringify({ gtin: Gtin, lot: LotNumber, reason: 'tamper report' }),
+        ]);
         await expectRejected(w.h, () => commission(w, ['S9']), { code: 'CONFLICT', field: 'batch.lot' });
 
-        await w.h.submit(w.manufacturer, 'supply:RegisterLot', [JSON.stringify({ gtin: Gtin, lot: 'R', expiry: '291231', quantity: 5 })]);
-        await w.h.submit(w.manufacturer, 'supply-safety:RecallLot', [JSON.stringify({ gtin: Gtin, lot: 'R', recallClass: 'II', reason: 'label' })]);
+        await w.h.submit(w.manufacturer, 'supply:RegisterLot', [
+            JSON.stringify({ gtin: Gtin, lot: 'R', expiry: '291231', quantity: 5 }),
+        ]);
+        await w.h.submit(w.manufacturer, 'supply-safety:RecallLot', [
+            JSON.stringify({ gtin: Gtin, lot: 'R', recallClass: 'II', reason: 'label' }),
+        ]);
         await expectRejected(w.h, () => commission(w, ['R1'], 'R'), { code: 'CONFLICT', field: 'batch.lot' });
     });
 
     it('only the manufacturer of the product commissions, and only an operator, pharmacist or admin', async () => {
         for (const who of [w.distributor, w.hospital, w.regulator, w.physician]) {
-            await expectRejected(w.h, () => w.h.submit(who, 'supply:CommissionUnits', [batch({})]), { code: 'FORBIDDEN' });
+            await expectRejected(w.h, () => w.h.submit(who, 'supply:CommissionUnits', [batch({})]), {
+                code: 'FORBIDDEN',
+            });
         }
         const h = await ContractHarness.create();
         const regulator = h.identity({ mspId: 'RegulatorMSP', role: 'admin', actorId: 'reg' });
@@ -128,8 +161,12 @@ describe('commissioning', () => {
         for (const mspId of ['ManufacturerMSP', 'DistributorMSP']) {
             await h.submit(regulator, 'supply:AuthorizePartner', [JSON.stringify({ mspId, kind: 'manufacturer' })]);
         }
-        await h.submit(maker, 'supply:RegisterProduct', [JSON.stringify({ gtin: Gtin, name: 'A', strength: '1 mg', dosageForm: 'tablet' })]);
-        await h.submit(maker, 'supply:RegisterLot', [JSON.stringify({ gtin: Gtin, lot: LotNumber, expiry: '291231', quantity: 5 })]);
+        await h.submit(maker, 'supply:RegisterProduct', [
+            JSON.stringify({ gtin: Gtin, name: 'A', strength: '1 mg', dosageForm: 'tablet' }),
+        ]);
+        await h.submit(maker, 'supply:RegisterLot', [
+            JSON.stringify({ gtin: Gtin, lot: LotNumber, expiry: '291231', quantity: 5 }),
+        ]);
         await expectRejected(h, () => h.submit(rival, 'supply:CommissionUnits', [batch({})]), { code: 'FORBIDDEN' });
     });
 
@@ -137,6 +174,8 @@ describe('commissioning', () => {
         const results = await Promise.allSettled([commission(w, ['P1']), commission(w, ['P2'])]);
         // Both summed the lot's batch range; the second to commit finds a batch it did not see.
         expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-        expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'MVCC_CONFLICT' });
+        expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+            code: 'MVCC_CONFLICT',
+        });
     });
 });

@@ -32,10 +32,16 @@ export async function commissionUnits(ctx: Context, raw: string): Promise<Commis
         throw conflict(`lot ${lotNumber} of ${gtin} is recalled; no units may be commissioned into it`, 'batch.lot');
     }
     if (lot.suspect || lot.illegitimate) {
-        throw conflict(`lot ${lotNumber} of ${gtin} is under suspicion or illegitimate; no units may be commissioned into it`, 'batch.lot');
+        throw conflict(
+            `lot ${lotNumber} of ${gtin} is under suspicion or illegitimate; no units may be commissioned into it`,
+            'batch.lot',
+        );
     }
     if (isExpired(lot.expiry, txTime(ctx))) {
-        throw conflict(`lot ${lotNumber} of ${gtin} expired (${lot.expiry}); no units may be commissioned into it`, 'batch.lot');
+        throw conflict(
+            `lot ${lotNumber} of ${gtin} expired (${lot.expiry}); no units may be commissioned into it`,
+            'batch.lot',
+        );
     }
 
     const work = new Work(ctx);
@@ -44,7 +50,11 @@ export async function commissionUnits(ctx: Context, raw: string): Promise<Commis
             throw conflict(`unit ${gtin}/${serials[i]} is already commissioned`, `batch.serials[${i}]`);
         }
     }
-    const batches = await allByPartialKey<CommissioningBatch>(ctx, ...lotBatchPrefix(gtin, lotNumber), MaxBatchesPerLot);
+    const batches = await allByPartialKey<CommissioningBatch>(
+        ctx,
+        ...lotBatchPrefix(gtin, lotNumber),
+        MaxBatchesPerLot,
+    );
     const commissioned = batches.reduce((sum, { value }) => sum + value.count, 0);
     if (commissioned + serials.length > lot.quantity) {
         throw conflict(
@@ -73,7 +83,12 @@ export async function commissionUnits(ctx: Context, raw: string): Promise<Commis
     }
     const step = await work.commit(
         SupplyEvents.UnitsCommissioned,
-        { kind: 'commission', actor, epcs: [], lots: [{ gtin, lot: lotNumber, expiry: lot.expiry, quantity: serials.length }] },
+        {
+            kind: 'commission',
+            actor,
+            epcs: [],
+            lots: [{ gtin, lot: lotNumber, expiry: lot.expiry, quantity: serials.length }],
+        },
         { indexHistory: false },
     );
     return { batch, step };

@@ -1,4 +1,15 @@
-import { call, commission, container, expectRejected, Gtin, sscc, supplyWorld, transfer, unit, type SupplyWorld } from '../../../test/fixtures/supply';
+import {
+    call,
+    commission,
+    container,
+    expectRejected,
+    Gtin,
+    sscc,
+    supplyWorld,
+    transfer,
+    unit,
+    type SupplyWorld,
+} from '../../../test/fixtures/supply';
 import { sgtinUri, ssccUri } from './gs1';
 import type { Container, StepEventPayload, Unit } from './types';
 
@@ -10,13 +21,21 @@ describe('custody', () => {
     });
     const getUnit = (serial: string) => w.h.getState<Unit>(w.h.key('supply.unit', Gtin, serial))!;
     const getContainer = (n: number) => w.h.getState<Container>(w.h.key('supply.container', sscc(n)))!;
-    const holding = (custodian: string, serial: string) => w.h.getState(w.h.key('supply.holding', Gtin, 'LOT-A1', custodian, serial));
+    const holding = (custodian: string, serial: string) =>
+        w.h.getState(w.h.key('supply.holding', Gtin, 'LOT-A1', custodian, serial));
     const ship = (items: unknown[], to: string, who = w.manufacturer) => call(w, who, 'Ship', { items, to });
     const receive = (items: unknown[], who = w.distributor) => call(w, who, 'Receive', { items });
 
     it('ships to a named partner: in transit, still in the sender’s custody', async () => {
-        const r = await w.h.submit(w.manufacturer, 'supply:Ship', [JSON.stringify({ items: [unit('U1')], to: 'DistributorMSP' })]);
-        expect(getUnit('U1')).toMatchObject({ status: 'in_transit', custodian: 'ManufacturerMSP', destination: 'DistributorMSP', shipment: r.txId });
+        const r = await w.h.submit(w.manufacturer, 'supply:Ship', [
+            JSON.stringify({ items: [unit('U1')], to: 'DistributorMSP' }),
+        ]);
+        expect(getUnit('U1')).toMatchObject({
+            status: 'in_transit',
+            custodian: 'ManufacturerMSP',
+            destination: 'DistributorMSP',
+            shipment: r.txId,
+        });
         expect(holding('ManufacturerMSP', 'U1')).toEqual({ status: 'in_transit', destination: 'DistributorMSP' });
         expect(r.event?.name).toBe('supply.Shipped');
         expect(r.event?.payload as StepEventPayload).toMatchObject({
@@ -33,7 +52,13 @@ describe('custody', () => {
     it('the receiver takes custody; the holding index moves with it', async () => {
         await ship([unit('U1')], 'DistributorMSP');
         const step = await receive([unit('U1')]);
-        expect(step).toMatchObject({ kind: 'receive', bizStep: 'receiving', disposition: 'active', from: 'ManufacturerMSP', to: 'DistributorMSP' });
+        expect(step).toMatchObject({
+            kind: 'receive',
+            bizStep: 'receiving',
+            disposition: 'active',
+            from: 'ManufacturerMSP',
+            to: 'DistributorMSP',
+        });
         const received = getUnit('U1');
         expect(received).toMatchObject({ status: 'active', custodian: 'DistributorMSP', steps: 2 });
         expect(received.destination).toBeUndefined();
@@ -82,9 +107,14 @@ describe('custody', () => {
     });
 
     it('two shipments racing for one unit: exactly one commits', async () => {
-        const results = await Promise.allSettled([ship([unit('U1')], 'DistributorMSP'), ship([unit('U1')], 'HospitalMSP')]);
+        const results = await Promise.allSettled([
+            ship([unit('U1')], 'DistributorMSP'),
+            ship([unit('U1')], 'HospitalMSP'),
+        ]);
         expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-        expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'MVCC_CONFLICT' });
+        expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({
+            code: 'MVCC_CONFLICT',
+        });
         expect(['DistributorMSP', 'HospitalMSP']).toContain(getUnit('U1').destination);
     });
 
@@ -99,19 +129,34 @@ describe('custody', () => {
 
     it('a packed object moves only with its container', async () => {
         await call(w, w.manufacturer, 'Pack', { sscc: sscc(1), children: [unit('U1')] });
-        await expectRejected(w.h, () => ship([unit('U1')], 'DistributorMSP'), { code: 'CONFLICT', field: 'shipment.items[0]' });
+        await expectRejected(w.h, () => ship([unit('U1')], 'DistributorMSP'), {
+            code: 'CONFLICT',
+            field: 'shipment.items[0]',
+        });
         await ship([container(1)], 'DistributorMSP');
         await expectRejected(w.h, () => receive([unit('U1')]), { code: 'CONFLICT', field: 'receipt.items[0]' });
     });
 
     it('ships only to another authorised trading partner', async () => {
-        await expectRejected(w.h, () => ship([unit('U1')], 'ManufacturerMSP'), { code: 'INVALID_ARGUMENT', field: 'shipment.to' });
-        await expectRejected(w.h, () => ship([unit('U1')], 'PharmacyMSP'), { code: 'INVALID_ARGUMENT', field: 'shipment.to' });
-        await expectRejected(w.h, () => ship([unit('U1')], 'Not an MSP'), { code: 'INVALID_ARGUMENT', field: 'shipment.to' });
+        await expectRejected(w.h, () => ship([unit('U1')], 'ManufacturerMSP'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'shipment.to',
+        });
+        await expectRejected(w.h, () => ship([unit('U1')], 'PharmacyMSP'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'shipment.to',
+        });
+        await expectRejected(w.h, () => ship([unit('U1')], 'Not an MSP'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'shipment.to',
+        });
     });
 
     it('rejects malformed, repeated and unknown items', async () => {
-        await expectRejected(w.h, () => ship([], 'DistributorMSP'), { code: 'INVALID_ARGUMENT', field: 'shipment.items' });
+        await expectRejected(w.h, () => ship([], 'DistributorMSP'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'shipment.items',
+        });
         await expectRejected(w.h, () => ship([unit('U1'), `(01)${Gtin}(21)U1`], 'DistributorMSP'), {
             code: 'INVALID_ARGUMENT',
             field: 'shipment.items[1]',
@@ -154,7 +199,13 @@ describe('custody', () => {
     it('the destination may reject: custody stays with the sender, active again', async () => {
         await ship([unit('U1')], 'DistributorMSP');
         const step = await call(w, w.distributor, 'Reject', { items: [unit('U1')], reason: 'damaged on arrival' });
-        expect(step).toMatchObject({ kind: 'reject', bizStep: 'void_shipping', from: 'ManufacturerMSP', to: 'DistributorMSP', reason: 'damaged on arrival' });
+        expect(step).toMatchObject({
+            kind: 'reject',
+            bizStep: 'void_shipping',
+            from: 'ManufacturerMSP',
+            to: 'DistributorMSP',
+            reason: 'damaged on arrival',
+        });
         expect(getUnit('U1')).toMatchObject({ status: 'active', custodian: 'ManufacturerMSP' });
         expect(holding('ManufacturerMSP', 'U1')).toEqual({ status: 'active' });
         await ship([unit('U1')], 'HospitalMSP');
@@ -162,20 +213,34 @@ describe('custody', () => {
 
     it('only the destination rejects, with a reason', async () => {
         await ship([unit('U1')], 'DistributorMSP');
-        await expectRejected(w.h, () => call(w, w.hospital, 'Reject', { items: [unit('U1')], reason: 'x' }), { code: 'FORBIDDEN' });
+        await expectRejected(w.h, () => call(w, w.hospital, 'Reject', { items: [unit('U1')], reason: 'x' }), {
+            code: 'FORBIDDEN',
+        });
         await expectRejected(w.h, () => call(w, w.distributor, 'Reject', { items: [unit('U1')] }), {
             code: 'INVALID_ARGUMENT',
             field: 'rejection.reason',
         });
-        await expectRejected(w.h, () => call(w, w.distributor, 'Reject', { items: [unit('U2')], reason: 'x' }), { code: 'CONFLICT' });
+        await expectRejected(w.h, () => call(w, w.distributor, 'Reject', { items: [unit('U2')], reason: 'x' }), {
+            code: 'CONFLICT',
+        });
     });
 
     it('a quarantined unit, or a unit of a quarantined lot, cannot be shipped', async () => {
         await call(w, w.manufacturer, 'supply-safety:Quarantine', { item: unit('U1'), reason: 'seal broken' });
-        await expectRejected(w.h, () => ship([unit('U1')], 'DistributorMSP'), { code: 'CONFLICT', field: 'shipment.items[0]' });
+        await expectRejected(w.h, () => ship([unit('U1')], 'DistributorMSP'), {
+            code: 'CONFLICT',
+            field: 'shipment.items[0]',
+        });
         await call(w, w.manufacturer, 'Pack', { sscc: sscc(1), children: [unit('U2')] });
-        await call(w, w.manufacturer, 'supply-safety:Quarantine', { gtin: Gtin, lot: 'LOT-A1', reason: 'counterfeit alert' });
-        await expectRejected(w.h, () => ship([container(1)], 'DistributorMSP'), { code: 'CONFLICT', field: 'shipment.items[0]' });
+        await call(w, w.manufacturer, 'supply-safety:Quarantine', {
+            gtin: Gtin,
+            lot: 'LOT-A1',
+            reason: 'counterfeit alert',
+        });
+        await expectRejected(w.h, () => ship([container(1)], 'DistributorMSP'), {
+            code: 'CONFLICT',
+            field: 'shipment.items[0]',
+        });
     });
 
     it('a quarantined unit inside a case stops the whole case', async () => {
@@ -189,7 +254,12 @@ describe('custody', () => {
 
     it('recalled or expired units may only go back to the manufacturer', async () => {
         await transfer(w, [unit('U1'), unit('U2')], w.manufacturer, w.distributor);
-        await call(w, w.manufacturer, 'supply-safety:RecallLot', { gtin: Gtin, lot: 'LOT-A1', recallClass: 'I', reason: 'contamination' });
+        await call(w, w.manufacturer, 'supply-safety:RecallLot', {
+            gtin: Gtin,
+            lot: 'LOT-A1',
+            recallClass: 'I',
+            reason: 'contamination',
+        });
         await expectRejected(w.h, () => ship([unit('U1')], 'HospitalMSP', w.distributor), {
             code: 'CONFLICT',
             detail: expect.stringContaining('may only be returned to the manufacturer ManufacturerMSP'),
@@ -197,13 +267,19 @@ describe('custody', () => {
         await ship([unit('U1')], 'ManufacturerMSP', w.distributor);
 
         const fresh = await supplyWorld();
-        await fresh.h.submit(fresh.manufacturer, 'supply:RegisterLot', [JSON.stringify({ gtin: Gtin, lot: 'SHORT', expiry: '260100', quantity: 2 })]);
+        await fresh.h.submit(fresh.manufacturer, 'supply:RegisterLot', [
+            JSON.stringify({ gtin: Gtin, lot: 'SHORT', expiry: '260100', quantity: 2 }),
+        ]);
         await commission(fresh, ['E1'], 'SHORT');
         fresh.h.setTime('2026-02-01T00:00:00Z');
-        await expectRejected(fresh.h, () => call(fresh, fresh.manufacturer, 'Ship', { items: [unit('E1')], to: 'HospitalMSP' }), {
-            code: 'CONFLICT',
-            detail: expect.stringContaining('expired'),
-        });
+        await expectRejected(
+            fresh.h,
+            () => call(fresh, fresh.manufacturer, 'Ship', { items: [unit('E1')], to: 'HospitalMSP' }),
+            {
+                code: 'CONFLICT',
+                detail: expect.stringContaining('expired'),
+            },
+        );
     });
 
     it('a unit decommissioned inside a case stops the case until unpacked, and never moves again', async () => {
@@ -230,7 +306,12 @@ describe('custody', () => {
 
     it('in-transit units of a recalled lot can still be received, to be returned', async () => {
         await ship([unit('U1')], 'DistributorMSP');
-        await call(w, w.regulator, 'supply-safety:RecallLot', { gtin: Gtin, lot: 'LOT-A1', recallClass: 'II', reason: 'label' });
+        await call(w, w.regulator, 'supply-safety:RecallLot', {
+            gtin: Gtin,
+            lot: 'LOT-A1',
+            recallClass: 'II',
+            reason: 'label',
+        });
         await receive([unit('U1')]);
         expect(getUnit('U1')).toMatchObject({ custodian: 'DistributorMSP', status: 'active' });
     });

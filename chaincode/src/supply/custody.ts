@@ -3,7 +3,15 @@ import { conflict, forbidden, invalidArgument, parseJsonArg, txTime } from '../c
 import { requireAuthorizedDestination, requirePartnerActor, type PartnerActor } from './access';
 import { requireItems, requireMspId, requireReason } from './input';
 import { MaxObjectsPerMove } from './limits';
-import { SupplyEvents, TerminalStatuses, type Custody, type ReceiveInput, type RejectInput, type ShipInput, type SupplyStep } from './types';
+import {
+    SupplyEvents,
+    TerminalStatuses,
+    type Custody,
+    type ReceiveInput,
+    type RejectInput,
+    type ShipInput,
+    type SupplyStep,
+} from './types';
 import {
     allObjects,
     Budget,
@@ -75,7 +83,10 @@ export async function ship(ctx: Context, raw: string): Promise<SupplyStep> {
             const lot = await requireNotQuarantined(work, unit, field);
             const why = nonSaleableReason(lot, now);
             if (why && to !== unit.manufacturer) {
-                throw conflict(`${why}: its units may only be returned to the manufacturer ${unit.manufacturer}`, field);
+                throw conflict(
+                    `${why}: its units may only be returned to the manufacturer ${unit.manufacturer}`,
+                    field,
+                );
             }
         }
         trees.push(tree);
@@ -115,11 +126,16 @@ async function inboundTrees(
             throw conflict(`${describeObject(root)} is not in transit (it is ${status} at ${custodian})`, itemField);
         }
         if (destination !== actor.mspId) {
-            throw forbidden(`${describeObject(root)} is in transit to ${destination}; only ${destination} may ${action} it`);
+            throw forbidden(
+                `${describeObject(root)} is in transit to ${destination}; only ${destination} may ${action} it`,
+            );
         }
         requireTopLevel(root, itemField, `${action} the container it travels in`);
         if (sender !== undefined && custodian !== sender) {
-            throw invalidArgument(itemField, `comes from ${custodian}, the other items from ${sender}; ${action} each sender's shipment separately`);
+            throw invalidArgument(
+                itemField,
+                `comes from ${custodian}, the other items from ${sender}; ${action} each sender's shipment separately`,
+            );
         }
         sender = custodian;
         trees.push(await loadTree(work, root, itemField, budget));

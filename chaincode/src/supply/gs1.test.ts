@@ -232,7 +232,9 @@ describe('identifiers of units and containers', () => {
     it('demands a serial for a unit and a lone SSCC for a container', () => {
         expect(gs1Error(() => classify({ gtin, lot: 'L1' })).field).toBe('serial');
         expect(gs1Error(() => classify({ lot: 'L1' })).rule).toMatch(/must carry a GTIN/);
-        expect(gs1Error(() => classify({ sscc, gtin })).rule).toMatch(/SSCC \(00\) identifies a logistic unit on its own/);
+        expect(gs1Error(() => classify({ sscc, gtin })).rule).toMatch(
+            /SSCC \(00\) identifies a logistic unit on its own/,
+        );
         expect(gs1Error(() => parseGs1('   ')).rule).toBe('is required');
         expect(gs1Error(() => parseGs1('hello')).rule).toBe('must be a GS1 element string or a GS1 Digital Link URI');
     });

@@ -119,7 +119,10 @@ function requireAttribute(value: unknown, field: 'serial' | 'lot', ai: Ai): stri
         throw new Gs1Error(field, `must be at most 20 characters (AI ${ai}), got ${value.length}`);
     }
     if (!charset82.test(value)) {
-        throw new Gs1Error(field, 'must use only GS1 AI encodable character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)');
+        throw new Gs1Error(
+            field,
+            'must use only GS1 AI encodable character set 82 (letters, digits and !"%&\'()*+,-./:;<=>?_)',
+        );
     }
     return value;
 }
@@ -290,7 +293,10 @@ export function parseDigitalLink(uri: string): Gs1Elements {
     for (let i = 0; i < pairs.length; i += 2) {
         const ai = pairs[i];
         if (!(ai in applicationIdentifiers)) {
-            throw new Gs1Error('identifier', `AI ${ai} is not supported in a Digital Link path; only 00, 01, 10 and 21 are`);
+            throw new Gs1Error(
+                'identifier',
+                `AI ${ai} is not supported in a Digital Link path; only 00, 01, 10 and 21 are`,
+            );
         }
         const at = order.indexOf(ai, position);
         if (at === -1) {
@@ -317,7 +323,10 @@ export function parseDigitalLink(uri: string): Gs1Elements {
             continue;
         }
         if (key !== '17') {
-            throw new Gs1Error('identifier', `AI ${key} is not supported as a Digital Link attribute; only 17 (expiry) is`);
+            throw new Gs1Error(
+                'identifier',
+                `AI ${key} is not supported as a Digital Link attribute; only 17 (expiry) is`,
+            );
         }
         assign(elements, key, value);
     }
@@ -336,7 +345,8 @@ export function parseGs1(text: string): Gs1Elements {
     if (trimmed.startsWith('(')) {
         return parseBracketedElementString(trimmed);
     }
-    if (/^(\][A-Za-z]\d)?\u001d?\d{2}/.test(trimmed)) {
+    const unprefixed = trimmed.replace(/^\][A-Za-z]\d/, '');
+    if (/^\d{2}/.test(unprefixed.startsWith(groupSeparator) ? unprefixed.slice(1) : unprefixed)) {
         return parseRawElementString(trimmed);
     }
     throw new Gs1Error('identifier', 'must be a GS1 element string or a GS1 Digital Link URI');

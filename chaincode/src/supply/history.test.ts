@@ -36,7 +36,8 @@ describe('chain of custody', () => {
         await licensePharmacist(w);
         await w.h.submit(w.pharmacist, 'supply:Dispense', [JSON.stringify(unit('U1'))]);
     });
-    const evaluate = async <T>(who: Parameters<typeof call>[1], fn: string, args: string[]) => (await w.h.evaluate(who, `supply-trace:${fn}`, args)).json<T>();
+    const evaluate = async <T>(who: Parameters<typeof call>[1], fn: string, args: string[]) =>
+        (await w.h.evaluate(who, `supply-trace:${fn}`, args)).json<T>();
     const u1 = JSON.stringify(unit('U1'));
 
     it('the regulator reads a unit’s whole chain, oldest first, projected on the unit', async () => {
@@ -57,14 +58,24 @@ describe('chain of custody', () => {
         expect(history.steps[1]).toMatchObject({ epcs: [self], parent: ssccUri(sscc(1)) });
         expect(history.steps[2].epcs).toEqual([ssccUri(sscc(1))]);
         expect(history.steps.every((s) => s.lots.length === 1 && s.lots[0].quantity === 1)).toBe(true);
-        expect(history.steps.every((s) => typeof s.txId === 'string' && s.at === '2026-01-01T00:00:00.000Z')).toBe(true);
+        expect(history.steps.every((s) => typeof s.txId === 'string' && s.at === '2026-01-01T00:00:00.000Z')).toBe(
+            true,
+        );
         expect(history.current).toMatchObject({ status: 'dispensed', custodian: 'HospitalMSP' });
         expect(history.verifications).toHaveLength(1);
     });
 
     it('a trading partner reads up to its own last step (its shipment’s receipt), never where the unit went after', async () => {
         const distributor = await evaluate<UnitHistory>(w.distributor, 'GetUnitHistory', [u1]);
-        expect(distributor.steps.map((s) => s.kind)).toEqual(['commission', 'pack', 'ship', 'receive', 'unpack', 'ship', 'receive']);
+        expect(distributor.steps.map((s) => s.kind)).toEqual([
+            'commission',
+            'pack',
+            'ship',
+            'receive',
+            'unpack',
+            'ship',
+            'receive',
+        ]);
         expect(distributor.current).toBeUndefined();
         expect(distributor.verifications).toEqual([]);
         const manufacturer = await evaluate<UnitHistory>(w.manufacturer, 'GetUnitHistory', [u1]);
@@ -75,8 +86,12 @@ describe('chain of custody', () => {
     });
 
     it('an org that never handled the unit may not read its history', async () => {
-        await expect(evaluate(w.hospital, 'GetUnitHistory', [JSON.stringify(unit('U3'))])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(evaluate(w.hospital, 'GetUnitHistory', [JSON.stringify(unit('NOPE'))])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(evaluate(w.hospital, 'GetUnitHistory', [JSON.stringify(unit('U3'))])).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
+        await expect(evaluate(w.hospital, 'GetUnitHistory', [JSON.stringify(unit('NOPE'))])).rejects.toMatchObject({
+            code: 'NOT_FOUND',
+        });
     });
 
     it('a container’s history is its own steps', async () => {
@@ -85,15 +100,28 @@ describe('chain of custody', () => {
         expect(history.current).toMatchObject({ custodian: 'DistributorMSP', children: [sgtinUri(Gtin, 'U2')] });
         const hospital = evaluate(w.hospital, 'GetContainerHistory', [`(00)${sscc(1)}`]);
         await expect(hospital).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(evaluate(w.regulator, 'GetContainerHistory', [`(00)${sscc(2)}`])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(evaluate(w.regulator, 'GetContainerHistory', [`(00)${sscc(2)}`])).rejects.toMatchObject({
+            code: 'NOT_FOUND',
+        });
     });
 
     it('current custody is for the regulator, the custodian and the destination', async () => {
-        expect(await evaluate<Unit>(w.distributor, 'GetUnit', [JSON.stringify(unit('U2'))])).toMatchObject({ custodian: 'DistributorMSP', parent: sscc(1) });
-        expect(await evaluate<Unit>(w.regulator, 'GetUnit', [`(01)${Gtin}(21)U2`])).toMatchObject({ custodian: 'DistributorMSP' });
-        await expect(evaluate(w.manufacturer, 'GetUnit', [JSON.stringify(unit('U2'))])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        expect(await evaluate(w.distributor, 'GetContainer', [JSON.stringify(container(1))])).toMatchObject({ sscc: sscc(1) });
-        await expect(evaluate(w.hospital, 'GetContainer', [JSON.stringify(container(1))])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        expect(await evaluate<Unit>(w.distributor, 'GetUnit', [JSON.stringify(unit('U2'))])).toMatchObject({
+            custodian: 'DistributorMSP',
+            parent: sscc(1),
+        });
+        expect(await evaluate<Unit>(w.regulator, 'GetUnit', [`(01)${Gtin}(21)U2`])).toMatchObject({
+            custodian: 'DistributorMSP',
+        });
+        await expect(evaluate(w.manufacturer, 'GetUnit', [JSON.stringify(unit('U2'))])).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
+        expect(await evaluate(w.distributor, 'GetContainer', [JSON.stringify(container(1))])).toMatchObject({
+            sscc: sscc(1),
+        });
+        await expect(evaluate(w.hospital, 'GetContainer', [JSON.stringify(container(1))])).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
         await expect(evaluate(w.hospital, 'GetContainer', [JSON.stringify(unit('U2'))])).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
             field: 'item',
@@ -104,9 +132,23 @@ describe('chain of custody', () => {
         const first = await evaluate<Page<SupplyStep>>(w.regulator, 'GetLotHistory', [Gtin, LotNumber, '4', '']);
         expect(first.items).toHaveLength(4);
         expect(first.bookmark).not.toBe('');
-        const rest = await evaluate<Page<SupplyStep>>(w.regulator, 'GetLotHistory', [Gtin, LotNumber, '50', first.bookmark]);
+        const rest = await evaluate<Page<SupplyStep>>(w.regulator, 'GetLotHistory', [
+            Gtin,
+            LotNumber,
+            '50',
+            first.bookmark,
+        ]);
         const all = [...first.items, ...rest.items];
-        expect(all.map((s) => s.kind).sort()).toEqual(['commission', 'dispense', 'pack', 'receive', 'receive', 'ship', 'ship', 'unpack']);
+        expect(all.map((s) => s.kind).sort()).toEqual([
+            'commission',
+            'dispense',
+            'pack',
+            'receive',
+            'receive',
+            'ship',
+            'ship',
+            'unpack',
+        ]);
         expect(rest.bookmark).toBe('');
         const commissioning = all.find((s) => s.kind === 'commission')!;
         expect(commissioning.epcs).toEqual(['U1', 'U2', 'U3'].map((s) => sgtinUri(Gtin, s)));
@@ -115,7 +157,12 @@ describe('chain of custody', () => {
     it('a partner reads the lot steps it took part in', async () => {
         const page = await evaluate<Page<SupplyStep>>(w.hospital, 'GetLotHistory', [Gtin, LotNumber, '', '']);
         expect(page.items.map((s) => s.kind).sort()).toEqual(['dispense', 'receive', 'ship']);
-        const manufacturer = await evaluate<Page<SupplyStep>>(w.manufacturer, 'GetLotHistory', [Gtin, LotNumber, '', '']);
+        const manufacturer = await evaluate<Page<SupplyStep>>(w.manufacturer, 'GetLotHistory', [
+            Gtin,
+            LotNumber,
+            '',
+            '',
+        ]);
         expect(manufacturer.items.map((s) => s.kind).sort()).toEqual(['commission', 'pack', 'receive', 'ship']);
         await expect(evaluate(w.hospital, 'GetLotHistory', [Gtin, LotNumber, '1000', ''])).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
@@ -135,8 +182,12 @@ describe('chain of custody', () => {
                 { custodian: 'ManufacturerMSP', status: 'active', count: 1 },
             ],
         });
-        await expect(evaluate(w.manufacturer, 'GetLotWhereabouts', [Gtin, LotNumber])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(evaluate(w.regulator, 'GetLotWhereabouts', [Gtin, 'NONE'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(evaluate(w.manufacturer, 'GetLotWhereabouts', [Gtin, LotNumber])).rejects.toMatchObject({
+            code: 'FORBIDDEN',
+        });
+        await expect(evaluate(w.regulator, 'GetLotWhereabouts', [Gtin, 'NONE'])).rejects.toMatchObject({
+            code: 'NOT_FOUND',
+        });
     });
 
     it('holdings: the regulator lists anyone’s, a partner its own', async () => {
@@ -148,19 +199,36 @@ describe('chain of custody', () => {
         ]);
         const own = await evaluate<Page<Holding>>(w.distributor, 'ListHoldings', [Gtin, LotNumber, '', '', '']);
         expect(own.items.map((item) => item.serial)).toEqual(['U2']);
-        await expect(evaluate(w.distributor, 'ListHoldings', [Gtin, LotNumber, 'HospitalMSP', '', ''])).rejects.toMatchObject({
+        await expect(
+            evaluate(w.distributor, 'ListHoldings', [Gtin, LotNumber, 'HospitalMSP', '', '']),
+        ).rejects.toMatchObject({
             code: 'FORBIDDEN',
         });
-        const hospital = await evaluate<Page<Holding>>(w.regulator, 'ListHoldings', [Gtin, LotNumber, 'HospitalMSP', '1', '']);
-        expect(hospital.items).toEqual([{ gtin: Gtin, lot: LotNumber, serial: 'U1', custodian: 'HospitalMSP', status: 'dispensed' }]);
+        const hospital = await evaluate<Page<Holding>>(w.regulator, 'ListHoldings', [
+            Gtin,
+            LotNumber,
+            'HospitalMSP',
+            '1',
+            '',
+        ]);
+        expect(hospital.items).toEqual([
+            { gtin: Gtin, lot: LotNumber, serial: 'U1', custodian: 'HospitalMSP', status: 'dispensed' },
+        ]);
     });
 
     it('a shipment is readable by its parties and the regulator', async () => {
         const history = await evaluate<UnitHistory>(w.regulator, 'GetUnitHistory', [u1]);
         const shipment = history.steps[2].txId;
-        expect(await evaluate<SupplyStep>(w.distributor, 'GetShipment', [shipment])).toMatchObject({ kind: 'ship', epcs: [ssccUri(sscc(1))] });
-        expect(await evaluate<SupplyStep>(w.regulator, 'GetShipment', [shipment])).toMatchObject({ from: 'ManufacturerMSP' });
+        expect(await evaluate<SupplyStep>(w.distributor, 'GetShipment', [shipment])).toMatchObject({
+            kind: 'ship',
+            epcs: [ssccUri(sscc(1))],
+        });
+        expect(await evaluate<SupplyStep>(w.regulator, 'GetShipment', [shipment])).toMatchObject({
+            from: 'ManufacturerMSP',
+        });
         await expect(evaluate(w.hospital, 'GetShipment', [shipment])).rejects.toMatchObject({ code: 'FORBIDDEN' });
-        await expect(evaluate(w.regulator, 'GetShipment', [history.steps[3].txId])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(evaluate(w.regulator, 'GetShipment', [history.steps[3].txId])).rejects.toMatchObject({
+            code: 'NOT_FOUND',
+        });
     });
 });

@@ -83,7 +83,9 @@ function visibleSteps(steps: SupplyStep[], reader: Caller, what: string): Supply
         }
     });
     if (last === -1) {
-        throw forbidden(`${reader.mspId} took no part in the history of ${what}; only the regulator and the orgs that handled it may read it`);
+        throw forbidden(
+            `${reader.mspId} took no part in the history of ${what}; only the regulator and the orgs that handled it may read it`,
+        );
     }
     return steps.slice(0, last + 1);
 }
@@ -124,7 +126,9 @@ export async function getUnit(ctx: Context, raw: string): Promise<Unit> {
     const unit = await requireUnitRecord(ctx, raw);
     const reader = caller(ctx);
     if (!mayReadCustody(unit, reader)) {
-        throw forbidden(`only the regulator, the custodian or the receiving org may read the custody of unit ${unit.gtin}/${unit.serial}`);
+        throw forbidden(
+            `only the regulator, the custodian or the receiving org may read the custody of unit ${unit.gtin}/${unit.serial}`,
+        );
     }
     return unit;
 }
@@ -133,7 +137,9 @@ export async function getContainer(ctx: Context, raw: string): Promise<Container
     const container = await requireContainerRecord(ctx, raw);
     const reader = caller(ctx);
     if (!mayReadCustody(container, reader)) {
-        throw forbidden(`only the regulator, the custodian or the receiving org may read the custody of container ${container.sscc}`);
+        throw forbidden(
+            `only the regulator, the custodian or the receiving org may read the custody of container ${container.sscc}`,
+        );
     }
     return container;
 }
@@ -154,9 +160,18 @@ export interface UnitHistory {
 export async function unitHistory(ctx: Context, raw: string): Promise<UnitHistory> {
     const unit = await requireUnitRecord(ctx, raw);
     const reader = caller(ctx);
-    const all = [await requireStep(ctx, unit.commissionTxId), ...(await objectSteps(ctx, unitStepPrefix(unit.gtin, unit.serial)))];
-    const steps = visibleSteps(all, reader, `unit ${unit.gtin}/${unit.serial}`).map((step) => projectOnUnit(step, unit));
-    const recorded = await allByPartialKey<VerificationRecord>(ctx, ...verificationPrefix(unit.gtin, unit.serial), MaxStepsPerObject);
+    const all = [
+        await requireStep(ctx, unit.commissionTxId),
+        ...(await objectSteps(ctx, unitStepPrefix(unit.gtin, unit.serial))),
+    ];
+    const steps = visibleSteps(all, reader, `unit ${unit.gtin}/${unit.serial}`).map((step) =>
+        projectOnUnit(step, unit),
+    );
+    const recorded = await allByPartialKey<VerificationRecord>(
+        ctx,
+        ...verificationPrefix(unit.gtin, unit.serial),
+        MaxStepsPerObject,
+    );
     const verifications = recorded
         .map(({ value }) => value)
         .filter((record) => isRegulator(reader) || record.requester.mspId === reader.mspId);
@@ -166,7 +181,10 @@ export async function unitHistory(ctx: Context, raw: string): Promise<UnitHistor
 function projectOnUnit(step: SupplyStep, unit: Unit): HistoryEntry {
     const self = sgtinUri(unit.gtin, unit.serial);
     const containerPrefix = ssccUri('');
-    const epcs = step.kind === 'commission' ? [self] : step.epcs.filter((epc) => epc === self || epc.startsWith(containerPrefix));
+    const epcs =
+        step.kind === 'commission'
+            ? [self]
+            : step.epcs.filter((epc) => epc === self || epc.startsWith(containerPrefix));
     return { ...step, epcs, lots: [{ gtin: unit.gtin, lot: unit.lot, expiry: unit.expiry, quantity: 1 }] };
 }
 
@@ -178,7 +196,11 @@ export interface ContainerHistory {
 export async function containerHistory(ctx: Context, raw: string): Promise<ContainerHistory> {
     const container = await requireContainerRecord(ctx, raw);
     const reader = caller(ctx);
-    const steps = visibleSteps(await objectSteps(ctx, containerStepPrefix(container.sscc)), reader, `container ${container.sscc}`);
+    const steps = visibleSteps(
+        await objectSteps(ctx, containerStepPrefix(container.sscc)),
+        reader,
+        `container ${container.sscc}`,
+    );
     return { current: mayReadCustody(container, reader) ? container : undefined, steps };
 }
 
@@ -188,25 +210,37 @@ const lotLevelKinds = new Set<SupplyStep['kind']>(['recall', 'quarantine', 'clea
  * Every step that touched a lot, in time order, one page at a time. Commissioning steps list
  * their serials for the regulator and the manufacturer.
  */
-export async function lotHistory(ctx: Context, rawGtin: string, rawLot: string, rawPageSize: string, bookmark: string): Promise<Page<HistoryEntry>> {
+export async function lotHistory(
+    ctx: Context,
+    rawGtin: string,
+    rawLot: string,
+    rawPageSize: string,
+    bookmark: string,
+): Promise<Page<HistoryEntry>> {
     const gtin = requireGtin(rawGtin, 'gtin');
     const lotNumber = requireLot(rawLot, 'lot');
     const pageSize = parsePageSize(rawPageSize);
     const lot = await requireLotRecord(ctx, gtin, lotNumber);
     const reader = caller(ctx);
     const regulator = isRegulator(reader);
-    return pageByPartialKey<string, HistoryEntry>(ctx, ...lotStepPrefix(gtin, lotNumber), pageSize, bookmark ?? '', async (txId) => {
-        const step = await requireStep(ctx, txId);
-        const lotLevel = lotLevelKinds.has(step.kind) && step.epcs.length === 0;
-        if (!regulator && !lotLevel && !isParty(step, reader.mspId)) {
-            return undefined;
-        }
-        if (step.kind === 'commission' && (regulator || reader.mspId === lot.manufacturer)) {
-            const serials = (await read<string[]>(ctx, batchSerialsKey(ctx, gtin, lotNumber, step.txId))) ?? [];
-            return { ...step, epcs: serials.map((serial) => sgtinUri(gtin, serial)) };
-        }
-        return step;
-    });
+    return pageByPartialKey<string, HistoryEntry>(
+        ctx,
+        ...lotStepPrefix(gtin, lotNumber),
+        pageSize,
+        bookmark ?? '',
+        async (txId) => {
+            const step = await requireStep(ctx, txId);
+            const lotLevel = lotLevelKinds.has(step.kind) && step.epcs.length === 0;
+            if (!regulator && !lotLevel && !isParty(step, reader.mspId)) {
+                return undefined;
+            }
+            if (step.kind === 'commission' && (regulator || reader.mspId === lot.manufacturer)) {
+                const serials = (await read<string[]>(ctx, batchSerialsKey(ctx, gtin, lotNumber, step.txId))) ?? [];
+                return { ...step, epcs: serials.map((serial) => sgtinUri(gtin, serial)) };
+            }
+            return step;
+        },
+    );
 }
 
 /** The regulator's view of where every unit of a lot is now: counts per custodian and status. */
@@ -219,12 +253,21 @@ export async function lotWhereabouts(ctx: Context, rawGtin: string, rawLot: stri
     let total = 0;
     let bookmark = '';
     do {
-        const page = await pageByPartialKey<HoldingValue, Holding>(ctx, ...holdingPrefix(gtin, lotNumber), ScanPage, bookmark, (value, key) =>
-            toHolding(ctx, key, value),
+        const page = await pageByPartialKey<HoldingValue, Holding>(
+            ctx,
+            ...holdingPrefix(gtin, lotNumber),
+            ScanPage,
+            bookmark,
+            (value, key) => toHolding(ctx, key, value),
         );
         for (const holding of page.items) {
             const group = `${holding.custodian}\u0000${holding.status}\u0000${holding.destination ?? ''}`;
-            const entry = counts.get(group) ?? { custodian: holding.custodian, status: holding.status, destination: holding.destination, count: 0 };
+            const entry = counts.get(group) ?? {
+                custodian: holding.custodian,
+                status: holding.status,
+                destination: holding.destination,
+                count: 0,
+            };
             entry.count += 1;
             counts.set(group, entry);
             total += 1;
@@ -232,7 +275,15 @@ export async function lotWhereabouts(ctx: Context, rawGtin: string, rawLot: stri
         bookmark = page.bookmark;
     } while (bookmark !== '');
     const byCustodian = [...counts.values()].sort((a, b) =>
-        a.custodian === b.custodian ? (a.status < b.status ? -1 : a.status > b.status ? 1 : 0) : a.custodian < b.custodian ? -1 : 1,
+        a.custodian === b.custodian
+            ? a.status < b.status
+                ? -1
+                : a.status > b.status
+                  ? 1
+                  : 0
+            : a.custodian < b.custodian
+              ? -1
+              : 1,
     );
     return { gtin, lot: lotNumber, total, byCustodian };
 }
@@ -272,8 +323,12 @@ export async function listHoldings(
         custodian = reader.mspId;
     }
     await requireLotRecord(ctx, gtin, lotNumber);
-    return pageByPartialKey<HoldingValue, Holding>(ctx, ...holdingPrefix(gtin, lotNumber, custodian), pageSize, bookmark ?? '', (value, key) =>
-        toHolding(ctx, key, value),
+    return pageByPartialKey<HoldingValue, Holding>(
+        ctx,
+        ...holdingPrefix(gtin, lotNumber, custodian),
+        pageSize,
+        bookmark ?? '',
+        (value, key) => toHolding(ctx, key, value),
     );
 }
 
@@ -295,7 +350,11 @@ export async function getShipment(ctx: Context, txId: string): Promise<SupplySte
  * partner sees those on its own products and those it raised. `overdue` is true once open
  * more than 24 hours at the query's time.
  */
-export async function listOpenSuspicions(ctx: Context, rawPageSize: string, bookmark: string): Promise<Page<OpenSuspicion>> {
+export async function listOpenSuspicions(
+    ctx: Context,
+    rawPageSize: string,
+    bookmark: string,
+): Promise<Page<OpenSuspicion>> {
     const pageSize = parsePageSize(rawPageSize);
     const reader = caller(ctx);
     const regulator = isRegulator(reader);

@@ -119,10 +119,16 @@ export function requireProductIdentifier(value: unknown, field: string): Verific
         if (item.kind !== 'unit') {
             throw invalidArgument(field, 'must be a product identifier (GTIN + serial), not an SSCC');
         }
-        const { kind: _kind, ...request } = item;
+        const request: VerificationRequest = { gtin: item.gtin, serial: item.serial };
+        if (item.lot !== undefined) request.lot = item.lot;
+        if (item.expiry !== undefined) request.expiry = item.expiry;
         return request;
     }
-    const record = asRecord(value, field, 'a GS1 element string, a Digital Link URI or { gtin, serial, lot?, expiry? }');
+    const record = asRecord(
+        value,
+        field,
+        'a GS1 element string, a Digital Link URI or { gtin, serial, lot?, expiry? }',
+    );
     const request: VerificationRequest = {
         gtin: requireGtin(record.gtin, `${field}.gtin`),
         serial: requireSerial(record.serial, `${field}.serial`),

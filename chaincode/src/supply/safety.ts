@@ -1,6 +1,22 @@
 import type { Context } from 'fabric-contract-api';
-import { caller, conflict, forbidden, invalidArgument, notFound, parseJsonArg, requireOneOf, toBytes, txTime } from '../common';
-import { isRegulator, requireManufacturerOrRegulator, requirePartnerActor, requireRegulator, type Actor } from './access';
+import {
+    caller,
+    conflict,
+    forbidden,
+    invalidArgument,
+    notFound,
+    parseJsonArg,
+    requireOneOf,
+    toBytes,
+    txTime,
+} from '../common';
+import {
+    isRegulator,
+    requireManufacturerOrRegulator,
+    requirePartnerActor,
+    requireRegulator,
+    type Actor,
+} from './access';
 import { requireLotRecord } from './catalog';
 import { commissionedCount } from './commissioning';
 import { requireGtin, requireLot, requireReason, requireUnitItem } from './input';
@@ -58,7 +74,14 @@ function describeTarget(target: Target): string {
 }
 
 async function lotLevelQuantity(work: Work, lot: Lot): Promise<LotQuantity[]> {
-    return [{ gtin: lot.gtin, lot: lot.lot, expiry: lot.expiry, quantity: await commissionedCount(work.ctx, lot.gtin, lot.lot) }];
+    return [
+        {
+            gtin: lot.gtin,
+            lot: lot.lot,
+            expiry: lot.expiry,
+            quantity: await commissionedCount(work.ctx, lot.gtin, lot.lot),
+        },
+    ];
 }
 
 export async function recallLot(ctx: Context, raw: string): Promise<SupplyStep> {
@@ -72,7 +95,10 @@ export async function recallLot(ctx: Context, raw: string): Promise<SupplyStep> 
     const actor = await requireManufacturerOrRegulator(ctx, lot.manufacturer);
     const lots = await lotLevelQuantity(work, lot);
     if (lot.recall) {
-        throw conflict(`lot ${lotNumber} of ${gtin} was already recalled on ${lot.recall.at} (class ${lot.recall.recallClass})`, 'recall.lot');
+        throw conflict(
+            `lot ${lotNumber} of ${gtin} was already recalled on ${lot.recall.at} (class ${lot.recall.recallClass})`,
+            'recall.lot',
+        );
     }
     lot.recall = { recallClass, reason, at: work.at, by: actor.mspId, txId: work.txId };
     work.changeLot(lot);
@@ -99,14 +125,18 @@ async function requireQuarantineRight(work: Work, target: Target): Promise<Actor
     if (target.scope === 'unit') {
         const { custodian, destination } = target.unit;
         if (actor.mspId !== custodian && actor.mspId !== destination) {
-            throw forbidden(`only the custodian ${custodian}${destination ? ` or the receiving ${destination}` : ''} may quarantine ${describeTarget(target)}`);
+            throw forbidden(
+                `only the custodian ${custodian}${destination ? ` or the receiving ${destination}` : ''} may quarantine ${describeTarget(target)}`,
+            );
         }
         return actor;
     }
     if (actor.mspId === target.lot.manufacturer || (await holdsAnyOf(work, target.lot, actor.mspId))) {
         return actor;
     }
-    throw forbidden(`only the manufacturer, the regulator or an org holding units of ${describeTarget(target)} may quarantine it`);
+    throw forbidden(
+        `only the manufacturer, the regulator or an org holding units of ${describeTarget(target)} may quarantine it`,
+    );
 }
 
 /** Reads at most one holding entry: enough to know the org holds a unit of the lot. */
@@ -131,10 +161,16 @@ export async function quarantine(ctx: Context, raw: string): Promise<SupplyStep>
         throw conflict(`${describeTarget(target)} was already confirmed illegitimate`, 'quarantine');
     }
     if (subject.suspect) {
-        throw conflict(`${describeTarget(target)} is already quarantined as suspect since ${subject.suspect.since}`, 'quarantine');
+        throw conflict(
+            `${describeTarget(target)} is already quarantined as suspect since ${subject.suspect.since}`,
+            'quarantine',
+        );
     }
     if (target.scope === 'unit' && (target.unit.status === 'dispensed' || target.unit.status === 'decommissioned')) {
-        throw conflict(`${describeTarget(target)} was ${target.unit.status}; it is out of the supply chain`, 'quarantine');
+        throw conflict(
+            `${describeTarget(target)} was ${target.unit.status}; it is out of the supply chain`,
+            'quarantine',
+        );
     }
     const suspicion: Suspicion = { reason, since: work.at, by: actor.mspId, txId: work.txId };
     subject.suspect = suspicion;

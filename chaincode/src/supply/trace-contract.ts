@@ -95,7 +95,14 @@ export class SupplyTraceContract extends CareLedgerContract {
     /** The units of a lot one custodian holds, paginated (partners: their own only). */
     @Transaction(false)
     @Returns('string')
-    async ListHoldings(ctx: Context, gtin: string, lot: string, custodian: string, pageSize: string, bookmark: string): Promise<string> {
+    async ListHoldings(
+        ctx: Context,
+        gtin: string,
+        lot: string,
+        custodian: string,
+        pageSize: string,
+        bookmark: string,
+    ): Promise<string> {
         return JSON.stringify(await listHoldings(ctx, gtin, lot, custodian, pageSize, bookmark));
     }
 

@@ -88,7 +88,9 @@ export function allObjects(tree: Tree): SupplyObject[] {
 /** Only the custodian acts on an object it holds. */
 export function requireCustodian(object: SupplyObject, mspId: string, action: string): void {
     if (object.value.custodian !== mspId) {
-        throw forbidden(`only ${object.value.custodian}, the custodian of ${describeObject(object)}, may ${action} it; caller is of ${mspId}`);
+        throw forbidden(
+            `only ${object.value.custodian}, the custodian of ${describeObject(object)}, may ${action} it; caller is of ${mspId}`,
+        );
     }
 }
 
@@ -106,7 +108,10 @@ export function requireActive(object: SupplyObject, field: string): void {
         throw conflict(`${describeObject(object)} was ${status}; it never moves again`, field);
     }
     if (status === 'in_transit') {
-        throw conflict(`${describeObject(object)} is already in transit to ${destination} (shipment ${shipment})`, field);
+        throw conflict(
+            `${describeObject(object)} is already in transit to ${destination} (shipment ${shipment})`,
+            field,
+        );
     }
 }
 
@@ -117,7 +122,10 @@ export async function requireNotQuarantined(work: Work, unit: Unit, field: strin
         throw conflict(`unit ${unit.gtin}/${unit.serial} is quarantined as suspect since ${unit.suspect.since}`, field);
     }
     if (lot.illegitimate) {
-        throw conflict(`lot ${lot.lot} of ${lot.gtin} was confirmed illegitimate on ${lot.illegitimate.confirmedAt}`, field);
+        throw conflict(
+            `lot ${lot.lot} of ${lot.gtin} was confirmed illegitimate on ${lot.illegitimate.confirmedAt}`,
+            field,
+        );
     }
     if (lot.suspect) {
         throw conflict(`lot ${lot.lot} of ${lot.gtin} is quarantined as suspect since ${lot.suspect.since}`, field);

@@ -1,4 +1,14 @@
-import { call, commission, expectRejected, Gtin, LotNumber, supplyWorld, transfer, unit, type SupplyWorld } from '../../../test/fixtures/supply';
+import {
+    call,
+    commission,
+    expectRejected,
+    Gtin,
+    LotNumber,
+    supplyWorld,
+    transfer,
+    unit,
+    type SupplyWorld,
+} from '../../../test/fixtures/supply';
 import { productDigitalLink } from './gs1';
 import type { Lot, Unit, VerificationRecord, VerificationResult } from './types';
 import { verdict } from './verification';
@@ -31,8 +41,18 @@ const recall = { recallClass: 'I' as const, reason: 'r', at: 'a', by: 'Manufactu
 
 describe('verdict', () => {
     /** `unit: null` asks about a serial the ledger does not know. */
-    const ask = (request: Partial<{ lot: string; expiry: string }>, unit: Partial<Unit> | null = {}, lot: Partial<Lot> = {}, when = at) =>
-        verdict({ gtin: Gtin, serial: 'S1', ...request }, unit ? { ...unitOnRecord, ...unit } : undefined, { ...lotOnRecord, ...lot }, when);
+    const ask = (
+        request: Partial<{ lot: string; expiry: string }>,
+        unit: Partial<Unit> | null = {},
+        lot: Partial<Lot> = {},
+        when = at,
+    ) =>
+        verdict(
+            { gtin: Gtin, serial: 'S1', ...request },
+            unit ? { ...unitOnRecord, ...unit } : undefined,
+            { ...lotOnRecord, ...lot },
+            when,
+        );
 
     it('verifies a matching identifier, comparing expiries as calendar dates', () => {
         expect(ask({ lot: 'L1', expiry: '271200' })).toEqual({
@@ -63,9 +83,16 @@ describe('verdict', () => {
     });
 
     it('a unit out of commerce is Not_for_re-distribution', () => {
-        expect(ask({}, { status: 'dispensed' })).toMatchObject({ verified: false, verificationFailureReason: 'Not_for_re-distribution' });
-        expect(ask({}, { status: 'decommissioned' })).toMatchObject({ verificationFailureReason: 'Not_for_re-distribution' });
-        expect(ask({ lot: 'L9' }, { status: 'dispensed' })).toMatchObject({ verificationFailureReason: 'No_match_GTIN_Serial_Lot' });
+        expect(ask({}, { status: 'dispensed' })).toMatchObject({
+            verified: false,
+            verificationFailureReason: 'Not_for_re-distribution',
+        });
+        expect(ask({}, { status: 'decommissioned' })).toMatchObject({
+            verificationFailureReason: 'Not_for_re-distribution',
+        });
+        expect(ask({ lot: 'L9' }, { status: 'dispensed' })).toMatchObject({
+            verificationFailureReason: 'No_match_GTIN_Serial_Lot',
+        });
     });
 
     it('adds the most serious condition: Illegitimate, Suspect, Recalled, Expired', () => {
@@ -98,7 +125,14 @@ describe('verification on the ledger', () => {
             productDigitalLink({ gtin: Gtin, serial: 'S1', lot: LotNumber, expiry: '291231' }),
             JSON.stringify({ gtin: Gtin, serial: 'S1', lot: LotNumber, expiry: '291231' }),
         ];
-        const askers = [w.pharmacist, w.distributor, w.manufacturer, w.regulator, w.physician, w.h.identity({ mspId: 'HospitalMSP', role: 'patient', actorId: 'pat-1' })];
+        const askers = [
+            w.pharmacist,
+            w.distributor,
+            w.manufacturer,
+            w.regulator,
+            w.physician,
+            w.h.identity({ mspId: 'HospitalMSP', role: 'patient', actorId: 'pat-1' }),
+        ];
         const verdicts = [];
         for (const who of askers) {
             for (const form of forms) {
@@ -118,7 +152,12 @@ describe('verification on the ledger', () => {
             verified: false,
             verificationFailureReason: 'No_match_GTIN_Serial',
         });
-        await call(w, w.manufacturer, 'supply-safety:RecallLot', { gtin: Gtin, lot: LotNumber, recallClass: 'II', reason: 'label' });
+        await call(w, w.manufacturer, 'supply-safety:RecallLot', {
+            gtin: Gtin,
+            lot: LotNumber,
+            recallClass: 'II',
+            reason: 'label',
+        });
         expect(await verify(w.pharmacist, `(01)${Gtin}(17)291231(10)${LotNumber}(21)S1`)).toMatchObject({
             verified: true,
             additionalInfo: 'Recalled',
@@ -127,7 +166,10 @@ describe('verification on the ledger', () => {
 
     it('answers Expired by the transaction date', async () => {
         w.h.setTime('2030-01-01T00:00:00Z');
-        expect(await verify(w.pharmacist, `(01)${Gtin}(21)S2`)).toMatchObject({ verified: true, additionalInfo: 'Expired' });
+        expect(await verify(w.pharmacist, `(01)${Gtin}(21)S2`)).toMatchObject({
+            verified: true,
+            additionalInfo: 'Expired',
+        });
     });
 
     it('rejects malformed identifiers and containers clearly', async () => {
@@ -136,12 +178,20 @@ describe('verification on the ledger', () => {
             field: 'product.gtin',
             detail: 'GTIN-14 check digit must be 2, got 3',
         });
-        await expect(verify(w.pharmacist, `(00)006141410000000012`)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'product' });
-        await expect(verify(w.pharmacist, JSON.stringify({ gtin: Gtin, serial: 'S1', expiry: '291301' }))).rejects.toMatchObject({
+        await expect(verify(w.pharmacist, `(00)006141410000000012`)).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+            field: 'product',
+        });
+        await expect(
+            verify(w.pharmacist, JSON.stringify({ gtin: Gtin, serial: 'S1', expiry: '291301' })),
+        ).rejects.toMatchObject({
             code: 'INVALID_ARGUMENT',
             field: 'product.expiry',
         });
-        await expect(verify(w.pharmacist, 'hello')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'product' });
+        await expect(verify(w.pharmacist, 'hello')).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+            field: 'product',
+        });
     });
 
     it('a trading partner records a verification (saleable return) without touching the unit', async () => {
@@ -157,21 +207,35 @@ describe('verification on the ledger', () => {
             txId: r.txId,
         });
         expect(r.event).toEqual({ name: 'supply.VerificationRecorded', payload: record });
-        expect(w.h.getState(w.h.key('supply.verification', Gtin, 'S1', '2026-01-01T00:00:00.000Z', r.txId))).toEqual(record);
+        expect(w.h.getState(w.h.key('supply.verification', Gtin, 'S1', '2026-01-01T00:00:00.000Z', r.txId))).toEqual(
+            record,
+        );
         expect(w.h.getState<Unit>(w.h.key('supply.unit', Gtin, 'S1'))).toEqual(before);
     });
 
     it('recording needs a trading partner and a known context', async () => {
         const input = { product: { gtin: Gtin, serial: 'S1' }, context: 'dscsaSaleableReturn' };
-        await expectRejected(w.h, () => call(w, w.physician, 'supply-safety:RecordVerification', input), { code: 'FORBIDDEN' });
-        await expectRejected(w.h, () => call(w, w.regulator, 'supply-safety:RecordVerification', input), { code: 'FORBIDDEN' });
-        await expectRejected(w.h, () => call(w, w.hospital, 'supply-safety:RecordVerification', { ...input, context: 'curiosity' }), {
-            code: 'INVALID_ARGUMENT',
-            field: 'verification.context',
+        await expectRejected(w.h, () => call(w, w.physician, 'supply-safety:RecordVerification', input), {
+            code: 'FORBIDDEN',
         });
-        await expectRejected(w.h, () => call(w, w.hospital, 'supply-safety:RecordVerification', { context: 'dscsaSaleableReturn' }), {
-            code: 'INVALID_ARGUMENT',
-            field: 'verification.product',
+        await expectRejected(w.h, () => call(w, w.regulator, 'supply-safety:RecordVerification', input), {
+            code: 'FORBIDDEN',
         });
+        await expectRejected(
+            w.h,
+            () => call(w, w.hospital, 'supply-safety:RecordVerification', { ...input, context: 'curiosity' }),
+            {
+                code: 'INVALID_ARGUMENT',
+                field: 'verification.context',
+            },
+        );
+        await expectRejected(
+            w.h,
+            () => call(w, w.hospital, 'supply-safety:RecordVerification', { context: 'dscsaSaleableReturn' }),
+            {
+                code: 'INVALID_ARGUMENT',
+                field: 'verification.product',
+            },
+        );
     });
 });

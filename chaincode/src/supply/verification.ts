@@ -33,13 +33,19 @@ import {
  * `additionalInfo` accompanies any verdict on a known unit with the most serious of
  * Illegitimate, Suspect, Recalled, Expired (expired by the transaction's date, UTC).
  */
-export function verdict(request: VerificationRequest, unit: Unit | undefined, lot: Lot | undefined, at: Date): VerificationResult {
+export function verdict(
+    request: VerificationRequest,
+    unit: Unit | undefined,
+    lot: Lot | undefined,
+    at: Date,
+): VerificationResult {
     const base = { request, verificationTimestamp: at.toISOString() };
     if (!unit || !lot) {
         return { ...base, verified: false, verificationFailureReason: 'No_match_GTIN_Serial' };
     }
     const lotMismatch = request.lot !== undefined && request.lot !== unit.lot;
-    const expiryMismatch = request.expiry !== undefined && expiryToIsoDate(request.expiry) !== expiryToIsoDate(unit.expiry);
+    const expiryMismatch =
+        request.expiry !== undefined && expiryToIsoDate(request.expiry) !== expiryToIsoDate(unit.expiry);
     const additionalInfo = additionalInfoOf(unit, lot, at);
     const info = additionalInfo ? { additionalInfo } : {};
     let failure: VerificationFailureReason | undefined;
@@ -52,7 +58,9 @@ export function verdict(request: VerificationRequest, unit: Unit | undefined, lo
     } else if (TerminalStatuses.includes(unit.status)) {
         failure = 'Not_for_re-distribution';
     }
-    return failure ? { ...base, verified: false, verificationFailureReason: failure, ...info } : { ...base, verified: true, ...info };
+    return failure
+        ? { ...base, verified: false, verificationFailureReason: failure, ...info }
+        : { ...base, verified: true, ...info };
 }
 
 function additionalInfoOf(unit: Unit, lot: Lot, at: Date): AdditionalInfo | undefined {
@@ -96,7 +104,10 @@ export async function recordVerification(ctx: Context, raw: string): Promise<Ver
         requester: { mspId: actor.mspId, actorId: actor.actorId },
         txId: ctx.stub.getTxID(),
     };
-    await ctx.stub.putState(verificationKey(ctx, request.gtin, request.serial, txTimeIso(ctx), record.txId), toBytes(record));
+    await ctx.stub.putState(
+        verificationKey(ctx, request.gtin, request.serial, txTimeIso(ctx), record.txId),
+        toBytes(record),
+    );
     emitEvent(ctx, SupplyEvents.VerificationRecorded, record);
     return record;
 }

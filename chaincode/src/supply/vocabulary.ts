@@ -24,7 +24,12 @@ const shapes: Record<Exclude<StepKind, 'decommission'>, EpcisShape> = {
     recall: { eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: 'holding', disposition: 'recalled' },
     quarantine: { eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: 'holding', disposition: 'non_sellable_other' },
     clear: { eventType: 'ObjectEvent', action: 'OBSERVE', bizStep: 'inspecting', disposition: 'active' },
-    confirmIllegitimate: { eventType: 'ObjectEvent', action: 'DELETE', bizStep: 'decommissioning', disposition: 'inactive' },
+    confirmIllegitimate: {
+        eventType: 'ObjectEvent',
+        action: 'DELETE',
+        bizStep: 'decommissioning',
+        disposition: 'inactive',
+    },
 };
 
 const decommissionShapes: Record<DecommissionReason, EpcisShape> = {

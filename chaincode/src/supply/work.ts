@@ -216,7 +216,10 @@ export class Work {
             await ctx.stub.deleteState(holdingKey(ctx, before.gtin, before.lot, before.custodian, before.serial));
         }
         const holding = { status: after.status, destination: after.destination };
-        await ctx.stub.putState(holdingKey(ctx, after.gtin, after.lot, after.custodian, after.serial), toBytes(holding));
+        await ctx.stub.putState(
+            holdingKey(ctx, after.gtin, after.lot, after.custodian, after.serial),
+            toBytes(holding),
+        );
     }
 }
 

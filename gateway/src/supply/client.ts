@@ -136,7 +136,9 @@ export class SupplyClient {
 
     /** DSCSA verification of a product identifier; the same verdict for every requester. Not recorded. */
     verify(product: string | supply.VerificationRequest): Promise<supply.VerificationResult> {
-        return this.evaluate('supply-safety', 'VerifyProduct', [typeof product === 'string' ? product : JSON.stringify(product)]);
+        return this.evaluate('supply-safety', 'VerifyProduct', [
+            typeof product === 'string' ? product : JSON.stringify(product),
+        ]);
     }
 
     /** Verifies and records the verification on the ledger (e.g. before reselling a saleable return). */
@@ -191,8 +193,17 @@ export class SupplyClient {
     }
 
     /** Units of a lot held by `custodian` (partners: only their own, the default). */
-    listHoldings(gtin: string, lot: string, options: PageRequest & { custodian?: string } = {}): Promise<Page<supply.Holding>> {
-        return this.evaluate('supply-trace', 'ListHoldings', [gtin, lot, options.custodian ?? '', ...pageArgs(options)]);
+    listHoldings(
+        gtin: string,
+        lot: string,
+        options: PageRequest & { custodian?: string } = {},
+    ): Promise<Page<supply.Holding>> {
+        return this.evaluate('supply-trace', 'ListHoldings', [
+            gtin,
+            lot,
+            options.custodian ?? '',
+            ...pageArgs(options),
+        ]);
     }
 
     getShipment(txId: string): Promise<SupplyStep> {
