@@ -49,7 +49,13 @@ describe('TokenStore', () => {
 
     it('revokes a token and issues certificate-only tokens for offline signers', () => {
         const store = new TokenStore(Buffer.alloc(32, 4));
-        const token = store.issue('hospital', 'patient1', { mspId: 'HospitalMSP', certificate: 'CERT-P' });
+        const token = store.issue(
+            'hospital',
+            'patient1',
+            { mspId: 'HospitalMSP', certificate: 'CERT-P', privateKey: 'K' },
+            { offline: true },
+        );
+        expect(store.resolve(token)).toMatchObject({ offline: true, identity: { certificate: 'CERT-P' } });
         expect(store.resolve(token)?.identity.privateKey).toBeUndefined();
         expect(store.revoke(token)).toBe(true);
         expect(store.resolve(token)).toBeUndefined();

@@ -8,15 +8,22 @@ import { open, seal } from '../storage/sealing';
  * Bearer tokens, each bound to exactly one enrolled identity of this gateway's org.
  *
  * A token is 256 random bits, shown once when issued. The store keeps only its SHA-256, and
- * next to it the identity (certificate and, unless the user signs offline, private key)
- * sealed with AES-256-GCM under the store's key, with the token hash bound as additional
- * data: a record cannot be moved under another token's hash and still open. Anyone reading
- * the file without the key learns neither the tokens nor the identities.
+ * next to it the grant — org, user, certificate and, when the gateway was handed one, the
+ * private key — sealed with AES-256-GCM under the store's key, with the token hash bound as
+ * additional data: a record cannot be moved under another token's hash and still open.
+ * Anyone reading the file without the key learns neither the tokens nor the identities.
+ *
+ * Identity directories that never hand out keys (they sign in-process) are asked for the
+ * user's signer at each request; the stored certificate pins the grant to the identity it
+ * was issued for, so a re-enrolled user's old token stops working.
  */
 export interface TokenGrant {
     org: string;
     user: string;
+    /** Certificate and, if the gateway holds it, private key. No key and `offline`: the client signs. */
     identity: SigningIdentity;
+    /** The user keeps the private key and signs each transaction (offline signing). */
+    offline: boolean;
     issuedAt: string;
 }
 
@@ -30,6 +37,7 @@ interface StoredGrant {
     mspId: string;
     certificate: string;
     privateKey?: string;
+    offline?: boolean;
     issuedAt: string;
 }
 
@@ -54,10 +62,16 @@ export class TokenStore {
     }
 
     /**
-     * A new token for `identity`. An identity without a private key (a patient who keeps it on
-     * their device) gets a token that can evaluate and prepare transactions for offline signing.
+     * A new token for `identity`. With `offline`, only the certificate is kept: the user (a
+     * patient who keeps the key on their device) signs every transaction through /offline.
      */
-    issue(org: string, user: string, identity: SigningIdentity, now = new Date()): string {
+    issue(
+        org: string,
+        user: string,
+        identity: SigningIdentity,
+        options: { offline?: boolean; now?: Date } = {},
+    ): string {
+        const now = options.now ?? new Date();
         const token = `${tokenPrefix}${randomBytes(32).toString('base64url')}`;
         const hash = tokenHash(token);
         const grant: StoredGrant = {
@@ -65,7 +79,8 @@ export class TokenStore {
             user,
             mspId: identity.mspId,
             certificate: identity.certificate,
-            privateKey: identity.privateKey,
+            privateKey: options.offline ? undefined : identity.privateKey,
+            offline: options.offline ? true : undefined,
             issuedAt: now.toISOString(),
         };
         this.records[hash] = { sealed: seal(this.key, Buffer.from(JSON.stringify(grant)), hash).toString('base64') };
@@ -90,6 +105,7 @@ export class TokenStore {
             org: grant.org,
             user: grant.user,
             issuedAt: grant.issuedAt,
+            offline: grant.offline === true,
             identity: { mspId: grant.mspId, certificate: grant.certificate, privateKey: grant.privateKey },
         };
     }

@@ -102,11 +102,7 @@ export function coreCommands(program: Command): void {
             withContext(async (context, user: string, options: { offline?: boolean }) => {
                 const tokens = tokenStoreOf(context.config.dataDir, context.config.org);
                 const identity = await context.ledger.identities.get(context.config.org, user);
-                const issued = tokens.issue(
-                    context.config.org,
-                    user,
-                    options.offline ? { mspId: identity.mspId, certificate: identity.certificate } : identity,
-                );
+                const issued = tokens.issue(context.config.org, user, identity, { offline: options.offline });
                 context.print({ org: context.config.org, user, token: issued }, (t: { token: string }) => t.token);
             }),
         );

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LedgerEvent, LedgerSession, SigningIdentity } from '../ledger';
+import type { TokenGrant } from '../auth/token-store';
+import type { LedgerEvent, LedgerSession } from '../ledger';
 import { backoffDelay } from '../ledger/retry';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { open, seal } from '../storage/sealing';
@@ -16,8 +17,8 @@ import { eventToJson } from './event-json';
  * backoff until the receiver answers 2xx, and later events wait for it (order is kept).
  *
  * A new webhook receives the events committed after it starts. Each webhook reads the event
- * stream as the identity that registered it; that identity is stored sealed (AES-256-GCM)
- * next to the registration.
+ * stream as the identity that registered it; that grant (org, user, certificate) is stored
+ * sealed (AES-256-GCM) next to the registration and turned back into a session on start.
  */
 export interface WebhookRegistration {
     id: string;
@@ -37,7 +38,8 @@ export interface WebhookOptions {
     /** Folder for registrations and checkpoints; undefined keeps them in memory. */
     dir?: string;
     key: Buffer;
-    connect: (identity: SigningIdentity) => LedgerSession;
+    /** A session for the stored grant of the identity that registered a webhook. */
+    connect: (grant: TokenGrant) => Promise<LedgerSession>;
     /** Per-attempt timeout (default 10 s). */
     timeoutMs?: number;
     /** Backoff between attempts (defaults: 500 ms doubling to 60 s). */
@@ -72,7 +74,7 @@ export class WebhookDispatcher {
     }
 
     register(
-        input: { url: string; eventNames?: string[]; owner: string; identity: SigningIdentity },
+        input: { url: string; eventNames?: string[]; owner: string; grant: TokenGrant },
         now = new Date(),
     ): WebhookRegistration {
         const id = randomUUID();
@@ -82,7 +84,7 @@ export class WebhookDispatcher {
             eventNames: input.eventNames ?? [],
             owner: input.owner,
             createdAt: now.toISOString(),
-            sealedIdentity: seal(this.options.key, Buffer.from(JSON.stringify(input.identity)), id).toString('base64'),
+            sealedIdentity: seal(this.options.key, Buffer.from(JSON.stringify(input.grant)), id).toString('base64'),
         };
         this.hooks.set(id, hook);
         this.persist();
@@ -120,18 +122,36 @@ export class WebhookDispatcher {
         this.consumers.clear();
     }
 
+    /** Runs the webhook's consumer until closed or removed, reopening the stream after a failure. */
     private startConsumer(hook: StoredWebhook): void {
-        const identity = JSON.parse(
+        const grant = JSON.parse(
             open(this.options.key, Buffer.from(hook.sealedIdentity, 'base64'), hook.id).toString('utf8'),
-        ) as SigningIdentity;
-        const consumer = new CheckpointedConsumer({
-            session: this.options.connect(identity),
-            checkpoints: this.checkpoints(hook.id),
-            eventNames: hook.eventNames,
-            handle: (event) => this.deliver(hook, event),
-        });
-        this.consumers.set(hook.id, consumer);
-        consumer.start().catch(() => undefined);
+        ) as TokenGrant;
+        const active = () => !this.closed && this.hooks.has(hook.id);
+        const loop = async () => {
+            for (let failures = 0; active();) {
+                try {
+                    const consumer = new CheckpointedConsumer({
+                        session: await this.options.connect(grant),
+                        checkpoints: this.checkpoints(hook.id),
+                        eventNames: hook.eventNames,
+                        handle: (event) => this.deliver(hook, event),
+                    });
+                    this.consumers.set(hook.id, consumer);
+                    if (!active()) {
+                        return;
+                    }
+                    await consumer.start();
+                    failures = 0;
+                } catch {
+                    failures += 1;
+                }
+                if (active()) {
+                    await sleep(backoffDelay(Math.min(failures + 1, 8), { baseDelayMs: 200, maxDelayMs: 30_000 }));
+                }
+            }
+        };
+        void loop();
     }
 
     private async deliver(hook: StoredWebhook, event: LedgerEvent): Promise<void> {
@@ -163,7 +183,7 @@ export class WebhookDispatcher {
                 // Never zero: a receiver that is down should not be hammered.
                 random: () => 0.5 + Math.random() / 2,
             });
-            await new Promise((resolve) => setTimeout(resolve, delay));
+            await sleep(delay);
         }
         // Closed or removed mid-delivery: throwing stops the consumer before it saves a checkpoint.
         throw new Error('webhook stopped before delivery');
@@ -204,4 +224,8 @@ function publicView(hook: StoredWebhook): WebhookRegistration {
         owner: hook.owner,
         createdAt: hook.createdAt,
     };
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

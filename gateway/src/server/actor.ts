@@ -3,6 +3,7 @@ import type { LedgerSession, SigningIdentity } from '../ledger';
 import { fromBytes } from '@careledger/chaincode';
 import { forbiddenHere, unauthenticated } from './errors';
 import type { GatewayContext } from './context';
+import type { TokenGrant } from '../auth/token-store';
 
 /**
  * The identity a request acts as: exactly the one its bearer token was issued for. Nothing in
@@ -12,8 +13,32 @@ import type { GatewayContext } from './context';
 export interface Actor {
     org: string;
     user: string;
+    grant: TokenGrant;
     identity: SigningIdentity;
     session: LedgerSession;
+}
+
+/**
+ * The identity a grant stands for: its own key when the gateway holds one, the certificate
+ * alone for offline signers, otherwise the directory's signer for that user — pinned to the
+ * certificate the token was issued for.
+ */
+export async function signingIdentityOf(
+    context: Pick<GatewayContext, 'ledger'>,
+    grant: TokenGrant,
+): Promise<SigningIdentity> {
+    if (grant.offline || grant.identity.privateKey) {
+        return grant.identity;
+    }
+    const enrolled = await context.ledger.identities.get(grant.org, grant.user);
+    if (samePem(enrolled.certificate, grant.identity.certificate)) {
+        return enrolled;
+    }
+    throw unauthenticated(`${grant.user} was enrolled again since this token was issued; ask for a new token`);
+}
+
+export function samePem(a: string, b: string): boolean {
+    return a.replace(/\r/g, '').trim() === b.replace(/\r/g, '').trim();
 }
 
 declare module 'fastify' {
@@ -38,12 +63,8 @@ export function authenticate(context: GatewayContext) {
         if (!grant || grant.org !== context.org) {
             throw unauthenticated('unknown or revoked token');
         }
-        request.actor = {
-            org: grant.org,
-            user: grant.user,
-            identity: grant.identity,
-            session: context.connect(grant.identity),
-        };
+        const identity = await signingIdentityOf(context, grant);
+        request.actor = { org: grant.org, user: grant.user, grant, identity, session: context.connect(identity) };
     };
 }
 

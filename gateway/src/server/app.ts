@@ -6,6 +6,7 @@ import { DocumentService, MemoryDocumentStore, type DocumentLedger, type Documen
 import { WebhookDispatcher } from '../events/webhooks';
 import type { Ledger, SigningIdentity } from '../ledger';
 import { withRetry, type RetryOptions } from '../ledger/retry';
+import { signingIdentityOf } from './actor';
 import type { GatewayContext } from './context';
 import { errorBodySchema, installErrorHandler } from './errors';
 import { Metrics } from './metrics';
@@ -60,7 +61,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     const webhooks = new WebhookDispatcher({
         dir: options.stateDir,
         key: options.secretKey,
-        connect,
+        connect: async (grant) => connect(await signingIdentityOf(options, grant)),
         onDelivery: (_hook, _event, outcome) =>
             metrics.webhookDeliveries.inc({ outcome: outcome.status && outcome.status < 300 ? 'delivered' : 'failed' }),
     });

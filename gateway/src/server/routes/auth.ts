@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { enrolUser } from '../../auth/enrollment';
 import { LedgerError } from '../../ledger';
-import { actorOf, authenticate, bearerToken, requireOrgAdmin } from '../actor';
+import { actorOf, authenticate, bearerToken, requireOrgAdmin, samePem } from '../actor';
 import type { GatewayContext } from '../context';
 import { commonErrors, errorResponses, forbiddenHere, notFoundHere } from '../errors';
 
@@ -71,22 +71,14 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
                     ? error
                     : notFoundHere(`user ${body.user} of ${context.org}: ${(error as Error).message}`);
             });
-            let identity = enrolled;
-            if (body.certificate !== undefined) {
-                if (normalisePem(body.certificate) !== normalisePem(enrolled.certificate)) {
-                    throw forbiddenHere(`the certificate is not the one ${context.org}'s CA issued to ${body.user}`);
-                }
-                identity = { mspId: enrolled.mspId, certificate: enrolled.certificate };
+            const offline = body.certificate !== undefined;
+            if (offline && !samePem(body.certificate ?? '', enrolled.certificate)) {
+                throw forbiddenHere(`the certificate is not the one ${context.org}'s CA issued to ${body.user}`);
             }
-            const token = context.tokens.issue(context.org, body.user, identity);
-            request.log.info({ user: body.user, signing: identity.privateKey ? 'gateway' : 'offline' }, 'token issued');
-            return reply.status(201).send({
-                token,
-                org: context.org,
-                user: body.user,
-                mspId: identity.mspId,
-                signing: identity.privateKey ? 'gateway' : 'offline',
-            });
+            const token = context.tokens.issue(context.org, body.user, enrolled, { offline });
+            const signing = offline ? 'offline' : 'gateway';
+            request.log.info({ user: body.user, signing }, 'token issued');
+            return reply.status(201).send({ token, org: context.org, user: body.user, mspId: enrolled.mspId, signing });
         },
     );
 
@@ -120,7 +112,7 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
                 org: actor.org,
                 user: actor.user,
                 mspId: actor.identity.mspId,
-                signing: actor.identity.privateKey ? 'gateway' : 'offline',
+                signing: actor.grant.offline ? 'offline' : 'gateway',
                 certificate: actor.identity.certificate,
             };
         },
@@ -142,8 +134,4 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
             return reply.status(204).send();
         },
     );
-}
-
-function normalisePem(pem: string): string {
-    return pem.replace(/\r/g, '').trim();
 }

@@ -136,7 +136,7 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
                 url: request.body.url,
                 eventNames: request.body.eventNames,
                 owner: `${actor.org}/${actor.user}`,
-                identity: actor.identity,
+                grant: actor.grant,
             });
             return reply.status(201).send(hook);
         },
