@@ -160,6 +160,16 @@ describe('aggregation', () => {
         await expectRejected(w.h, () => pack(1, [unit('U3')]), { code: 'CONFLICT', field: 'pack.children[0]' });
     });
 
+    it('a container in transit is neither packed nor unpacked', async () => {
+        await pack(1, [unit('U1')]);
+        await call(w, w.manufacturer, 'Ship', { items: [container(1)], to: 'DistributorMSP' });
+        await expectRejected(w.h, () => pack(1, [unit('U2')]), { code: 'CONFLICT', field: 'sscc' });
+        await expectRejected(w.h, () => call(w, w.manufacturer, 'Unpack', { sscc: sscc(1) }), {
+            code: 'CONFLICT',
+            field: 'sscc',
+        });
+    });
+
     it('unpacks only children it has, from a container that exists and is not empty', async () => {
         await pack(1, [unit('U1')]);
         await expectRejected(w.h, () => call(w, w.manufacturer, 'Unpack', { sscc: sscc(1), children: [unit('U2')] }), {

@@ -11,6 +11,8 @@ import {
     type SupplyWorld,
 } from '../../../test/fixtures/supply';
 import { sgtinUri, ssccUri } from './gs1';
+import { MaxObjectsPerMove } from './limits';
+import { Budget } from './tree';
 import type { Container, StepEventPayload, Unit } from './types';
 
 describe('custody', () => {
@@ -172,6 +174,19 @@ describe('custody', () => {
             code: 'INVALID_ARGUMENT',
             field: 'shipment',
         });
+    });
+
+    it(`one move touches at most ${MaxObjectsPerMove} objects`, async () => {
+        const items = Array.from({ length: MaxObjectsPerMove + 1 }, (_, i) => unit(`X${i}`));
+        await expectRejected(w.h, () => ship(items, 'DistributorMSP'), {
+            code: 'INVALID_ARGUMENT',
+            field: 'shipment.items',
+        });
+        const budget = new Budget(3);
+        budget.take(2, 'items[0]');
+        expect(() => budget.take(2, 'items[1]')).toThrow(
+            expect.objectContaining({ code: 'INVALID_ARGUMENT', field: 'items[1]' }) as unknown as Error,
+        );
     });
 
     it('only the destination receives; what is not in transit cannot be received', async () => {

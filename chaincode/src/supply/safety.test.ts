@@ -4,6 +4,7 @@ import {
     commission,
     expectRejected,
     Gtin,
+    licensePharmacist,
     LotNumber,
     supplyWorld,
     transfer,
@@ -251,6 +252,19 @@ describe('recalls and suspect products', () => {
                 () => safety(w.manufacturer, 'ConfirmIllegitimate', { item: unit('U1'), reason: 'x' }),
                 { code: 'CONFLICT' },
             );
+        });
+
+        it('a unit already dispensed stays dispensed when confirmed illegitimate, and answers Illegitimate', async () => {
+            await transfer(w, [unit('U3')], w.manufacturer, w.hospital);
+            await licensePharmacist(w);
+            await w.h.submit(w.pharmacist, 'supply:Dispense', [JSON.stringify(unit('U3'))]);
+            await safety(w.regulator, 'ConfirmIllegitimate', {
+                item: unit('U3'),
+                reason: 'counterfeit found in patient report',
+            });
+            expect(getUnit('U3')).toMatchObject({ status: 'dispensed', illegitimate: { confirmedBy: 'RegulatorMSP' } });
+            expect(getUnit('U3').decommission).toBeUndefined();
+            expect(await verify('U3')).toMatchObject({ verified: false, additionalInfo: 'Illegitimate' });
         });
 
         it('confirming a lot illegitimate stops all its units without rewriting them', async () => {
