@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from '../../gateway/src/auth/token-store';
-import { buildServer } from '../../gateway/src/server/app';
+import { buildServer, type GatewayServerOptions } from '../../gateway/src/server/app';
 import type { ScenarioLedger } from '../support/ledger';
 
 /**
@@ -31,9 +31,20 @@ export interface RestResponse<T> {
     headers: Headers;
 }
 
-export async function startGateway(env: ScenarioLedger, org: string): Promise<RestGateway> {
+export async function startGateway(
+    env: ScenarioLedger,
+    org: string,
+    options: Partial<GatewayServerOptions> = {},
+): Promise<RestGateway> {
     const tokens = new TokenStore(Buffer.alloc(32, 5));
-    const app = await buildServer({ ledger: env.ledger, org, tokens, secretKey: Buffer.alloc(32, 6), docsUi: false });
+    const app = await buildServer({
+        ledger: env.ledger,
+        org,
+        tokens,
+        secretKey: Buffer.alloc(32, 6),
+        docsUi: false,
+        ...options,
+    });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const spec = (await (await fetch(`${url}/openapi.json`)).json()) as OpenApi;
     const validator = new ResponseValidator(spec);
@@ -61,9 +72,11 @@ export async function startGateway(env: ScenarioLedger, org: string): Promise<Re
                 },
                 body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
             });
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const type = response.headers.get('content-type') ?? '';
-            const body = type.includes('json') && text ? JSON.parse(text) : text;
+            const body =
+                type.includes('json') && text ? JSON.parse(text) : type.startsWith('text/') || !text ? text : bytes;
             validator.check(method, path, response.status, type, body);
             return { status: response.status, body, headers: response.headers };
         },

@@ -25,18 +25,17 @@ export interface DocumentLedger {
         session: LedgerSession,
         pointer: DocumentPointer,
         metadata: Record<string, unknown>,
-    ): Promise<{ recordId: string; transactionId: string }>;
+    ): Promise<{ recordId: string }>;
     /** The audited, consent-checked access: throws FORBIDDEN when the caller may not read it. */
     authorizeRead(
         session: LedgerSession,
         recordId: string,
         purpose: string,
-    ): Promise<{ sha256: string; size: number; contentType: string }>;
+    ): Promise<{ sha256: string; size: number; contentType: string; auditId?: string }>;
 }
 
 export interface StoredRecord {
     recordId: string;
-    transactionId: string;
     sha256: string;
     size: number;
     uri: string;
@@ -55,15 +54,15 @@ export class DocumentService {
         metadata: Record<string, unknown>,
     ): Promise<StoredRecord> {
         const stored = await this.backend.put(bytes);
-        const { recordId, transactionId } = await this.ledger.register(session, { ...stored, contentType }, metadata);
-        return { recordId, transactionId, ...stored };
+        const { recordId } = await this.ledger.register(session, { ...stored, contentType }, metadata);
+        return { recordId, ...stored };
     }
 
     async read(
         session: LedgerSession,
         recordId: string,
         purpose: string,
-    ): Promise<{ bytes: Uint8Array; contentType: string; sha256: string }> {
+    ): Promise<{ bytes: Uint8Array; contentType: string; sha256: string; auditId?: string }> {
         const pointer = await this.ledger.authorizeRead(session, recordId, purpose);
         const bytes = await this.backend.get(pointer.sha256);
         if (!bytes) {
@@ -79,6 +78,6 @@ export class DocumentService {
                 `document of record ${recordId} does not match its registered SHA-256; not released`,
             );
         }
-        return { bytes, contentType: pointer.contentType, sha256: actual };
+        return { bytes, contentType: pointer.contentType, sha256: actual, auditId: pointer.auditId };
     }
 }

@@ -2,7 +2,13 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
-import { DocumentService, MemoryDocumentStore, type DocumentLedger, type DocumentStore } from '../documents';
+import {
+    DocumentService,
+    ehrDocumentLedger,
+    MemoryDocumentStore,
+    type DocumentLedger,
+    type DocumentStore,
+} from '../documents';
 import { WebhookDispatcher } from '../events/webhooks';
 import type { Ledger, SigningIdentity } from '../ledger';
 import { withRetry, type RetryOptions } from '../ledger/retry';
@@ -65,7 +71,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         onDelivery: (_hook, _event, outcome) =>
             metrics.webhookDeliveries.inc({ outcome: outcome.status && outcome.status < 300 ? 'delivered' : 'failed' }),
     });
-    const documentLedger = options.documentLedger ?? (await defaultDocumentLedger());
+    const documentLedger = options.documentLedger ?? ehrDocumentLedger;
     const context: GatewayContext = {
         ledger: options.ledger,
         org: options.org,
@@ -125,9 +131,4 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     await app.ready();
     webhooks.start();
     return app;
-}
-
-async function defaultDocumentLedger(): Promise<DocumentLedger> {
-    const { ehrDocumentLedger } = await import('./routes/ehr-documents');
-    return ehrDocumentLedger;
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 import { authRoutes } from './auth';
 import { credentialRoutes } from './credentials';
+import { documentRoutes } from './documents';
+import { ehrRoutes } from './ehr';
 import { eventRoutes } from './events';
 import { operationsRoutes } from './operations';
 import { systemRoutes } from './system';
@@ -16,4 +18,6 @@ export function registerRoutes(
     systemRoutes(app, context);
     eventRoutes(app, context);
     credentialRoutes(app, context);
+    ehrRoutes(app, context);
+    documentRoutes(app, context);
 }

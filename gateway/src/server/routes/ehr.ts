@@ -1,0 +1,424 @@
+import type { FastifyInstance } from 'fastify';
+import {
+    BreakGlassReasonCodes,
+    ConsentPurposes,
+    type BreakGlassReasonCode,
+    type ConsentPurpose,
+    type GrantConsentInput,
+    type Grantee,
+} from '@careledger/chaincode';
+import { EhrClient, type NewRecord, type RecordAmendment } from '../../ehr';
+import type { LedgerSession } from '../../ledger';
+import type { GatewayContext } from '../context';
+import { anyObject, defineRoute, idParams, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
+
+const tag = 'ehr';
+const client = (session: LedgerSession) => new EhrClient(session);
+
+const coding = {
+    type: 'object',
+    required: ['system', 'code'],
+    additionalProperties: false,
+    properties: {
+        system: { type: 'string', maxLength: 256 },
+        code: { type: 'string', maxLength: 64 },
+        display: { type: 'string', maxLength: 256 },
+    },
+};
+const recordSchema = objectSchema(
+    {
+        id: { type: 'string' },
+        seriesId: { type: 'string' },
+        version: { type: 'integer' },
+        patientId: { type: 'string' },
+        custodianMsp: { type: 'string' },
+        status: { type: 'string' },
+        contentHash: { type: 'string' },
+        size: { type: 'integer' },
+        mediaType: { type: 'string' },
+    },
+    ['id', 'patientId', 'custodianMsp', 'status', 'contentHash'],
+);
+const auditSchema = objectSchema(
+    {
+        id: { type: 'string' },
+        action: { type: 'string' },
+        recorded: { type: 'string' },
+        outcome: { type: 'string' },
+        outcomeDesc: { type: 'string' },
+    },
+    ['id', 'outcome'],
+);
+const consentSchema = objectSchema(
+    {
+        id: { type: 'string' },
+        patientId: { type: 'string' },
+        status: { type: 'string', enum: ['active', 'inactive'] },
+        grantee: anyObject,
+        scope: anyObject,
+        purposes: { type: 'array', items: { type: 'string' } },
+        period: anyObject,
+    },
+    ['id', 'patientId', 'status', 'grantee', 'scope', 'purposes'],
+);
+const readSchema = objectSchema(
+    {
+        access: objectSchema({ allowed: { type: 'boolean' }, audit: auditSchema, record: recordSchema }, [
+            'allowed',
+            'audit',
+        ]),
+        location: objectSchema({
+            location: { type: 'string' },
+            contentHash: { type: 'string' },
+            mediaType: { type: 'string' },
+        }),
+        reasonSalt: { type: 'string' },
+    },
+    ['access'],
+);
+const recordBody = (withPatient: boolean) => ({
+    type: 'object',
+    required: [
+        ...(withPatient ? ['patientId'] : ['previousId']),
+        'id',
+        'type',
+        'contentHash',
+        'size',
+        'mediaType',
+        'location',
+    ],
+    additionalProperties: false,
+    properties: {
+        id: { type: 'string', maxLength: 128 },
+        ...(withPatient
+            ? { patientId: { type: 'string', maxLength: 128 } }
+            : { previousId: { type: 'string', maxLength: 128 } }),
+        type: coding,
+        contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        size: { type: 'integer', minimum: 0 },
+        mediaType: { type: 'string', maxLength: 128 },
+        location: {
+            type: 'string',
+            maxLength: 2048,
+            description: 'Sent as transient data to the custodian peers only.',
+        },
+    },
+});
+
+export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
+    defineRoute(app, context, {
+        method: 'POST',
+        url: '/ehr/patients/enrol',
+        tag,
+        summary: "Bind the calling patient's id to this org (patients; repeat is harmless)",
+        response: objectSchema({ patientId: { type: 'string' }, homeMsp: { type: 'string' } }, [
+            'patientId',
+            'homeMsp',
+        ]),
+        handler: async ({ actor }) => client(actor.session).enrolPatient(),
+    });
+
+    defineRoute<never, never, { mspId: string; actorId: string; until?: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/delegates',
+        tag,
+        summary: 'A patient names a delegate who may grant and revoke consents for them',
+        body: {
+            type: 'object',
+            required: ['mspId', 'actorId'],
+            additionalProperties: false,
+            properties: {
+                mspId: { type: 'string', maxLength: 64 },
+                actorId: { type: 'string', maxLength: 128 },
+                until: { type: 'string', maxLength: 40 },
+            },
+        },
+        status: 201,
+        response: objectSchema(
+            { patientId: { type: 'string' }, mspId: { type: 'string' }, actorId: { type: 'string' } },
+            ['patientId'],
+        ),
+        handler: async ({ actor, body }) => client(actor.session).nameDelegate(body),
+    });
+
+    defineRoute<never, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/delegates',
+        tag,
+        summary: "The calling patient's delegates",
+        querystring: pageQuery,
+        response: pageOf(anyObject),
+        handler: async ({ actor, query }) => client(actor.session).listDelegates(query),
+    });
+
+    defineRoute<{ mspId: string; actorId: string }>(app, context, {
+        method: 'DELETE',
+        url: '/ehr/delegates/:mspId/:actorId',
+        tag,
+        summary: 'Remove a delegate',
+        params: idParams('mspId', 'actorId'),
+        response: anyObject,
+        handler: async ({ actor, params }) => client(actor.session).removeDelegate(params.mspId, params.actorId),
+    });
+
+    defineRoute<never, never, NewRecord>(app, context, {
+        method: 'POST',
+        url: '/ehr/records',
+        tag,
+        summary:
+            'Register a record pointer (clinicians of the custodian); see POST /documents to upload the document itself',
+        body: recordBody(true),
+        status: 201,
+        response: objectSchema({ record: recordSchema, salt: { type: 'string' } }, ['record', 'salt']),
+        handler: async ({ actor, body }) => client(actor.session).registerRecord(body),
+    });
+
+    defineRoute<{ id: string }, never, Omit<RecordAmendment, 'previousId'> & { previousId: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/records/:id/amend',
+        tag,
+        summary: 'A new version of a record (the path names the version it replaces)',
+        params: idParams('id'),
+        body: { ...recordBody(false), required: ['id', 'type', 'contentHash', 'size', 'mediaType', 'location'] },
+        status: 201,
+        response: objectSchema({ record: recordSchema, salt: { type: 'string' } }, ['record', 'salt']),
+        handler: async ({ actor, params, body }) =>
+            client(actor.session).amendRecord({ ...body, previousId: params.id }),
+    });
+
+    defineRoute<{ id: string }>(app, context, {
+        method: 'GET',
+        url: '/ehr/records/:id',
+        tag,
+        summary: 'A record pointer or its erasure tombstone',
+        params: idParams('id'),
+        response: objectSchema({ id: { type: 'string' }, patientId: { type: 'string' } }, ['id', 'patientId']),
+        handler: async ({ actor, params }) => client(actor.session).getRecord(params.id),
+    });
+
+    defineRoute<{ patientId: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/patients/:patientId/records',
+        tag,
+        summary: "A patient's live record pointers (`me` for the calling patient)",
+        params: idParams('patientId'),
+        querystring: pageQuery,
+        response: pageOf(recordSchema),
+        handler: async ({ actor, params, query }) =>
+            client(actor.session).listRecordsByPatient(me(params.patientId), query),
+    });
+
+    defineRoute<{ mspId: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/custodians/:mspId/records',
+        tag,
+        summary: 'Record pointers an org holds',
+        params: idParams('mspId'),
+        querystring: pageQuery,
+        response: pageOf(recordSchema),
+        handler: async ({ actor, params, query }) => client(actor.session).listRecordsByCustodian(params.mspId, query),
+    });
+
+    defineRoute<never, never, GrantConsentInput>(app, context, {
+        method: 'POST',
+        url: '/ehr/consents',
+        tag,
+        summary: 'Grant a consent (the patient, or a delegate naming patientId)',
+        body: {
+            type: 'object',
+            required: ['id', 'grantee', 'scope', 'purposes', 'period'],
+            additionalProperties: false,
+            properties: {
+                id: { type: 'string', maxLength: 128 },
+                patientId: { type: 'string', maxLength: 128 },
+                grantee: {
+                    type: 'object',
+                    required: ['mspId'],
+                    additionalProperties: false,
+                    properties: {
+                        mspId: { type: 'string', maxLength: 64 },
+                        actorId: { type: 'string', maxLength: 128 },
+                    },
+                },
+                scope: {
+                    type: 'object',
+                    required: ['kind'],
+                    properties: {
+                        kind: { type: 'string', enum: ['all', 'type', 'records'] },
+                        typeCode: { type: 'string', maxLength: 64 },
+                        recordIds: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 128 } },
+                    },
+                },
+                purposes: { type: 'array', minItems: 1, items: { type: 'string', enum: [...ConsentPurposes] } },
+                period: {
+                    type: 'object',
+                    required: ['end'],
+                    additionalProperties: false,
+                    properties: { start: { type: 'string', maxLength: 40 }, end: { type: 'string', maxLength: 40 } },
+                },
+            },
+        },
+        status: 201,
+        response: consentSchema,
+        handler: async ({ actor, body }) => client(actor.session).grantConsent(body),
+    });
+
+    defineRoute<{ id: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/consents/:id/revoke',
+        tag,
+        summary: 'Revoke a consent',
+        params: idParams('id'),
+        response: consentSchema,
+        handler: async ({ actor, params }) => client(actor.session).revokeConsent(params.id),
+    });
+
+    defineRoute<{ id: string }>(app, context, {
+        method: 'GET',
+        url: '/ehr/consents/:id',
+        tag,
+        summary: 'A consent',
+        params: idParams('id'),
+        response: consentSchema,
+        handler: async ({ actor, params }) => client(actor.session).getConsent(params.id),
+    });
+
+    defineRoute<{ patientId: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/patients/:patientId/consents',
+        tag,
+        summary: "A patient's consents, revoked included (`me` for the calling patient)",
+        params: idParams('patientId'),
+        querystring: pageQuery,
+        response: pageOf(consentSchema),
+        handler: async ({ actor, params, query }) =>
+            client(actor.session).listConsentsByPatient(me(params.patientId), query),
+    });
+
+    defineRoute<never, Grantee & PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/consents',
+        tag,
+        summary: 'Live consents naming a grantee',
+        querystring: {
+            type: 'object',
+            required: ['mspId'],
+            properties: {
+                ...pageQuery.properties,
+                mspId: { type: 'string', maxLength: 64 },
+                actorId: { type: 'string', maxLength: 128 },
+            },
+        },
+        response: pageOf(consentSchema),
+        handler: async ({ actor, query }) => {
+            const { mspId, actorId, ...page } = query;
+            return client(actor.session).listConsentsByGrantee(actorId ? { mspId, actorId } : { mspId }, page);
+        },
+    });
+
+    defineRoute<{ id: string }, never, { purpose: ConsentPurpose }>(app, context, {
+        method: 'POST',
+        url: '/ehr/records/:id/access',
+        tag,
+        summary: 'Audited read: consent check, audit entry, and the location when allowed',
+        params: idParams('id'),
+        body: {
+            type: 'object',
+            required: ['purpose'],
+            additionalProperties: false,
+            properties: { purpose: { type: 'string', enum: [...ConsentPurposes] } },
+        },
+        response: readSchema,
+        handler: async ({ actor, params, body }) => client(actor.session).readRecord(params.id, body.purpose),
+    });
+
+    defineRoute<{ id: string }, never, { reasonCode: BreakGlassReasonCode; reason: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/records/:id/break-glass',
+        tag,
+        summary: 'Emergency override: audited and flagged; the free-text reason is transient, never stored',
+        params: idParams('id'),
+        body: {
+            type: 'object',
+            required: ['reasonCode', 'reason'],
+            additionalProperties: false,
+            properties: {
+                reasonCode: { type: 'string', enum: [...BreakGlassReasonCodes] },
+                reason: { type: 'string', minLength: 10, maxLength: 2000 },
+            },
+        },
+        response: readSchema,
+        handler: async ({ actor, params, body }) =>
+            client(actor.session).readRecordInEmergency(params.id, body.reasonCode, body.reason),
+    });
+
+    defineRoute<{ id: string }>(app, context, {
+        method: 'GET',
+        url: '/ehr/audit/:id',
+        tag,
+        summary: 'One audit entry',
+        params: idParams('id'),
+        response: auditSchema,
+        handler: async ({ actor, params }) => client(actor.session).getAuditEntry(params.id),
+    });
+
+    defineRoute<{ id: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/records/:id/audit',
+        tag,
+        summary: 'Accesses to a record',
+        params: idParams('id'),
+        querystring: pageQuery,
+        response: pageOf(auditSchema),
+        handler: async ({ actor, params, query }) => client(actor.session).listAuditByRecord(params.id, query),
+    });
+
+    defineRoute<{ patientId: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/patients/:patientId/audit',
+        tag,
+        summary: "Every access to a patient's records, oldest first (`me` for the calling patient)",
+        params: idParams('patientId'),
+        querystring: pageQuery,
+        response: pageOf(auditSchema),
+        handler: async ({ actor, params, query }) =>
+            client(actor.session).listAuditByPatient(me(params.patientId), query),
+    });
+
+    defineRoute<never, never, { custodianMsp: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/erasure',
+        tag,
+        summary: "Erase the calling patient's records at a custodian (tombstones, then purges locations)",
+        body: {
+            type: 'object',
+            required: ['custodianMsp'],
+            additionalProperties: false,
+            properties: { custodianMsp: { type: 'string', maxLength: 64 } },
+        },
+        response: {
+            type: 'array',
+            items: objectSchema({ id: { type: 'string' }, recordIds: { type: 'array', items: { type: 'string' } } }, [
+                'id',
+            ]),
+        },
+        handler: async ({ actor, body }) => client(actor.session).eraseRecords(body.custodianMsp),
+    });
+
+    defineRoute<{ id: string }, { custodianMsp?: string }>(app, context, {
+        method: 'GET',
+        url: '/ehr/records/:id/erasure-proof',
+        tag,
+        summary: 'Evidence that an erased record and its location are gone',
+        params: idParams('id'),
+        querystring: { type: 'object', properties: { custodianMsp: { type: 'string', maxLength: 64 } } },
+        response: objectSchema({ recordId: { type: 'string' }, pointerErased: { type: 'boolean' } }, ['recordId']),
+        handler: async ({ actor, params, query }) => client(actor.session).verifyErasure(params.id, query.custodianMsp),
+    });
+}
+
+/** `me` in a path stands for the caller (the contract reads the patient id from the certificate). */
+function me(patientId: string): string {
+    return patientId === 'me' ? '' : patientId;
+}
+
