@@ -1,41 +1,38 @@
-import { verifyProductIdentifier, type UnitOnRecord } from './dscsa';
+import { lightweightVerificationResponse } from './dscsa';
 import { gs1DateToIso, parseProductIdentifierUri, productIdentifierUri } from './gs1';
 
-const now = new Date('2026-06-01T12:00:00Z');
-const unit: UnitOnRecord = { lot: 'L42', expiry: '2027-03-31' };
-const scanned = { gtin: '09506000134352', serial: 'S1', lot: 'L42', expiry: '270300', corrUUID: 'c0ffee' };
+const request = { gtin: '09506000134352', serial: 'S1', lot: 'L42', expiry: '270300' };
 
-describe('DSCSA verification response', () => {
-    it('verifies a unit whose identifier matches the ledger, echoing corrUUID and the responder', () => {
-        expect(verifyProductIdentifier(scanned, unit, { now, responderGLN: '0614141000005' })).toEqual({
+describe('DSCSA Lightweight Messaging verification response', () => {
+    it('wraps a verdict with the timestamp, responder and the requester correlation id', () => {
+        const response = lightweightVerificationResponse(
+            { request, verified: true, verificationTimestamp: '2026-06-01T12:00:00.000Z' },
+            { responderGLN: '0614141000005', corrUUID: 'c0ffee' },
+        );
+        expect(response).toEqual({
             verificationTimestamp: '2026-06-01T12:00:00.000Z',
             responderGLN: '0614141000005',
-            corrUUID: 'c0ffee',
             data: { verified: true },
+            corrUUID: 'c0ffee',
         });
     });
 
-    it('names which part did not match', () => {
-        const reason = (request: object, record: UnitOnRecord | undefined) =>
-            verifyProductIdentifier({ ...scanned, ...request }, record, { now }).data.verificationFailureReason;
-        expect(reason({}, undefined)).toBe('No_match_GTIN_Serial');
-        expect(reason({ lot: 'L43' }, unit)).toBe('No_match_GTIN_Serial_Lot');
-        expect(reason({ expiry: '270228' }, unit)).toBe('No_match_GTIN_Serial_Expiry');
-        expect(reason({ lot: 'X', expiry: '270228' }, unit)).toBe('No_match_GTIN_Serial_Lot_Expiry');
-    });
-
-    it('refuses re-distribution of a dispensed unit and flags recalls, suspects and expiry', () => {
-        const data = (record: Partial<UnitOnRecord>) =>
-            verifyProductIdentifier(scanned, { ...unit, ...record }, { now }).data;
-        expect(data({ outOfCommerce: true })).toEqual({
+    it('carries the failure reason and additional information, and omits what is absent', () => {
+        const response = lightweightVerificationResponse({
+            request,
             verified: false,
-            verificationFailureReason: 'Not_for_re-distribution',
+            verificationFailureReason: 'No_match_GTIN_Serial_Lot',
+            additionalInfo: 'Recalled',
+            verificationTimestamp: '2026-06-01T12:00:00.000Z',
         });
-        expect(data({ recalled: true })).toEqual({ verified: true, additionalInfo: 'Recalled' });
-        expect(data({ recalled: true, illegitimate: true }).additionalInfo).toBe('Illegitimate');
-        expect(
-            verifyProductIdentifier({ ...scanned, expiry: '260430' }, { ...unit, expiry: '260430' }, { now }).data,
-        ).toEqual({ verified: true, additionalInfo: 'Expired' });
+        expect(response).toEqual({
+            verificationTimestamp: '2026-06-01T12:00:00.000Z',
+            data: {
+                verified: false,
+                verificationFailureReason: 'No_match_GTIN_Serial_Lot',
+                additionalInfo: 'Recalled',
+            },
+        });
     });
 });
 

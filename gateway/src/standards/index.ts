@@ -1,5 +1,6 @@
 export * from './gs1';
 export * from './epcis';
 export * from './dscsa';
+export * from './supply-epcis';
 export * from './status-list';
 export * from './vc';

@@ -421,4 +421,3 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
 function me(patientId: string): string {
     return patientId === 'me' ? '' : patientId;
 }
-

@@ -6,6 +6,7 @@ import { documentRoutes } from './documents';
 import { ehrRoutes } from './ehr';
 import { eventRoutes } from './events';
 import { operationsRoutes } from './operations';
+import { supplyRoutes } from './supply';
 import { systemRoutes } from './system';
 
 export function registerRoutes(
@@ -20,4 +21,5 @@ export function registerRoutes(
     credentialRoutes(app, context);
     ehrRoutes(app, context);
     documentRoutes(app, context);
+    supplyRoutes(app, context);
 }

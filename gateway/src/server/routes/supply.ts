@@ -1,0 +1,480 @@
+import type { FastifyInstance } from 'fastify';
+import { supply } from '@careledger/chaincode';
+import type { LedgerSession } from '../../ledger';
+import { lightweightVerificationResponse } from '../../standards/dscsa';
+import { toEpcisDocument } from '../../standards/epcis';
+import { epcisEventOfStep } from '../../standards/supply-epcis';
+import { SupplyClient } from '../../supply';
+import type { GatewayContext } from '../context';
+import { anyObject, defineRoute, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
+
+const tag = 'supply';
+const client = (session: LedgerSession) => new SupplyClient(session);
+
+/** A unit or container as scanned (element string, Digital Link) or as `{ gtin, serial }` / `{ sscc }`. */
+const itemRef = {
+    description: 'GS1 element string, Digital Link URI, `{ gtin, serial }` or `{ sscc }`',
+    anyOf: [
+        { type: 'string', minLength: 1, maxLength: 512 },
+        {
+            type: 'object',
+            required: ['gtin', 'serial'],
+            additionalProperties: false,
+            properties: { gtin: { type: 'string', maxLength: 14 }, serial: { type: 'string', maxLength: 20 } },
+        },
+        {
+            type: 'object',
+            required: ['sscc'],
+            additionalProperties: false,
+            properties: { sscc: { type: 'string', maxLength: 18 } },
+        },
+    ],
+};
+const items = { type: 'array', minItems: 1, maxItems: 10_000, items: itemRef };
+const stepSchema = objectSchema(
+    {
+        txId: { type: 'string' },
+        kind: { type: 'string' },
+        eventType: { type: 'string' },
+        action: { type: 'string' },
+        bizStep: { type: 'string' },
+        disposition: { type: 'string' },
+        at: { type: 'string' },
+        epcs: { type: 'array', items: { type: 'string' } },
+    },
+    ['txId', 'bizStep', 'disposition', 'at'],
+);
+const body = (properties: Record<string, object>, required: string[]) => ({
+    type: 'object',
+    required,
+    additionalProperties: false,
+    properties,
+});
+const reason = { type: 'string', minLength: 1, maxLength: 256 };
+const target = {
+    type: 'object',
+    required: ['reason'],
+    properties: {
+        item: itemRef,
+        gtin: { type: 'string', maxLength: 14 },
+        lot: { type: 'string', maxLength: 20 },
+        reason,
+    },
+};
+const itemQuery = {
+    type: 'object',
+    required: ['item'],
+    properties: { item: { type: 'string', minLength: 1, maxLength: 512 } },
+};
+const lotParams = {
+    type: 'object',
+    required: ['gtin', 'lot'],
+    properties: { gtin: { type: 'string', maxLength: 14 }, lot: { type: 'string', maxLength: 20 } },
+};
+const epcisResponse = objectSchema(
+    {
+        '@context': { type: 'array', items: { type: 'string' } },
+        type: { type: 'string', enum: ['EPCISDocument'] },
+        schemaVersion: { type: 'string' },
+        creationDate: { type: 'string' },
+        epcisBody: objectSchema({ eventList: { type: 'array', items: anyObject } }, ['eventList']),
+    },
+    ['@context', 'type', 'schemaVersion', 'creationDate', 'epcisBody'],
+);
+
+export function supplyRoutes(app: FastifyInstance, context: GatewayContext): void {
+    defineRoute<never, never, supply.AuthorizePartnerInput>(app, context, {
+        method: 'POST',
+        url: '/supply/partners',
+        tag,
+        summary: 'Authorise a trading partner (regulator)',
+        body: body(
+            {
+                mspId: { type: 'string' },
+                kind: { type: 'string', enum: [...supply.PartnerKinds] },
+                gln: { type: 'string' },
+            },
+            ['mspId', 'kind'],
+        ),
+        response: anyObject,
+        handler: async ({ actor, body }) => client(actor.session).authorizePartner(body),
+    });
+
+    defineRoute<never, never, supply.RegisterProductInput>(app, context, {
+        method: 'POST',
+        url: '/supply/products',
+        tag,
+        summary: 'Register a product (manufacturer)',
+        body: body(
+            {
+                gtin: { type: 'string' },
+                name: { type: 'string' },
+                strength: { type: 'string' },
+                dosageForm: { type: 'string' },
+            },
+            ['gtin', 'name', 'strength', 'dosageForm'],
+        ),
+        status: 201,
+        response: objectSchema({ gtin: { type: 'string' }, manufacturer: { type: 'string' } }, ['gtin']),
+        handler: async ({ actor, body }) => client(actor.session).registerProduct(body),
+    });
+
+    defineRoute<{ gtin: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/products/:gtin',
+        tag,
+        summary: 'A product',
+        params: { type: 'object', required: ['gtin'], properties: { gtin: { type: 'string', maxLength: 14 } } },
+        response: objectSchema({ gtin: { type: 'string' } }, ['gtin']),
+        handler: async ({ actor, params }) => client(actor.session).getProduct(params.gtin),
+    });
+
+    defineRoute<never, never, supply.RegisterLotInput>(app, context, {
+        method: 'POST',
+        url: '/supply/lots',
+        tag,
+        summary: 'Register a lot (manufacturer)',
+        body: body(
+            {
+                gtin: { type: 'string' },
+                lot: { type: 'string' },
+                expiry: { type: 'string' },
+                quantity: { type: 'integer', minimum: 1 },
+            },
+            ['gtin', 'lot', 'expiry', 'quantity'],
+        ),
+        status: 201,
+        response: objectSchema({ gtin: { type: 'string' }, lot: { type: 'string' }, expiry: { type: 'string' } }, [
+            'gtin',
+            'lot',
+        ]),
+        handler: async ({ actor, body }) => client(actor.session).registerLot(body),
+    });
+
+    defineRoute<{ gtin: string; lot: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/lots/:gtin/:lot',
+        tag,
+        summary: 'A lot, with its recall and suspicion state',
+        params: lotParams,
+        response: objectSchema({ gtin: { type: 'string' }, lot: { type: 'string' } }, ['gtin', 'lot']),
+        handler: async ({ actor, params }) => client(actor.session).getLot(params.gtin, params.lot),
+    });
+
+    defineRoute<{ gtin: string; lot: string }, never, { serials: string[] }>(app, context, {
+        method: 'POST',
+        url: '/supply/lots/:gtin/:lot/commission',
+        tag,
+        summary: 'Commission serialised units (any number: one transaction per batch, in order)',
+        params: lotParams,
+        body: body(
+            { serials: { type: 'array', minItems: 1, maxItems: 100_000, items: { type: 'string', maxLength: 20 } } },
+            ['serials'],
+        ),
+        status: 201,
+        response: {
+            type: 'object',
+            required: ['commissioned', 'transactions'],
+            properties: {
+                commissioned: { type: 'integer' },
+                transactions: { type: 'array', items: { type: 'string' } },
+            },
+        },
+        handler: async ({ actor, params, body }) => {
+            const results = await client(actor.session).commissionInBatches(params.gtin, params.lot, body.serials);
+            return {
+                commissioned: results.reduce((sum, r) => sum + r.batch.count, 0),
+                transactions: results.map((r) => r.batch.txId),
+            };
+        },
+    });
+
+    const moves: Array<{
+        url: string;
+        summary: string;
+        schema: object;
+        run: (c: SupplyClient, b: Record<string, unknown>) => Promise<unknown>;
+    }> = [
+        {
+            url: '/supply/pack',
+            summary: 'Pack units or cases into a case or pallet (SSCC)',
+            schema: body({ sscc: { type: 'string', maxLength: 18 }, children: items }, ['sscc', 'children']),
+            run: (c, b) => c.pack(b.sscc as string, b.children as supply.ItemRef[]),
+        },
+        {
+            url: '/supply/unpack',
+            summary: 'Take children (all when omitted) out of a container',
+            schema: body({ sscc: { type: 'string', maxLength: 18 }, children: items }, ['sscc']),
+            run: (c, b) => c.unpack(b.sscc as string, b.children as supply.ItemRef[] | undefined),
+        },
+        {
+            url: '/supply/ship',
+            summary: 'Ship units or containers to a trading partner',
+            schema: body({ items, to: { type: 'string', maxLength: 64 } }, ['items', 'to']),
+            run: (c, b) => c.ship(b.items as supply.ItemRef[], b.to as string),
+        },
+        {
+            url: '/supply/receive',
+            summary: 'Receive a shipment addressed to this org',
+            schema: body({ items }, ['items']),
+            run: (c, b) => c.receive(b.items as supply.ItemRef[]),
+        },
+        {
+            url: '/supply/reject',
+            summary: 'Refuse a shipment: it goes back to the sender',
+            schema: body({ items, reason }, ['items', 'reason']),
+            run: (c, b) => c.reject(b.items as supply.ItemRef[], b.reason as string),
+        },
+        {
+            url: '/supply/dispense',
+            summary: 'Dispense a unit to a patient (licensed pharmacists)',
+            schema: body({ item: itemRef }, ['item']),
+            run: (c, b) => c.dispense(b.item as supply.ItemRef),
+        },
+        {
+            url: '/supply/decommission',
+            summary: 'Take a unit out of the supply chain',
+            schema: body({ item: itemRef, reason: { type: 'string', enum: [...supply.DecommissionReasons] } }, [
+                'item',
+                'reason',
+            ]),
+            run: (c, b) => c.decommission(b.item as supply.ItemRef, b.reason as supply.DecommissionReason),
+        },
+        {
+            url: '/supply/recalls',
+            summary: 'Recall a lot (its manufacturer or the regulator)',
+            schema: body(
+                {
+                    gtin: { type: 'string' },
+                    lot: { type: 'string' },
+                    recallClass: { type: 'string', enum: [...supply.RecallClasses] },
+                    reason,
+                },
+                ['gtin', 'lot', 'recallClass', 'reason'],
+            ),
+            run: (c, b) => c.recall(b as unknown as supply.RecallInput),
+        },
+        {
+            url: '/supply/suspicions',
+            summary: 'Quarantine a unit or a lot as suspect',
+            schema: target,
+            run: (c, b) => c.quarantine(targetOf(b), b.reason as string),
+        },
+        {
+            url: '/supply/suspicions/clear',
+            summary: 'Clear a suspicion after investigation',
+            schema: target,
+            run: (c, b) => c.clearSuspicion(targetOf(b), b.reason as string),
+        },
+        {
+            url: '/supply/suspicions/illegitimate',
+            summary: 'Confirm a suspect product illegitimate (report to the regulator within 24 hours)',
+            schema: target,
+            run: (c, b) => c.confirmIllegitimate(targetOf(b), b.reason as string),
+        },
+    ];
+    for (const move of moves) {
+        defineRoute<never, never, Record<string, unknown>>(app, context, {
+            method: 'POST',
+            url: move.url,
+            tag,
+            summary: move.summary,
+            body: move.schema,
+            response: stepSchema,
+            handler: async ({ actor, body }) => move.run(client(actor.session), body),
+        });
+    }
+
+    defineRoute<never, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/supply/suspicions',
+        tag,
+        summary: 'Open suspicions',
+        querystring: pageQuery,
+        response: pageOf(anyObject),
+        handler: async ({ actor, query }) => client(actor.session).listOpenSuspicions(query),
+    });
+
+    defineRoute<never, { item: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/unit',
+        tag,
+        summary: 'A unit now (custody, status)',
+        querystring: itemQuery,
+        response: objectSchema(
+            {
+                gtin: { type: 'string' },
+                serial: { type: 'string' },
+                status: { type: 'string' },
+                custodian: { type: 'string' },
+            },
+            ['gtin', 'serial', 'status'],
+        ),
+        handler: async ({ actor, query }) => client(actor.session).getUnit(query.item),
+    });
+
+    defineRoute<never, { item: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/unit/history',
+        tag,
+        summary: "A unit's chain of custody as this caller may see it",
+        querystring: itemQuery,
+        response: objectSchema(
+            { steps: { type: 'array', items: stepSchema }, verifications: { type: 'array', items: anyObject } },
+            ['steps'],
+        ),
+        handler: async ({ actor, query }) => client(actor.session).unitHistory(query.item),
+    });
+
+    defineRoute<never, { item: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/unit/epcis',
+        tag: 'standards',
+        summary: "A unit's chain of custody as an EPCIS 2.0 JSON-LD document",
+        querystring: itemQuery,
+        response: epcisResponse,
+        handler: async ({ actor, query }) => {
+            const history = await client(actor.session).unitHistory(query.item);
+            return toEpcisDocument(history.steps.map(epcisEventOfStep), { creationDate: new Date().toISOString() });
+        },
+    });
+
+    defineRoute<never, { item: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/container',
+        tag,
+        summary: 'A case or pallet now, with its direct children',
+        querystring: itemQuery,
+        response: objectSchema({ sscc: { type: 'string' }, children: { type: 'array', items: { type: 'string' } } }, [
+            'sscc',
+        ]),
+        handler: async ({ actor, query }) => client(actor.session).getContainer(query.item),
+    });
+
+    defineRoute<{ gtin: string; lot: string }, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/supply/lots/:gtin/:lot/history',
+        tag,
+        summary: "A lot's steps the caller may read",
+        params: lotParams,
+        querystring: pageQuery,
+        response: pageOf(stepSchema),
+        handler: async ({ actor, params, query }) => client(actor.session).lotHistory(params.gtin, params.lot, query),
+    });
+
+    defineRoute<{ gtin: string; lot: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/lots/:gtin/:lot/epcis',
+        tag: 'standards',
+        summary: "A lot's history as an EPCIS 2.0 JSON-LD document",
+        params: lotParams,
+        response: epcisResponse,
+        handler: async ({ actor, params }) => {
+            const steps = await client(actor.session).allLotHistory(params.gtin, params.lot);
+            return toEpcisDocument(steps.map(epcisEventOfStep), { creationDate: new Date().toISOString() });
+        },
+    });
+
+    defineRoute<{ gtin: string; lot: string }>(app, context, {
+        method: 'GET',
+        url: '/supply/lots/:gtin/:lot/whereabouts',
+        tag,
+        summary: 'Where every unit of a lot is now (regulator)',
+        params: lotParams,
+        response: anyObject,
+        handler: async ({ actor, params }) => client(actor.session).lotWhereabouts(params.gtin, params.lot),
+    });
+
+    defineRoute<never, never, { product: string | supply.VerificationRequest; context?: supply.VerificationContext }>(
+        app,
+        context,
+        {
+            method: 'POST',
+            url: '/supply/verifications',
+            tag,
+            summary: 'Verify a product identifier and record the verification (e.g. a saleable return)',
+            body: body(
+                {
+                    product: { anyOf: [{ type: 'string', maxLength: 512 }, anyObject] },
+                    context: { type: 'string', enum: [...supply.VerificationContexts] },
+                },
+                ['product'],
+            ),
+            status: 201,
+            response: objectSchema({ verified: { type: 'boolean' }, txId: { type: 'string' } }, ['verified', 'txId']),
+            handler: async ({ actor, body }) => client(actor.session).recordVerification(body.product, body.context),
+        },
+    );
+
+    const verifyQuery = {
+        type: 'object',
+        properties: {
+            '17': { type: 'string', pattern: '^\\d{6}$', description: 'Expiry YYMMDD' },
+            linkType: { type: 'string' },
+            context: { type: 'string' },
+            reqGLN: { type: 'string', maxLength: 13 },
+            corrUUID: { type: 'string', maxLength: 64 },
+        },
+    };
+    const verifyResponse = objectSchema(
+        {
+            verificationTimestamp: { type: 'string' },
+            responderGLN: { type: 'string' },
+            data: objectSchema(
+                {
+                    verified: { type: 'boolean' },
+                    verificationFailureReason: { type: 'string' },
+                    additionalInfo: { type: 'string' },
+                },
+                ['verified'],
+            ),
+            corrUUID: { type: 'string' },
+        },
+        ['verificationTimestamp', 'data'],
+    );
+    type VerifyQuery = { '17'?: string; corrUUID?: string };
+    const verify = async (session: LedgerSession, request: supply.VerificationRequest, query: VerifyQuery) =>
+        lightweightVerificationResponse(await client(session).verify(request), { corrUUID: query.corrUUID });
+
+    defineRoute<{ gtin: string; lot: string; serial: string }, VerifyQuery>(app, context, {
+        method: 'GET',
+        url: '/verify/01/:gtin/10/:lot/21/:serial',
+        tag: 'standards',
+        summary: 'DSCSA verification (GS1 Lightweight Messaging response), Digital Link request with lot',
+        params: {
+            type: 'object',
+            required: ['gtin', 'lot', 'serial'],
+            properties: { gtin: { type: 'string' }, lot: { type: 'string' }, serial: { type: 'string' } },
+        },
+        querystring: verifyQuery,
+        response: verifyResponse,
+        handler: async ({ actor, params, query }) =>
+            verify(
+                actor.session,
+                { gtin: params.gtin, serial: params.serial, lot: params.lot, expiry: query['17'] },
+                query,
+            ),
+    });
+
+    defineRoute<{ gtin: string; serial: string }, VerifyQuery>(app, context, {
+        method: 'GET',
+        url: '/verify/01/:gtin/21/:serial',
+        tag: 'standards',
+        summary: 'DSCSA verification (GS1 Lightweight Messaging response), Digital Link request without lot',
+        params: {
+            type: 'object',
+            required: ['gtin', 'serial'],
+            properties: { gtin: { type: 'string' }, serial: { type: 'string' } },
+        },
+        querystring: verifyQuery,
+        response: verifyResponse,
+        handler: async ({ actor, params, query }) =>
+            verify(actor.session, { gtin: params.gtin, serial: params.serial, expiry: query['17'] }, query),
+    });
+}
+
+function targetOf(body: Record<string, unknown>): supply.SuspectTarget {
+    return body.item !== undefined
+        ? { item: body.item as supply.ItemRef }
+        : { gtin: String(body.gtin ?? ''), lot: String(body.lot ?? '') };
+}
