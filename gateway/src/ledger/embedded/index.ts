@@ -1,3 +1,4 @@
+import type { Contract } from 'fabric-contract-api';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { LedgerConfig } from '../config';
@@ -19,6 +20,8 @@ import { buildProposal, signedProposal } from './proposal';
 import { signMessage } from './signing';
 
 export interface EmbeddedLedgerOptions {
+    /** Contracts to run instead of the CareLedger chaincode (tests of the engine itself). */
+    contracts?: ReadonlyArray<new () => Contract>;
     /** Explicit private data collections, besides the implicit org collections. */
     collections?: readonly CollectionDefinition[];
     /** Most transactions per block (default 10). */
@@ -35,7 +38,7 @@ export interface EmbeddedLedgerOptions {
 export async function openEmbeddedLedger(config: LedgerConfig, options: EmbeddedLedgerOptions = {}): Promise<Ledger> {
     const folder = config.dataDir === ':memory:' ? undefined : path.resolve(config.dataDir);
     const identities = await DevIdentities.open(loadConsortium(), folder && path.join(folder, 'identities'));
-    const { contracts } = await import('@careledger/chaincode');
+    const contracts = options.contracts ?? (await import('@careledger/chaincode')).contracts;
     const engine = await Engine.open({
         folder,
         contracts,
@@ -63,11 +66,17 @@ class EmbeddedSession implements LedgerSession {
 
     async submit(request: TransactionRequest): Promise<SubmitResult> {
         const committed = await this.engine.submit(await this.propose(request), request.endorsingOrganizations);
-        return { result: new Uint8Array(committed.payload), transactionId: committed.txId, blockNumber: BigInt(committed.blockNumber) };
+        return {
+            result: new Uint8Array(committed.payload),
+            transactionId: committed.txId,
+            blockNumber: BigInt(committed.blockNumber),
+        };
     }
 
     async evaluate(request: TransactionRequest): Promise<Uint8Array> {
-        return new Uint8Array(await this.engine.evaluate(await this.propose(request), request.endorsingOrganizations?.[0]));
+        return new Uint8Array(
+            await this.engine.evaluate(await this.propose(request), request.endorsingOrganizations?.[0]),
+        );
     }
 
     async events(options: EventOptions = {}): Promise<EventStream> {
@@ -90,7 +99,10 @@ class EmbeddedSession implements LedgerSession {
         try {
             signature = await signMessage(this.identity, proposalBytes);
         } catch (error) {
-            throw new LedgerError('UNAUTHENTICATED', `cannot sign as ${this.identity.mspId}: ${(error as Error).message}`);
+            throw new LedgerError(
+                'UNAUTHENTICATED',
+                `cannot sign as ${this.identity.mspId}: ${(error as Error).message}`,
+            );
         }
         return signedProposal(proposalBytes, signature);
     }
