@@ -14,7 +14,11 @@ const moduleNameMapper = {
     '^@careledger/testing$': '<rootDir>/test/harness/index.ts',
 };
 // Generated folders (network run directories, build output, ledger data) hold package.json copies that confuse jest's module map.
-const modulePathIgnorePatterns = ['<rootDir>/network/', '<rootDir>/.careledger/', '<rootDir>/(chaincode|gateway)/dist/'];
+const modulePathIgnorePatterns = [
+    '<rootDir>/network/',
+    '<rootDir>/.careledger/',
+    '<rootDir>/(chaincode|gateway)/dist/',
+];
 const common = {
     rootDir: __dirname,
     transform,

@@ -6,7 +6,12 @@ import { loadConsortium } from '../../gateway/src/ledger/embedded/consortium';
 import { ContractRuntime } from '../../gateway/src/ledger/embedded/contract-runtime';
 import { DevCertificateAuthority, type KeyAndCertificate } from '../../gateway/src/ledger/embedded/dev-ca';
 import { endorse, type EndorsementFailure } from '../../gateway/src/ledger/embedded/endorser';
-import { buildProposal, parseProposal, signedProposal, type ParsedProposal } from '../../gateway/src/ledger/embedded/proposal';
+import {
+    buildProposal,
+    parseProposal,
+    signedProposal,
+    type ParsedProposal,
+} from '../../gateway/src/ledger/embedded/proposal';
 import { ReadWriteLock } from '../../gateway/src/ledger/embedded/rw-lock';
 import { signMessage } from '../../gateway/src/ledger/embedded/signing';
 import type { EndorsedTransaction } from '../../gateway/src/ledger/embedded/types';
@@ -39,7 +44,9 @@ export class HarnessError extends Error {
     /** A chaincode error message as a HarnessError: a typed contract error keeps its code and field. */
     static fromChaincodeMessage(message: string): HarnessError {
         const parsed = parseContractError(message);
-        return parsed ? new HarnessError(parsed.code, parsed.detail, parsed.field) : new HarnessError('INTERNAL', message);
+        return parsed
+            ? new HarnessError(parsed.code, parsed.detail, parsed.field)
+            : new HarnessError('INTERNAL', message);
     }
 }
 
@@ -196,10 +203,17 @@ export class ContractHarness {
         return new Date(this.time).toISOString();
     }
 
-    async submit(who: HarnessIdentity, fn: string, args: readonly string[] = [], options: CallOptions = {}): Promise<HarnessResult> {
+    async submit(
+        who: HarnessIdentity,
+        fn: string,
+        args: readonly string[] = [],
+        options: CallOptions = {},
+    ): Promise<HarnessResult> {
         const proposal = await this.propose(who, fn, args, options);
         const endorsers = options.endorsers ?? this.defaultEndorsers(who.mspId);
-        const result = await this.lock.read(() => endorse(this.runtime, proposal, this.state, this.collections, endorsers));
+        const result = await this.lock.read(() =>
+            endorse(this.runtime, proposal, this.state, this.collections, endorsers),
+        );
         if (!result.ok) {
             throw endorsementError(result.failure);
         }
@@ -208,10 +222,17 @@ export class ContractHarness {
     }
 
     /** Runs the transaction on one peer and discards its writes. */
-    async evaluate(who: HarnessIdentity, fn: string, args: readonly string[] = [], options: CallOptions = {}): Promise<HarnessResult> {
+    async evaluate(
+        who: HarnessIdentity,
+        fn: string,
+        args: readonly string[] = [],
+        options: CallOptions = {},
+    ): Promise<HarnessResult> {
         const proposal = await this.propose(who, fn, args, options);
         const [peer] = options.endorsers ?? [this.channelOrgs.includes(who.mspId) ? who.mspId : this.channelOrgs[0]];
-        const outcome = await this.lock.read(() => this.runtime.simulate(proposal, this.state, this.collections, { mspId: peer }));
+        const outcome = await this.lock.read(() =>
+            this.runtime.simulate(proposal, this.state, this.collections, { mspId: peer }),
+        );
         if (outcome.response.status >= 400) {
             throw HarnessError.fromChaincodeMessage(outcome.response.message);
         }
@@ -288,10 +309,18 @@ export class ContractHarness {
         return second ? [first, second] : [first];
     }
 
-    private async propose(who: HarnessIdentity, fn: string, args: readonly string[], options: CallOptions): Promise<ParsedProposal> {
+    private async propose(
+        who: HarnessIdentity,
+        fn: string,
+        args: readonly string[],
+        options: CallOptions,
+    ): Promise<ParsedProposal> {
         const credentials = await who.credentials();
         const millis = options.time === undefined ? this.time : parseTime(options.time, 'options.time');
-        const nonce = createHash('sha256').update(`careledger-harness-nonce:${this.nonceCounter++}`).digest().subarray(0, 24);
+        const nonce = createHash('sha256')
+            .update(`careledger-harness-nonce:${this.nonceCounter++}`)
+            .digest()
+            .subarray(0, 24);
         const identity = { mspId: who.mspId, certificate: credentials.certificate, privateKey: credentials.privateKey };
         const { proposalBytes } = buildProposal({
             channel,
@@ -310,7 +339,10 @@ export class ContractHarness {
             const number = this.state.height;
             const validation = validateBlock(this.state, [transaction], number);
             if (validation[0] !== 'VALID') {
-                throw new HarnessError('MVCC_CONFLICT', `transaction ${transaction.txId} (${transaction.functionName}) is invalid: ${validation[0]}`);
+                throw new HarnessError(
+                    'MVCC_CONFLICT',
+                    `transaction ${transaction.txId} (${transaction.functionName}) is invalid: ${validation[0]}`,
+                );
             }
             this.state.apply({ number, previousHash: '', transactions: [transaction], validation });
         });

@@ -29,7 +29,8 @@ describe(`ledger semantics (${process.env.CARELEDGER_LEDGER ?? 'embedded'})`, ()
     });
     afterAll(() => env.close());
 
-    const beat = (group: string, name: string) => operator.submit({ contract: 'system', name: 'Beat', args: [group, name] });
+    const beat = (group: string, name: string) =>
+        operator.submit({ contract: 'system', name: 'Beat', args: [group, name] });
 
     /** The first `count` Beat events of `group` (a shared network carries other tests' events too). */
     async function beatsOf(stream: AsyncIterable<LedgerEvent>, group: string, count: number): Promise<LedgerEvent[]> {
@@ -55,7 +56,9 @@ describe(`ledger semantics (${process.env.CARELEDGER_LEDGER ?? 'embedded'})`, ()
         expect([fulfilled.length, rejected.length]).toEqual([1, 1]);
         expect(rejected[0].reason).toMatchObject({ name: 'LedgerError', code: 'MVCC_CONFLICT' });
 
-        const history = JSON.parse(text(await inspector.evaluate({ contract: 'system', name: 'BeatHistory', args: [group, 'n'] })));
+        const history = JSON.parse(
+            text(await inspector.evaluate({ contract: 'system', name: 'BeatHistory', args: [group, 'n'] })),
+        );
         expect(history.map((version: { count: number }) => version.count)).toEqual([2, 1]);
         expect(history[0].txId).toBe(fulfilled[0].value.transactionId);
     });
@@ -66,7 +69,9 @@ describe(`ledger semantics (${process.env.CARELEDGER_LEDGER ?? 'embedded'})`, ()
         for (let i = 0; i < 3; i++) {
             submitted.push(await beat(group, 'n'));
         }
-        const history = JSON.parse(text(await inspector.evaluate({ contract: 'system', name: 'BeatHistory', args: [group, 'n'] }))) as Array<{
+        const history = JSON.parse(
+            text(await inspector.evaluate({ contract: 'system', name: 'BeatHistory', args: [group, 'n'] })),
+        ) as Array<{
             txId: string;
             timestamp: string;
             isDelete: boolean;
@@ -111,7 +116,9 @@ describe(`ledger semantics (${process.env.CARELEDGER_LEDGER ?? 'embedded'})`, ()
             submitted.map((s) => [s.transactionId, s.blockNumber]),
         );
 
-        const resumed = await inspector.events({ from: { blockNumber: events[0].blockNumber, transactionId: events[0].transactionId } });
+        const resumed = await inspector.events({
+            from: { blockNumber: events[0].blockNumber, transactionId: events[0].transactionId },
+        });
         const after = (await beatsOf(resumed, group, 2)).map((event) => event.transactionId);
         resumed.close();
         expect(after).toEqual([submitted[1].transactionId, submitted[2].transactionId]);

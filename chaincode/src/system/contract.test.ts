@@ -16,7 +16,10 @@ describe('SystemContract', () => {
     });
 
     it('Ping rejects a message outside its alphabet before writing', async () => {
-        await expect(h.submit(operator(), 'system:Ping', ['<script>'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'message' });
+        await expect(h.submit(operator(), 'system:Ping', ['<script>'])).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+            field: 'message',
+        });
         expect(h.keys()).toEqual([]);
     });
 
@@ -44,9 +47,15 @@ describe('SystemContract', () => {
             await h.submit(operator(), 'system:Beat', ['g1', name]);
         }
         await h.submit(operator(), 'system:Beat', ['g2', 'z']);
-        const first = (await h.evaluate(operator(), 'system:ListBeats', ['g1', '2', ''])).json<{ items: Array<{ name: string }>; bookmark: string }>();
+        const first = (await h.evaluate(operator(), 'system:ListBeats', ['g1', '2', ''])).json<{
+            items: Array<{ name: string }>;
+            bookmark: string;
+        }>();
         expect(first.items.map((beat) => beat.name)).toEqual(['a', 'b']);
-        const rest = (await h.evaluate(operator(), 'system:ListBeats', ['g1', '2', first.bookmark])).json<{ items: Array<{ name: string }>; bookmark: string }>();
+        const rest = (await h.evaluate(operator(), 'system:ListBeats', ['g1', '2', first.bookmark])).json<{
+            items: Array<{ name: string }>;
+            bookmark: string;
+        }>();
         expect(rest).toMatchObject({ items: [{ name: 'c' }], bookmark: '' });
     });
 

@@ -98,7 +98,13 @@ export class SystemContract extends CareLedgerContract {
     @Returns('string')
     async ListBeats(ctx: Context, group: string, pageSize: string, bookmark: string): Promise<string> {
         const size = parsePageSize(pageSize);
-        const page = await pageByPartialKey<Heartbeat>(ctx, SystemObjects.beat, [requireId(group, 'group')], size, bookmark);
+        const page = await pageByPartialKey<Heartbeat>(
+            ctx,
+            SystemObjects.beat,
+            [requireId(group, 'group')],
+            size,
+            bookmark,
+        );
         return JSON.stringify(page);
     }
 }

@@ -3,7 +3,12 @@
  */
 export function encode(value: unknown): string {
     return JSON.stringify(value, (_key, item: unknown) => {
-        if (item && typeof item === 'object' && (item as { type?: unknown }).type === 'Buffer' && Array.isArray((item as { data?: unknown }).data)) {
+        if (
+            item &&
+            typeof item === 'object' &&
+            (item as { type?: unknown }).type === 'Buffer' &&
+            Array.isArray((item as { data?: unknown }).data)
+        ) {
             return { $b: Buffer.from((item as { data: number[] }).data).toString('base64') };
         }
         return item;

@@ -19,5 +19,10 @@ export interface ConsortiumOrg {
 export function loadConsortium(root = projectRoot()): ConsortiumOrg[] {
     const file = path.join(root, 'network', 'consortium.json');
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as { orgs: ConsortiumOrg[]; addableOrgs?: ConsortiumOrg[] };
-    return [...parsed.orgs, ...(parsed.addableOrgs ?? [])].map(({ org, mspId, domain, users }) => ({ org, mspId, domain, users }));
+    return [...parsed.orgs, ...(parsed.addableOrgs ?? [])].map(({ org, mspId, domain, users }) => ({
+        org,
+        mspId,
+        domain,
+        users,
+    }));
 }

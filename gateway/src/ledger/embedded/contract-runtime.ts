@@ -60,10 +60,23 @@ export class ContractRuntime {
         collections: CollectionRegistry,
         peerContext: PeerContext,
     ): Promise<SimulationOutcome> {
-        const simulator = new TxSimulator(state, collections, proposal.txId, proposal.creator.mspId, peerContext, this.chaincodeName);
+        const simulator = new TxSimulator(
+            state,
+            collections,
+            proposal.txId,
+            proposal.creator.mspId,
+            peerContext,
+            this.chaincodeName,
+        );
         const input = new peer.ChaincodeInput();
         input.setArgsList(proposal.args);
-        const stub = new ChaincodeStub(new ShimHandler(simulator), proposal.channel, proposal.txId, input, proposal.signedProposal);
+        const stub = new ChaincodeStub(
+            new ShimHandler(simulator),
+            proposal.channel,
+            proposal.txId,
+            input,
+            proposal.signedProposal,
+        );
         const response = await this.chaincode.Invoke(stub);
         const event = stub.chaincodeEvent;
         return {

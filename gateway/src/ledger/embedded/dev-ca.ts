@@ -56,7 +56,12 @@ export class DevCertificateAuthority {
                 keys,
                 extensions: [
                     new x509.BasicConstraintsExtension(true, 1, true),
-                    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+                    new x509.KeyUsagesExtension(
+                        x509.KeyUsageFlags.keyCertSign |
+                            x509.KeyUsageFlags.cRLSign |
+                            x509.KeyUsageFlags.digitalSignature,
+                        true,
+                    ),
                     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
                 ],
             },

@@ -1,6 +1,6 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { loadLedgerConfig } from '../config';
-import type { Ledger, LedgerEvent, LedgerSession } from '../ledger';
+import type { Ledger, LedgerEvent, LedgerSession, SubmitResult } from '../ledger';
 import { DevCertificateAuthority } from './dev-ca';
 import { openEmbeddedLedger } from './index';
 
@@ -61,18 +61,26 @@ describe('embedded ledger (in memory)', () => {
             code: 'INVALID_ARGUMENT',
             field: 'message',
         });
-        await expect(operator.evaluate({ contract: 'system', name: 'Missing' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', field: 'function' });
+        await expect(operator.evaluate({ contract: 'system', name: 'Missing' })).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+            field: 'function',
+        });
     });
 
     it('orders concurrent submits into one block and invalidates the later of two conflicting ones', async () => {
         await operator.submit(request('Beat', 'g', 'n'));
-        const results = await Promise.allSettled([operator.submit(request('Beat', 'g', 'n')), operator.submit(request('Beat', 'g', 'n'))]);
-        expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected']);
-        const error = (results[1] as PromiseRejectedResult).reason;
+        const results = await Promise.allSettled([
+            operator.submit(request('Beat', 'g', 'n')),
+            operator.submit(request('Beat', 'g', 'n')),
+        ]);
+        // Which of the two is ordered first depends on which endorsement finishes first.
+        const winners = results.filter((r): r is PromiseFulfilledResult<SubmitResult> => r.status === 'fulfilled');
+        const losers = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect([winners.length, losers.length]).toEqual([1, 1]);
+        const error = losers[0].reason;
         expect(error).toMatchObject({ code: 'MVCC_CONFLICT', transactionId: expect.stringMatching(/^[0-9a-f]{64}$/) });
         expect(error.detail).toMatch(/MVCC_READ_CONFLICT/);
-        const winner = (results[0] as PromiseFulfilledResult<{ blockNumber: bigint }>).value;
-        expect(error.detail).toContain(`block ${winner.blockNumber}`);
+        expect(error.detail).toContain(`block ${winners[0].value.blockNumber}`);
         const history = JSON.parse(text(await operator.evaluate(request('BeatHistory', 'g', 'n'))));
         expect(history.map((version: { count: number }) => version.count)).toEqual([2, 1]);
     });
@@ -84,13 +92,18 @@ describe('embedded ledger (in memory)', () => {
             submitted.push(await operator.submit(request('Beat', 'g', name)));
         }
         const events = await take(live, 3);
-        expect(events.map((event) => [event.blockNumber, event.transactionId, event.eventName, event.chaincodeName])).toEqual(
-            submitted.map((s) => [s.blockNumber, s.transactionId, 'system.Beat', 'careledger']),
-        );
+        expect(
+            events.map((event) => [event.blockNumber, event.transactionId, event.eventName, event.chaincodeName]),
+        ).toEqual(submitted.map((s) => [s.blockNumber, s.transactionId, 'system.Beat', 'careledger']));
         expect(JSON.parse(text(events[0].payload))).toMatchObject({ name: 'a', count: 1 });
 
-        const resumed = await operator.events({ from: { blockNumber: events[0].blockNumber, transactionId: events[0].transactionId } });
-        expect((await take(resumed, 2)).map((event) => event.transactionId)).toEqual([submitted[1].transactionId, submitted[2].transactionId]);
+        const resumed = await operator.events({
+            from: { blockNumber: events[0].blockNumber, transactionId: events[0].transactionId },
+        });
+        expect((await take(resumed, 2)).map((event) => event.transactionId)).toEqual([
+            submitted[1].transactionId,
+            submitted[2].transactionId,
+        ]);
         const fromBlock = await operator.events({ from: { blockNumber: events[1].blockNumber } });
         expect((await take(fromBlock, 1))[0].transactionId).toBe(submitted[1].transactionId);
     });
@@ -98,7 +111,10 @@ describe('embedded ledger (in memory)', () => {
     it('delivers no event for a rejected or invalidated transaction', async () => {
         const live = await operator.events();
         await operator.submit(request('Beat', 'g', 'n'));
-        await Promise.allSettled([operator.submit(request('Beat', 'g', 'n')), operator.submit(request('Beat', 'g', 'n'))]);
+        await Promise.allSettled([
+            operator.submit(request('Beat', 'g', 'n')),
+            operator.submit(request('Beat', 'g', 'n')),
+        ]);
         await operator.submit(request('Ping', 'bad/')).catch(() => undefined);
         const marker = await operator.submit(request('Ping', 'marker'));
         const events = await take(live, 3);
@@ -110,11 +126,21 @@ describe('embedded ledger (in memory)', () => {
         const real = await ledger.identities.get('hospital', 'physician1');
         const { ca } = await DevCertificateAuthority.create('HospitalMSP', 'hospital.careledger.local');
         const forged = await ca.issue({ name: 'physician1', role: 'physician', actorId: 'prac-hosp-0001' });
-        const impostor = ledger.connect({ mspId: 'HospitalMSP', certificate: forged.certificate, privateKey: forged.privateKey });
+        const impostor = ledger.connect({
+            mspId: 'HospitalMSP',
+            certificate: forged.certificate,
+            privateKey: forged.privateKey,
+        });
         await expect(impostor.submit(request('Ping', 'x'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
-        const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        const stolenCertificate = ledger.connect({ mspId: real.mspId, certificate: real.certificate, privateKey: otherKey });
+        const otherKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+            .privateKey.export({ type: 'pkcs8', format: 'pem' })
+            .toString();
+        const stolenCertificate = ledger.connect({
+            mspId: real.mspId,
+            certificate: real.certificate,
+            privateKey: otherKey,
+        });
         await expect(stolenCertificate.evaluate(request('WhoAmI'))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
 
         const noKey = ledger.connect({ mspId: real.mspId, certificate: real.certificate });

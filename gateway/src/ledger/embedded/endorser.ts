@@ -11,7 +11,8 @@ export type EndorsementFailure =
     /** Endorsers disagree: results differ, or some rejected while others did not. */
     | { kind: 'mismatch'; message: string };
 
-export type EndorsementResult = { ok: true; transaction: EndorsedTransaction } | { ok: false; failure: EndorsementFailure };
+export type EndorsementResult =
+    { ok: true; transaction: EndorsedTransaction } | { ok: false; failure: EndorsementFailure };
 
 /**
  * Simulates a proposal on the peers of `endorsers` (one run each, one after the other, on

@@ -89,13 +89,19 @@ export class Engine {
     async submit(signed: peer.SignedProposal, endorsingOrganizations?: readonly string[]): Promise<CommitResult> {
         this.checkOpen();
         const proposal = this.accept(signed);
-        const endorsers = endorsingOrganizations?.length ? this.requireChannelOrgs(endorsingOrganizations) : this.defaultEndorsers(proposal);
+        const endorsers = endorsingOrganizations?.length
+            ? this.requireChannelOrgs(endorsingOrganizations)
+            : this.defaultEndorsers(proposal);
         if (this.inFlight.has(proposal.txId) || this.state.hasTransaction(proposal.txId)) {
-            throw new LedgerError('INVALID_TRANSACTION', `duplicate transaction found [${proposal.txId}]`, { transactionId: proposal.txId });
+            throw new LedgerError('INVALID_TRANSACTION', `duplicate transaction found [${proposal.txId}]`, {
+                transactionId: proposal.txId,
+            });
         }
         this.inFlight.add(proposal.txId);
         try {
-            const result = await this.lock.read(() => endorse(this.runtime, proposal, this.state, this.collections, endorsers));
+            const result = await this.lock.read(() =>
+                endorse(this.runtime, proposal, this.state, this.collections, endorsers),
+            );
             if (!result.ok) {
                 throw result.failure.kind === 'rejected'
                     ? chaincodeError(result.failure.message, proposal.txId)
@@ -118,8 +124,12 @@ export class Engine {
     async evaluate(signed: peer.SignedProposal, peerOrganization?: string): Promise<Buffer> {
         this.checkOpen();
         const proposal = this.accept(signed);
-        const [mspId] = peerOrganization ? this.requireChannelOrgs([peerOrganization]) : this.defaultEndorsers(proposal);
-        const outcome = await this.lock.read(() => this.runtime.simulate(proposal, this.state, this.collections, { mspId }));
+        const [mspId] = peerOrganization
+            ? this.requireChannelOrgs([peerOrganization])
+            : this.defaultEndorsers(proposal);
+        const outcome = await this.lock.read(() =>
+            this.runtime.simulate(proposal, this.state, this.collections, { mspId }),
+        );
         if (outcome.response.status >= 400) {
             throw chaincodeError(outcome.response.message, proposal.txId);
         }
@@ -152,9 +162,13 @@ export class Engine {
         }
         validateCreator(proposal, this.options.trustedRoots);
         if (proposal.channel !== this.options.channel || proposal.chaincode !== this.options.chaincode) {
-            throw new LedgerError('NOT_FOUND', `chaincode ${proposal.chaincode} is not deployed on channel ${proposal.channel}`, {
-                transactionId: proposal.txId,
-            });
+            throw new LedgerError(
+                'NOT_FOUND',
+                `chaincode ${proposal.chaincode} is not deployed on channel ${proposal.channel}`,
+                {
+                    transactionId: proposal.txId,
+                },
+            );
         }
         return proposal;
     }
@@ -169,9 +183,13 @@ export class Engine {
     private requireChannelOrgs(mspIds: readonly string[]): string[] {
         const unknown = mspIds.filter((mspId) => !this.channelOrgs.includes(mspId));
         if (unknown.length) {
-            throw new LedgerError('INVALID_ARGUMENT', `no peers of ${unknown.join(', ')} on channel ${this.options.channel}`, {
-                field: 'endorsingOrganizations',
-            });
+            throw new LedgerError(
+                'INVALID_ARGUMENT',
+                `no peers of ${unknown.join(', ')} on channel ${this.options.channel}`,
+                {
+                    field: 'endorsingOrganizations',
+                },
+            );
         }
         return [...mspIds];
     }
@@ -192,13 +210,20 @@ export class Engine {
                 const batch = this.queue.splice(0, this.maxBlockTransactions);
                 try {
                     const block = await this.commitBlock(batch.map((pending) => pending.transaction));
-                    batch.forEach((pending, index) => pending.resolve({ blockNumber: block.number, code: block.validation[index] }));
+                    batch.forEach((pending, index) =>
+                        pending.resolve({ blockNumber: block.number, code: block.validation[index] }),
+                    );
                     this.events.publish(block);
                 } catch (error) {
                     this.failure = error as Error;
                     const failed = [...batch, ...this.queue.splice(0)];
                     failed.forEach((pending) =>
-                        pending.reject(new LedgerError('UNAVAILABLE', `the embedded ledger failed to commit: ${(error as Error).message}`)),
+                        pending.reject(
+                            new LedgerError(
+                                'UNAVAILABLE',
+                                `the embedded ledger failed to commit: ${(error as Error).message}`,
+                            ),
+                        ),
                     );
                 }
             }
@@ -210,8 +235,14 @@ export class Engine {
     private async commitBlock(transactions: EndorsedTransaction[]): Promise<Block> {
         return this.lock.write(async () => {
             const number = this.state.height;
-            const previousHash = number === 0 ? '' : sha256(encode(await this.store.getBlock(number - 1))).toString('hex');
-            const block: Block = { number, previousHash, transactions, validation: validateBlock(this.state, transactions, number) };
+            const previousHash =
+                number === 0 ? '' : sha256(encode(await this.store.getBlock(number - 1))).toString('hex');
+            const block: Block = {
+                number,
+                previousHash,
+                transactions,
+                validation: validateBlock(this.state, transactions, number),
+            };
             await this.store.appendBlock(block);
             this.options.afterBlockWrite?.(number);
             await this.store.commitState(number + 1, this.state.apply(block));
@@ -233,7 +264,9 @@ export class Engine {
             await this.store.appendBlock(genesis);
             await this.store.commitState(1, this.state.apply(genesis));
         }
-        this.events = new EventHub(this.options.chaincode, this.store.blockCount, (number) => this.store.getBlock(number));
+        this.events = new EventHub(this.options.chaincode, this.store.blockCount, (number) =>
+            this.store.getBlock(number),
+        );
     }
 
     private checkOpen(): void {
@@ -241,12 +274,18 @@ export class Engine {
             throw new LedgerError('UNAVAILABLE', 'the embedded ledger is closed');
         }
         if (this.failure) {
-            throw new LedgerError('UNAVAILABLE', `the embedded ledger failed to commit and must be reopened: ${this.failure.message}`);
+            throw new LedgerError(
+                'UNAVAILABLE',
+                `the embedded ledger failed to commit and must be reopened: ${this.failure.message}`,
+            );
         }
     }
 }
 
 /** A chaincode rejection as a LedgerError: a typed contract error keeps its code and field; anything else is INTERNAL. */
 function chaincodeError(message: string, transactionId: string): LedgerError {
-    return contractErrorFrom(message, transactionId) ?? new LedgerError('INTERNAL', `chaincode response 500, ${message}`, { transactionId });
+    return (
+        contractErrorFrom(message, transactionId) ??
+        new LedgerError('INTERNAL', `chaincode response 500, ${message}`, { transactionId })
+    );
 }

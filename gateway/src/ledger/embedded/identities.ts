@@ -34,7 +34,12 @@ export class DevIdentities implements IdentityDirectory {
             cas.set(org.mspId, ca);
             for (const user of org.users) {
                 const material = await loadOrCreate(folder && path.join(folder, org.org, user.name), () =>
-                    ca.issue({ name: user.name, role: user.role, actorId: user.id, type: user.role === 'admin' ? 'admin' : 'client' }),
+                    ca.issue({
+                        name: user.name,
+                        role: user.role,
+                        actorId: user.id,
+                        type: user.role === 'admin' ? 'admin' : 'client',
+                    }),
                 );
                 users.set(`${org.org}/${user.name}`, material);
             }
@@ -65,7 +70,10 @@ export class DevIdentities implements IdentityDirectory {
     }
 }
 
-async function loadOrCreate(folder: string | undefined, create: () => Promise<KeyAndCertificate>): Promise<KeyAndCertificate> {
+async function loadOrCreate(
+    folder: string | undefined,
+    create: () => Promise<KeyAndCertificate>,
+): Promise<KeyAndCertificate> {
     if (!folder) {
         return create();
     }

@@ -8,17 +8,25 @@ import { verifyMessage } from './signing';
  * issued by the root CA of the MSP it claims, be valid now and carry a NodeOU client or
  * admin role, and the proposal must be signed by that certificate's key.
  */
-export function validateCreator(proposal: ParsedProposal, trustedRoots: ReadonlyMap<string, X509Certificate>, now = new Date()): void {
+export function validateCreator(
+    proposal: ParsedProposal,
+    trustedRoots: ReadonlyMap<string, X509Certificate>,
+    now = new Date(),
+): void {
     const { mspId, certificate } = proposal.creator;
     const root = trustedRoots.get(mspId);
     if (!root) {
-        throw new LedgerError('UNAUTHENTICATED', `MSP ${mspId} is not a member of the channel`, { transactionId: proposal.txId });
+        throw new LedgerError('UNAUTHENTICATED', `MSP ${mspId} is not a member of the channel`, {
+            transactionId: proposal.txId,
+        });
     }
     let cert: X509Certificate;
     try {
         cert = new X509Certificate(certificate);
     } catch {
-        throw new LedgerError('UNAUTHENTICATED', `the creator's certificate of ${mspId} cannot be parsed`, { transactionId: proposal.txId });
+        throw new LedgerError('UNAUTHENTICATED', `the creator's certificate of ${mspId} cannot be parsed`, {
+            transactionId: proposal.txId,
+        });
     }
     if (!cert.checkIssued(root) || !cert.verify(root.publicKey)) {
         throw new LedgerError('UNAUTHENTICATED', `the creator's certificate was not issued by the CA of ${mspId}`, {
@@ -30,9 +38,14 @@ export function validateCreator(proposal: ParsedProposal, trustedRoots: Readonly
             transactionId: proposal.txId,
         });
     }
-    const units = cert.subject.split('\n').filter((line) => line.startsWith('OU=')).map((line) => line.slice(3));
+    const units = cert.subject
+        .split('\n')
+        .filter((line) => line.startsWith('OU='))
+        .map((line) => line.slice(3));
     if (!units.some((unit) => unit === 'client' || unit === 'admin')) {
-        throw new LedgerError('UNAUTHENTICATED', 'the creator is neither a client nor an admin of its MSP', { transactionId: proposal.txId });
+        throw new LedgerError('UNAUTHENTICATED', 'the creator is neither a client nor an admin of its MSP', {
+            transactionId: proposal.txId,
+        });
     }
     let signed = false;
     try {
@@ -41,8 +54,12 @@ export function validateCreator(proposal: ParsedProposal, trustedRoots: Readonly
         signed = false;
     }
     if (!signed) {
-        throw new LedgerError('UNAUTHENTICATED', 'the proposal signature does not verify with the creator certificate', {
-            transactionId: proposal.txId,
-        });
+        throw new LedgerError(
+            'UNAUTHENTICATED',
+            'the proposal signature does not verify with the creator certificate',
+            {
+                transactionId: proposal.txId,
+            },
+        );
     }
 }

@@ -18,7 +18,11 @@ interface Committed {
 }
 
 /** Runs the writer process until it dies (or `killAfter` submits were acknowledged, then SIGKILLs it). */
-function runWriter(dataDir: string, args: string[], killAfter?: number): Promise<{ signal: NodeJS.Signals | null; committed: Committed[] }> {
+function runWriter(
+    dataDir: string,
+    args: string[],
+    killAfter?: number,
+): Promise<{ signal: NodeJS.Signals | null; committed: Committed[] }> {
     return new Promise((resolve, reject) => {
         const writer = spawn(process.execPath, [child, dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
         const committed: Committed[] = [];
@@ -91,7 +95,9 @@ describe('embedded ledger persistence', () => {
     };
     const beatsOf = async (opened: Ledger, name: string) => {
         const session = opened.connect(await opened.identities.get('regulator', 'inspector1'));
-        return JSON.parse(text(await session.evaluate({ contract: 'system', name: 'BeatHistory', args: ['crash', name] }))) as Array<{
+        return JSON.parse(
+            text(await session.evaluate({ contract: 'system', name: 'BeatHistory', args: ['crash', name] })),
+        ) as Array<{
             txId: string;
             count: number;
         }>;

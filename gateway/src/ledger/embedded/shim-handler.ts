@@ -5,8 +5,18 @@ import type { Scan, ScanResult, TxSimulator } from './simulator';
 // fabric-shim's own iterator classes, so contracts iterate exactly as on a peer.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { StateQueryIterator, HistoryQueryIterator } = require('fabric-shim/lib/iterators') as {
-    StateQueryIterator: new (handler: unknown, channelId: string, txId: string, response: peer.QueryResponse) => unknown;
-    HistoryQueryIterator: new (handler: unknown, channelId: string, txId: string, response: peer.QueryResponse) => unknown;
+    StateQueryIterator: new (
+        handler: unknown,
+        channelId: string,
+        txId: string,
+        response: peer.QueryResponse,
+    ) => unknown;
+    HistoryQueryIterator: new (
+        handler: unknown,
+        channelId: string,
+        txId: string,
+        response: peer.QueryResponse,
+    ) => unknown;
 };
 
 /** The peer's `chaincode.maxResultLimit`: results per QueryResponse batch. */
@@ -37,7 +47,8 @@ export class ShimHandler {
     async handleGetState(collection: string, key: string): Promise<Buffer> {
         return this.run('GET_STATE', () =>
             Buffer.from(
-                (collection ? this.simulator.getPrivateData(collection, key) : this.simulator.getState(key)) ?? Buffer.alloc(0),
+                (collection ? this.simulator.getPrivateData(collection, key) : this.simulator.getState(key)) ??
+                    Buffer.alloc(0),
             ),
         );
     }
@@ -105,7 +116,8 @@ export class ShimHandler {
         metadataBytes?: Uint8Array,
     ): Promise<{ iterator: unknown; metadata?: { bookmark: string; fetchedRecordsCount: number } }> {
         const response = this.run('GET_STATE_BY_RANGE', () => {
-            const metadata = metadataBytes && metadataBytes.length ? peer.QueryMetadata.deserializeBinary(metadataBytes) : undefined;
+            const metadata =
+                metadataBytes && metadataBytes.length ? peer.QueryMetadata.deserializeBinary(metadataBytes) : undefined;
             const paginated = !!metadata && (metadata.getPagesize() > 0 || metadata.getBookmark() !== '');
             const pageSize = metadata?.getPagesize() ?? 0;
             const limit = pageSize > 0 && pageSize < totalQueryLimit ? pageSize : totalQueryLimit;
@@ -127,7 +139,10 @@ export class ShimHandler {
             return { iterator };
         }
         const decoded = peer.QueryResponseMetadata.deserializeBinary(metadata);
-        return { iterator, metadata: { bookmark: decoded.getBookmark(), fetchedRecordsCount: decoded.getFetchedRecordsCount() } };
+        return {
+            iterator,
+            metadata: { bookmark: decoded.getBookmark(), fetchedRecordsCount: decoded.getFetchedRecordsCount() },
+        };
     }
 
     async handleQueryStateNext(id: string): Promise<peer.QueryResponse> {
@@ -158,7 +173,9 @@ export class ShimHandler {
     }
 
     async handleGetHistoryForKey(key: string, channelId: string, txId: string): Promise<unknown> {
-        const response = this.run('GET_HISTORY_FOR_KEY', () => this.openQuery(this.simulator.history(key), false, totalQueryLimit));
+        const response = this.run('GET_HISTORY_FOR_KEY', () =>
+            this.openQuery(this.simulator.history(key), false, totalQueryLimit),
+        );
         return new HistoryQueryIterator(this, channelId, txId, response);
     }
 

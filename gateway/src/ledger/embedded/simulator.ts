@@ -20,9 +20,7 @@ export interface PeerContext {
 }
 
 /** One result a scan yields to the chaincode. */
-export type ScanResult =
-    | { kind: 'kv'; key: string; value: Buffer }
-    | { kind: 'history'; entry: HistoryEntry };
+export type ScanResult = { kind: 'kv'; key: string; value: Buffer } | { kind: 'history'; entry: HistoryEntry };
 
 /** A database iterator as Fabric's query response builder pulls from it: `null` when exhausted. */
 export interface Scan {
@@ -45,7 +43,11 @@ export class TxSimulator {
     private readonly metadataWrites = new Map<string, Record<string, Buffer>>();
     private readonly privateSets = new Map<
         string,
-        { hashedReads: Map<string, Height | null>; writes: Map<string, PrivateWrite>; metadataWrites: Map<string, Record<string, Buffer>> }
+        {
+            hashedReads: Map<string, Height | null>;
+            writes: Map<string, PrivateWrite>;
+            metadataWrites: Map<string, Record<string, Buffer>>;
+        }
     >();
     private writePerformed = false;
     private paginatedQueriesPerformed = false;
@@ -195,7 +197,9 @@ export class TxSimulator {
         this.requireCollection(collection, 'write');
         this.checkWritePrecondition(key);
         const set = this.privateSet(collection);
-        const entries = { ...(set.metadataWrites.get(key) ?? this.state.getHash(collection, keyHashOf(key))?.metadata ?? {}) };
+        const entries = {
+            ...(set.metadataWrites.get(key) ?? this.state.getHash(collection, keyHashOf(key))?.metadata ?? {}),
+        };
         entries[metakey] = value;
         set.metadataWrites.set(key, entries);
     }
@@ -235,9 +239,12 @@ export class TxSimulator {
     private requireCollection(collection: string, access?: 'read' | 'write'): void {
         const definition = this.collections.get(collection);
         if (!definition) {
-            throw new Error(`collection [${collection}] not defined in the collection config for chaincode [${this.chaincodeName}]`);
+            throw new Error(
+                `collection [${collection}] not defined in the collection config for chaincode [${this.chaincodeName}]`,
+            );
         }
-        const memberOnly = access === 'read' ? definition.memberOnlyRead : access === 'write' ? definition.memberOnlyWrite : false;
+        const memberOnly =
+            access === 'read' ? definition.memberOnlyRead : access === 'write' ? definition.memberOnlyWrite : false;
         if (memberOnly && !definition.members.includes(this.creatorMspId)) {
             throw new Error(
                 `tx creator does not have ${access} access permission on privatedata in chaincodeName:${this.chaincodeName} collectionName: ${collection}`,

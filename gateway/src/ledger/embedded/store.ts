@@ -64,7 +64,9 @@ export class LevelStore implements LedgerStore {
         try {
             await db.open();
         } catch (error) {
-            throw new Error(`cannot open the embedded ledger at ${folder} (is another process using it?): ${(error as Error).message}`);
+            throw new Error(
+                `cannot open the embedded ledger at ${folder} (is another process using it?): ${(error as Error).message}`,
+            );
         }
         const store = new LevelStore(db);
         for await (const key of db.keys({ gte: 'block!', lt: 'block"', reverse: true, limit: 1 })) {
@@ -94,7 +96,9 @@ export class LevelStore implements LedgerStore {
         const batch = this.db.batch();
         for (const change of changes) {
             const key = stateKey(change);
-            const deleted = (change.space === 'public' || change.space === 'private' || change.space === 'hash') && change.value === null;
+            const deleted =
+                (change.space === 'public' || change.space === 'private' || change.space === 'hash') &&
+                change.value === null;
             if (deleted) {
                 batch.del(key);
             } else {

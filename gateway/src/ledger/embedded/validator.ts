@@ -10,7 +10,11 @@ import type { WorldState } from './world-state';
  * versions (no phantoms), and every private data hash it read is unchanged — against the
  * committed state plus the writes of the valid transactions before it in the same block.
  */
-export function validateBlock(state: WorldState, transactions: readonly EndorsedTransaction[], blockNum: number): ValidationCode[] {
+export function validateBlock(
+    state: WorldState,
+    transactions: readonly EndorsedTransaction[],
+    blockNum: number,
+): ValidationCode[] {
     const publicUpdates = new Map<string, Height | null>();
     const hashUpdates = new Map<string, Height | null>();
     const seenTxIds = new Set<string>();
@@ -22,8 +26,15 @@ export function validateBlock(state: WorldState, transactions: readonly Endorsed
             tx.rwset.writes.forEach((write) => publicUpdates.set(write.key, write.value === null ? null : version));
             tx.rwset.metadataWrites.forEach(({ key }) => publicUpdates.set(key, version));
             for (const coll of tx.rwset.collections) {
-                coll.writes.forEach((write) => hashUpdates.set(hashId(coll.collection, keyHashOf(write.key)), write.value === null ? null : version));
-                coll.metadataWrites.forEach(({ key }) => hashUpdates.set(hashId(coll.collection, keyHashOf(key)), version));
+                coll.writes.forEach((write) =>
+                    hashUpdates.set(
+                        hashId(coll.collection, keyHashOf(write.key)),
+                        write.value === null ? null : version,
+                    ),
+                );
+                coll.metadataWrites.forEach(({ key }) =>
+                    hashUpdates.set(hashId(coll.collection, keyHashOf(key)), version),
+                );
             }
         }
         seenTxIds.add(tx.txId);
@@ -47,7 +58,10 @@ export function validateBlock(state: WorldState, transactions: readonly Endorsed
         for (const coll of tx.rwset.collections) {
             for (const read of coll.hashedReads) {
                 const id = hashId(coll.collection, read.keyHash);
-                if (hashUpdates.has(id) || !sameHeight(state.getHash(coll.collection, read.keyHash)?.version ?? null, read.version)) {
+                if (
+                    hashUpdates.has(id) ||
+                    !sameHeight(state.getHash(coll.collection, read.keyHash)?.version ?? null, read.version)
+                ) {
                     return 'MVCC_READ_CONFLICT';
                 }
             }

@@ -81,7 +81,8 @@ export class WorldState {
             const version: Height = { blockNum: block.number, txNum };
             for (const write of tx.rwset.writes) {
                 const current = this.public.get(write.key);
-                const value = write.value === null ? null : { value: write.value, version, metadata: current?.metadata };
+                const value =
+                    write.value === null ? null : { value: write.value, version, metadata: current?.metadata };
                 this.setPublic(write.key, value, changes);
                 const entry: HistoryEntry = {
                     txId: tx.txId,
@@ -108,14 +109,24 @@ export class WorldState {
                     } else {
                         const metadata = this.getHash(coll.collection, keyHash)?.metadata;
                         this.setPrivate(coll.collection, write.key, { value: write.value, version }, changes);
-                        this.setHash(coll.collection, keyHash, { valueHash: sha256(write.value), version, metadata }, changes);
+                        this.setHash(
+                            coll.collection,
+                            keyHash,
+                            { valueHash: sha256(write.value), version, metadata },
+                            changes,
+                        );
                     }
                 }
                 for (const { key, entries } of coll.metadataWrites) {
                     const keyHash = keyHashOf(key);
                     const current = this.getHash(coll.collection, keyHash);
                     if (current) {
-                        this.setHash(coll.collection, keyHash, { ...current, version, metadata: nonEmpty(entries) }, changes);
+                        this.setHash(
+                            coll.collection,
+                            keyHash,
+                            { ...current, version, metadata: nonEmpty(entries) },
+                            changes,
+                        );
                     }
                 }
             }
