@@ -163,6 +163,12 @@ cmd_start() {
         require_ports_free "$(peer_port "$(peer_index "$node")")"
         start_peer "$node"
         wait_peer "$node"
+        if peer_has_channel "$node" >/dev/null 2>&1; then
+            # Its gateway can plan endorsements once gossip has found the other peers again.
+            local others
+            others=$(($(for org in $(channel_orgs); do org_peers "$org"; done | wc -l) - 1))
+            wait_for "$node" "$node to know the channel's $others other peers (gossip)" peer_knows_peers "$node" "$others"
+        fi
     elif [[ "$node" =~ ^orderer([0-9]+)\. ]]; then
         start_orderer "${BASH_REMATCH[1]}"
         wait_orderer "${BASH_REMATCH[1]}"

@@ -23,30 +23,44 @@ peer_at_height() {
     [[ -n "$height" ]] && ((height >= $2))
 }
 
+# approved_by_org ORG: ORG has approved the deployed definition (sequence and package).
+approved_by_org() {
+    local org="$1" peer
+    peer="$(org_peers "$org" | head -n1)"
+    (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+        --sequence "$SEQUENCE" -O json 2>/dev/null) | grep -q "$PACKAGE_ID"
+}
+
+# Every step checks whether it is already done, so an addOrg that failed half-way (or one
+# repeated) completes what is missing instead of failing on what exists.
 add_org() {
     local org="$1"
     known_org "$org" || die "unknown org $org; addable orgs are listed in network/consortium.json (addableOrgs)"
     [[ "${ORG_KIND[$org]}" == addable ]] || die "$org is a founding org, already on the channel"
     [[ -n "$(running_processes)" ]] || die "the network is not running; run '$0 restart' first"
-    if channel_orgs | grep -qx "$org"; then
-        die "$org was already added to channel $CHANNEL"
-    fi
     load_deployed
 
     local msp domain peers=() members=() peer
     msp="$(org_msp "$org")"
     domain="$(org_domain "$org")"
     mapfile -t peers < <(org_peers "$org")
-    mapfile -t members < <(channel_orgs)
-    local ports=("$(ca_port "$(org_index "$org")")" "$(ca_ops_port "$(org_index "$org")")")
-    # shellcheck disable=SC2207
-    for peer in "${peers[@]}"; do ports+=($(peer_ports "$peer")); done
-    require_ports_free "${ports[@]}"
+    mapfile -t members < <(channel_orgs | grep -vx "$org")
+    local ports=()
+    process_alive "$(ca_name "$org")" || ports+=("$(ca_port "$(org_index "$org")")" "$(ca_ops_port "$(org_index "$org")")")
+    for peer in "${peers[@]}"; do
+        # shellcheck disable=SC2207
+        process_alive "$peer" || ports+=($(peer_ports "$peer"))
+    done
+    ((${#ports[@]} == 0)) || require_ports_free "${ports[@]}"
 
     step "addOrg $org ($msp): CA and identities"
-    start_ca "$org"
+    process_alive "$(ca_name "$org")" || start_ca "$org"
     wait_ca "$org"
-    enroll_peer_org "$org"
+    if [[ -f "$(peer_org_dir "$domain")/connection.json" ]]; then
+        info "$org's identities exist"
+    else
+        enroll_peer_org "$org"
+    fi
 
     step "addOrg $org: channel config update, signed by a majority of ${#members[@]} member orgs' admins"
     local work="$RUN_DIR/addorg-$org"
@@ -60,6 +74,51 @@ add_org() {
         die "fetching the config block of $CHANNEL failed: $out"
     "$FABRIC_BIN/configtxlator" proto_decode --type common.Block --input "$work/config_block.pb" --output "$work/config_block.json"
     node "$SCRIPTS_DIR/config-update.js" extract "$work/config_block.json" "$work/config.json"
+    if node "$SCRIPTS_DIR/config-update.js" has-org "$work/config.json" "$msp"; then
+        info "$msp is already in the channel configuration"
+    else
+        update_channel_config "$org" "$work" "${members[@]}"
+    fi
+    grep -qsx "$org" "$RUN_DIR/added-orgs" || echo "$org" >>"$RUN_DIR/added-orgs"
+
+    step "addOrg $org: starting ${#peers[@]} peer(s), joining $CHANNEL"
+    for peer in "${peers[@]}"; do
+        process_alive "$peer" || start_peer "$peer"
+    done
+    run_parallel wait_peer "${peers[@]}" || die "a peer of $org is not healthy (see above)"
+    for peer in "${peers[@]}"; do
+        peer_has_channel "$peer" >/dev/null 2>&1 || join_peer "$peer"
+    done
+    local height
+    height="$(channel_height "$admin_org" "$admin_peer")"
+    for peer in "${peers[@]}"; do
+        wait_for "$peer" "$peer to catch up to block height $height" peer_at_height "$peer" "$height"
+    done
+
+    step "addOrg $org: chaincode $VERSION installed, its server started, definition (sequence $SEQUENCE) approved"
+    run_parallel install_on_peer "${peers[@]}" || die "installing the chaincode on $org failed (see above)"
+    for peer in "${peers[@]}"; do
+        process_alive "$(chaincode_process "$peer")" || start_chaincode_server "$peer"
+    done
+    run_parallel wait_chaincode_server "${peers[@]}" || die "a chaincode server of $org did not start (see above)"
+    approved_by_org "$org" || approve_for_org "$org"
+    run_parallel wait_chaincode_ready "${peers[@]}" || die "the chaincode is not ready on $org's peers (see above)"
+
+    local others=0 member
+    for member in "${members[@]}"; do others=$((others + $(org_peers "$member" | wc -l))); done
+    for peer in "${peers[@]}"; do
+        wait_for "$peer" "$peer to know the channel's $others other peers (gossip)" peer_knows_peers "$peer" "$others"
+    done
+    info "$org ($msp) is a member of $CHANNEL; its users are in $(peer_org_dir "$domain")/users"
+}
+
+# update_channel_config ORG WORKDIR MEMBER...: adds ORG's MSP to the application group of the
+# config in WORKDIR/config.json, signed by a majority of MEMBERs' admins.
+update_channel_config() {
+    local org="$1" work="$2"
+    shift 2
+    local members=("$@") msp out
+    msp="$(org_msp "$org")"
     out="$("$FABRIC_BIN/configtxgen" -configPath "$RUN_DIR/configtx" -printOrg "$msp" 2>&1 >"$work/org.json")" ||
         die "configtxgen -printOrg $msp failed (is $msp in network/configtx/configtx.yaml?): $out"
     node "$SCRIPTS_DIR/config-update.js" add-org "$work/config.json" "$work/org.json" "$msp" "$work/modified.json"
@@ -87,30 +146,4 @@ add_org() {
         "$FABRIC_BIN/peer" channel update -f "$work/envelope.pb" -c "$CHANNEL" $(orderer_args) 2>&1)" ||
         die "submitting the channel update failed: $out"
     info "signed and submitted by $signer's admin ($majority of ${#members[@]})"
-    echo "$org" >>"$RUN_DIR/added-orgs"
-
-    step "addOrg $org: starting ${#peers[@]} peer(s), joining $CHANNEL"
-    for peer in "${peers[@]}"; do start_peer "$peer"; done
-    run_parallel wait_peer "${peers[@]}" || die "a peer of $org is not healthy (see above)"
-    run_parallel join_peer "${peers[@]}" || die "a peer of $org could not join (see above)"
-    local height
-    height="$(channel_height "$admin_org" "$admin_peer")"
-    for peer in "${peers[@]}"; do
-        wait_for "$peer" "$peer to catch up to block height $height" peer_at_height "$peer" "$height"
-    done
-
-    step "addOrg $org: chaincode $VERSION installed, its server started, definition (sequence $SEQUENCE) approved"
-    PACKAGE_FILE="${PACKAGE_FILE:?}"
-    run_parallel install_on_peer "${peers[@]}" || die "installing the chaincode on $org failed (see above)"
-    for peer in "${peers[@]}"; do start_chaincode_server "$peer"; done
-    run_parallel wait_chaincode_server "${peers[@]}" || die "a chaincode server of $org did not start (see above)"
-    approve_for_org "$org"
-    run_parallel wait_chaincode_ready "${peers[@]}" || die "the chaincode is not ready on $org's peers (see above)"
-
-    local others=0 member
-    for member in "${members[@]}"; do others=$((others + $(org_peers "$member" | wc -l))); done
-    for peer in "${peers[@]}"; do
-        wait_for "$peer" "$peer to know the channel's $others other peers (gossip)" peer_knows_peers "$peer" "$others"
-    done
-    info "$org ($msp) is a member of $CHANNEL; its users are in $(peer_org_dir "$domain")/users"
 }

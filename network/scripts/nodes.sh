@@ -47,7 +47,14 @@ start_orderer() {
         "$FABRIC_BIN/orderer"
 }
 
-wait_orderer() { wait_healthy "$(orderer_name "$1")" "$(orderer_ops_port "$1")"; }
+# Healthy on the operations endpoint, which starts before the node's gRPC and admin servers.
+wait_orderer() {
+    local name
+    name="$(orderer_name "$1")"
+    wait_healthy "$name" "$(orderer_ops_port "$1")"
+    wait_for "$name" "$name to listen on $(orderer_port "$1")" port_in_use "$(orderer_port "$1")"
+    wait_for "$name" "$name's admin endpoint on $(orderer_admin_port "$1")" port_in_use "$(orderer_admin_port "$1")"
+}
 
 orderer_ports() {
     local i
@@ -81,6 +88,11 @@ start_peer() {
         CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$(peer_chaincode_listen_port "$index")" \
         CORE_PEER_GOSSIP_BOOTSTRAP="$bootstrap" \
         CORE_PEER_GOSSIP_EXTERNALENDPOINT="$address" \
+        CORE_PEER_GOSSIP_RECONNECTINTERVAL=2s \
+        CORE_PEER_GOSSIP_ALIVETIMEINTERVAL=2s \
+        CORE_PEER_GOSSIP_ALIVEEXPIRATIONTIMEOUT=10s \
+        CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL=1s \
+        CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL=1s \
         CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
         CORE_PEER_MSPCONFIGPATH="$dir/msp" \
         CORE_PEER_TLS_ENABLED=true \
@@ -102,7 +114,12 @@ start_peer() {
         "$FABRIC_BIN/peer" node start
 }
 
-wait_peer() { wait_healthy "$1" "$(peer_ops_port "$(peer_index "$1")")"; }
+wait_peer() {
+    local index
+    index="$(peer_index "$1")"
+    wait_healthy "$1" "$(peer_ops_port "$index")"
+    wait_for "$1" "$1 to listen on $(peer_port "$index")" port_in_use "$(peer_port "$index")"
+}
 
 peer_ports() {
     local index="$(peer_index "$1")"

@@ -52,14 +52,17 @@ stop_process() {
 
 # stop_processes PATTERN: stops every recorded process whose name matches the glob PATTERN, in parallel.
 stop_processes() {
-    local pattern="$1" file name
+    local pattern="$1" file name pids=()
     [[ -d "$PID_DIR" ]] || return 0
     for file in "$PID_DIR"/$pattern.pid; do
         [[ -e "$file" ]] || continue
         name="$(basename "$file" .pid)"
         stop_process "$name" &
+        pids+=($!)
     done
-    wait
+    # Only these: a bare `wait` would also wait for the nodes this shell started.
+    local pid
+    for pid in "${pids[@]}"; do wait "$pid" || true; done
 }
 
 running_processes() {

@@ -49,18 +49,21 @@ export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('
 export const json = <T = Record<string, unknown>>(bytes: Uint8Array): T => JSON.parse(text(bytes)) as T;
 
 /**
- * The first event of `stream` that `matches`, or a rejection after `timeoutMs`. The timeout
- * only stops a test that would otherwise hang; it is not a performance assertion.
+ * The next event of `stream` that `matches`, or a rejection after `timeoutMs`. Reads the
+ * stream's iterator directly (a for-await loop would close the stream when it returns), so
+ * a test can wait for several events in turn. The timeout only stops a test that would
+ * otherwise hang; it is not a performance assertion.
  */
 export async function nextEvent(stream: EventStream, matches: (event: LedgerEvent) => boolean, timeoutMs = 30_000): Promise<LedgerEvent> {
+    const iterator = stream[Symbol.asyncIterator]();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms`)), timeoutMs);
     });
     const search = (async () => {
-        for await (const event of stream) {
-            if (matches(event)) {
-                return event;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+            if (matches(next.value)) {
+                return next.value;
             }
         }
         throw new Error('event stream ended without a matching event');

@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { GatewayError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
+import { StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import { contractErrorFrom, LedgerError } from '../errors';
 
 /** StatusNames of fabric-gateway, inverted: validation code number to name. */
@@ -46,8 +46,19 @@ export function isUnavailable(error: unknown): boolean {
     if (error instanceof LedgerError) {
         return error.code === 'UNAVAILABLE';
     }
-    return (error instanceof GatewayError || error instanceof Error) && grpcCodeOf(error) === GrpcStatus.UNAVAILABLE;
+    if (!(error instanceof Error)) {
+        return false;
+    }
+    const code = grpcCodeOf(error);
+    // A peer that has just started may not know enough other peers yet to plan an endorsement;
+    // the org's other peer may.
+    return (
+        code === GrpcStatus.UNAVAILABLE ||
+        (code === GrpcStatus.FAILED_PRECONDITION && noEndorsementPlan.test(error.message))
+    );
 }
+
+const noEndorsementPlan = /no combination of peers|no peers available/i;
 
 /**
  * Any error from a Fabric call as a LedgerError:
