@@ -196,6 +196,10 @@ export class Engine {
 
     private order(transaction: EndorsedTransaction): Promise<{ blockNumber: number; code: ValidationCode }> {
         return new Promise((resolve, reject) => {
+            if (this.closed) {
+                reject(new LedgerError('UNAVAILABLE', 'the embedded ledger closed before the transaction was ordered'));
+                return;
+            }
             this.queue.push({ transaction, resolve, reject });
             if (!this.cutting) {
                 // Wait one turn so submits endorsed together share a block, as they would at an orderer.
