@@ -19,12 +19,19 @@ set -Eeuo pipefail
 # Anything that fails without a message of its own still says where.
 trap 'echo "ERROR: unexpected failure (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 
+# shellcheck source=scripts/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/scripts/env.sh"
+# shellcheck source=scripts/process.sh
 source "$SCRIPTS_DIR/process.sh"
+# shellcheck source=scripts/ca.sh
 source "$SCRIPTS_DIR/ca.sh"
+# shellcheck source=scripts/nodes.sh
 source "$SCRIPTS_DIR/nodes.sh"
+# shellcheck source=scripts/channel.sh
 source "$SCRIPTS_DIR/channel.sh"
+# shellcheck source=scripts/chaincode.sh
 source "$SCRIPTS_DIR/chaincode.sh"
+# shellcheck source=scripts/addorg.sh
 source "$SCRIPTS_DIR/addorg.sh"
 
 usage() {

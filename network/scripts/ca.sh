@@ -155,7 +155,7 @@ enroll_user() {
     local org="$1" name="$2" role="$3" id="$4" domain="$5"
     local secret type=client
     secret="$(random_secret)"
-    [[ "$role" == admin ]] && type=admin
+    [[ "$role" == admin ]] && type="admin"
     register "$org" "$name" "$secret" "$type" "careledger.role=$role:ecert,careledger.id=$id:ecert"
     enroll "$org" "$name" "$secret" "$(ca_org_dir "$org")/users/$name@$domain/msp"
 }

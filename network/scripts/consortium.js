@@ -22,7 +22,11 @@ const consortium = JSON.parse(fs.readFileSync(file, 'utf8'));
 const founding = consortium.orgs.map((org) => ({ ...org, addable: false }));
 const addable = (consortium.addableOrgs || []).map((org) => ({ ...org, addable: true }));
 const all = [...founding, ...addable].map((org, index) => ({ ...org, orgIndex: index + 1 }));
-const orderer = consortium.ordererOrg || { org: 'orderer', mspId: 'OrdererMSP', domain: 'orderer.careledger.local', orderers: 3 };
+const orderer = consortium.ordererOrg;
+if (!orderer) {
+    console.error(`${file}: ordererOrg is missing`);
+    process.exit(1);
+}
 
 const line = (...fields) => console.log(fields.join('\t'));
 const orgLine = (o) => line(o.org, o.mspId, o.domain, o.peers || 1, o.orgIndex, o.addable ? 'addable' : 'founding');

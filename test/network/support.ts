@@ -1,7 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadLedgerConfig, openLedger, type EventStream, type Ledger, type LedgerEvent } from '../../gateway/src/ledger';
+import {
+    loadLedgerConfig,
+    openLedger,
+    type EventStream,
+    type Ledger,
+    type LedgerEvent,
+} from '../../gateway/src/ledger';
 
 /**
  * Helpers of the network-only tests. They run against the Fabric network that test/run.js
@@ -30,7 +36,9 @@ export const consortium = JSON.parse(readFileSync(path.join(root, 'network', 'co
 export async function openNetworkLedger(): Promise<Ledger> {
     const config = loadLedgerConfig();
     if (config.kind !== 'fabric') {
-        throw new Error('test/network needs the Fabric network: run `npm test`, or set CARELEDGER_LEDGER=fabric with the network up');
+        throw new Error(
+            'test/network needs the Fabric network: run `npm test`, or set CARELEDGER_LEDGER=fabric with the network up',
+        );
     }
     return openLedger(config);
 }
@@ -54,7 +62,11 @@ export const json = <T = Record<string, unknown>>(bytes: Uint8Array): T => JSON.
  * a test can wait for several events in turn. The timeout only stops a test that would
  * otherwise hang; it is not a performance assertion.
  */
-export async function nextEvent(stream: EventStream, matches: (event: LedgerEvent) => boolean, timeoutMs = 30_000): Promise<LedgerEvent> {
+export async function nextEvent(
+    stream: EventStream,
+    matches: (event: LedgerEvent) => boolean,
+    timeoutMs = 30_000,
+): Promise<LedgerEvent> {
     const iterator = stream[Symbol.asyncIterator]();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

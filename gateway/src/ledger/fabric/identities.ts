@@ -26,7 +26,10 @@ export class EnrolledIdentities implements IdentityDirectory {
             certificate = await readFile(path.join(msp, 'signcerts', 'cert.pem'), 'utf8');
             const keys = (await readdir(path.join(msp, 'keystore'))).sort();
             if (keys.length !== 1) {
-                throw new LedgerError('UNAUTHENTICATED', `${msp}/keystore must hold exactly one key, found ${keys.length}`);
+                throw new LedgerError(
+                    'UNAUTHENTICATED',
+                    `${msp}/keystore must hold exactly one key, found ${keys.length}`,
+                );
             }
             privateKey = await readFile(path.join(msp, 'keystore', keys[0]), 'utf8');
         } catch (error) {

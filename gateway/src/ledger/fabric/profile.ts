@@ -69,7 +69,10 @@ export function parseProfile(value: unknown, source: string): Omit<ConnectionPro
         const v = from[field];
         return typeof v === 'string' && v.length > 0 ? v : fail(`${prefix}${field}`, 'must be a non-empty string');
     };
-    const peers = Array.isArray(record.peers) && record.peers.length > 0 ? record.peers : fail('peers', 'must list at least one peer');
+    const peers =
+        Array.isArray(record.peers) && record.peers.length > 0
+            ? record.peers
+            : fail('peers', 'must list at least one peer');
     return {
         org: text('org'),
         mspId: text('mspId'),

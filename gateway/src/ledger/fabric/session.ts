@@ -65,7 +65,10 @@ export class FabricSession implements LedgerSession {
         } else if (identity.privateKey) {
             this.signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
         } else {
-            throw new LedgerError('UNAUTHENTICATED', `identity of ${identity.mspId} has neither a private key nor a signer`);
+            throw new LedgerError(
+                'UNAUTHENTICATED',
+                `identity of ${identity.mspId} has neither a private key nor a signer`,
+            );
         }
     }
 
@@ -91,7 +94,11 @@ export class FabricSession implements LedgerSession {
             if (invalid) {
                 throw invalid;
             }
-            return { result: submitted.getResult(), transactionId: status.transactionId, blockNumber: status.blockNumber };
+            return {
+                result: submitted.getResult(),
+                transactionId: status.transactionId,
+                blockNumber: status.blockNumber,
+            };
         } catch (error) {
             throw ledgerErrorFrom(error, transactionId);
         }
@@ -101,7 +108,10 @@ export class FabricSession implements LedgerSession {
         let transactionId: string | undefined;
         try {
             return await this.context.peers.run((peer) => {
-                const proposal = this.contract(this.gateway(peer), request).newProposal(request.name, proposalOptions(request));
+                const proposal = this.contract(this.gateway(peer), request).newProposal(
+                    request.name,
+                    proposalOptions(request),
+                );
                 transactionId = proposal.getTransactionId();
                 return proposal.evaluate();
             });
@@ -121,7 +131,10 @@ export class FabricSession implements LedgerSession {
                 try {
                     const events = await network.getChaincodeEvents(
                         chaincode,
-                        position && (position.transactionId ? { checkpoint: checkpointOf(position) } : { startBlock: position.blockNumber }),
+                        position &&
+                            (position.transactionId
+                                ? { checkpoint: checkpointOf(position) }
+                                : { startBlock: position.blockNumber }),
                     );
                     return { events, peerFailed: () => peers.skip(peer) };
                 } catch (error) {
