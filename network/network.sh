@@ -64,6 +64,8 @@ require_down() {
 }
 
 cmd_up() {
+    # A new network: the type asked for now (or Raft), not the one of an earlier network.
+    set_orderer_type "${CARELEDGER_ORDERER_TYPE:-raft}"
     require_fabric
     require_down
     step "Fabric $FABRIC_VERSION, fabric-ca $CA_VERSION from $FABRIC_HOME_FOUND; ports from $PORT_BASE; orderer type $ORDERER_TYPE"
@@ -79,6 +81,7 @@ cmd_up() {
     for peer in "${peers[@]}"; do ports+=($(peer_ports "$peer")); done
     require_ports_free "${ports[@]}"
     mkdir -p "$ORGS_DIR" "$DATA_DIR" "$LOG_DIR" "$RUN_DIR" "$PID_DIR"
+    echo "$ORDERER_TYPE" >"$RUN_DIR/orderer-type"
 
     step "starting ${#orgs[@]} + 1 Fabric CAs"
     run_parallel start_ca "$ORDERER_ORG" "${orgs[@]}"

@@ -44,6 +44,9 @@ join_orderer() {
     local i="$1" out
     out="$(osnadmin "$i" channel join --channelID "$CHANNEL" --config-block "$(genesis_block)" 2>&1)" ||
         die "orderer $(orderer_name "$i") could not join $CHANNEL: $out" "$LOG_DIR/$(orderer_name "$i").log"
+    # osnadmin exits 0 whatever the orderer answered: 201 Created is the only success.
+    grep -q '^Status: 201' <<<"$out" ||
+        die "orderer $(orderer_name "$i") refused to join $CHANNEL: $out" "$LOG_DIR/$(orderer_name "$i").log"
 }
 
 # A leader exists when one orderer's metrics say so (etcdraft or BFT).

@@ -31,7 +31,8 @@ ROOT_DIR="$(cd "$NETWORK_DIR/.." && pwd)"
 SCRIPTS_DIR="$NETWORK_DIR/scripts"
 
 PORT_BASE="${CARELEDGER_PORT_BASE:-7000}"
-ORDERER_TYPE="${CARELEDGER_ORDERER_TYPE:-raft}"
+# Verbs after `up` use the type the running network was brought up with (run/orderer-type).
+ORDERER_TYPE="${CARELEDGER_ORDERER_TYPE:-$(cat "$(dirname "${BASH_SOURCE[0]}")/../run/orderer-type" 2>/dev/null || echo raft)}"
 TIMEOUT="${CARELEDGER_TIMEOUT:-60}"
 STOP_TIMEOUT="${CARELEDGER_STOP_TIMEOUT:-10}"
 LOG_LEVEL="${CARELEDGER_LOG_LEVEL:-INFO}"
@@ -53,10 +54,20 @@ PACKAGES_DIR="$NETWORK_DIR/packages"
 CONSORTIUM() { node "$SCRIPTS_DIR/consortium.js" "$@"; }
 
 read -r CHANNEL CHAINCODE_NAME < <(CONSORTIUM channel)
-read -r ORDERER_ORG ORDERER_MSP ORDERER_DOMAIN ORDERER_COUNT < <(CONSORTIUM orderer)
-if [[ "$ORDERER_TYPE" == bft ]]; then
-    ORDERER_COUNT=4
-fi
+read -r ORDERER_ORG ORDERER_MSP ORDERER_DOMAIN RAFT_ORDERERS < <(CONSORTIUM orderer)
+
+# set_orderer_type raft|bft: Raft runs consortium.json's orderers; BFT needs 3f+1 = 4 for f = 1.
+set_orderer_type() {
+    case "$1" in
+    raft) ORDERER_TYPE=raft ORDERER_COUNT="$RAFT_ORDERERS" ;;
+    bft) ORDERER_TYPE=bft ORDERER_COUNT=4 ;;
+    *)
+        echo "ERROR: CARELEDGER_ORDERER_TYPE must be raft or bft, not '$1'" >&2
+        exit 1
+        ;;
+    esac
+}
+set_orderer_type "$ORDERER_TYPE"
 
 # ---------------------------------------------------------------------------- ports
 
