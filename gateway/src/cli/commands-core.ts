@@ -117,12 +117,22 @@ export function coreCommands(program: Command): void {
         .option('--checkpoint <file>', 'resume from and save to this checkpoint file (when printing to stdout)')
         .option('--names <prefixes>', 'comma-separated event-name prefixes, e.g. supply.,ehr.Consent')
         .option('--limit <n>', 'stop after n events', (v) => Number.parseInt(v, 10))
+        .option('--max-rate <n>', 'deliver at most n events per second (paces a slow downstream system)', (v) =>
+            Number.parseFloat(v),
+        )
         .description('stream chaincode events with checkpointing')
         .action(
             withContext(
                 async (
                     context,
-                    options: { from?: string; out?: string; checkpoint?: string; names?: string; limit?: number },
+                    options: {
+                        from?: string;
+                        out?: string;
+                        checkpoint?: string;
+                        names?: string;
+                        limit?: number;
+                        maxRate?: number;
+                    },
                 ) => {
                     const startAt = options.from ? parsePosition(options.from) : undefined;
                     if (options.from && !startAt) {
@@ -145,6 +155,9 @@ export function coreCommands(program: Command): void {
                         startAt,
                         eventNames: options.names?.split(',').filter(Boolean),
                         handle: async (event) => {
+                            if (options.maxRate) {
+                                await new Promise((resolve) => setTimeout(resolve, 1000 / (options.maxRate ?? 1)));
+                            }
                             if (sink) {
                                 await sink.write(event);
                             } else {
@@ -160,9 +173,13 @@ export function coreCommands(program: Command): void {
                             }
                         },
                     });
+                    // An in-process ledger holds no socket open while it waits for the next block, so
+                    // without this the process would exit once caught up instead of following.
+                    const keepAlive = setInterval(() => undefined, 60_000);
                     try {
                         await consumer.start();
                     } finally {
+                        clearInterval(keepAlive);
                         sink?.close();
                     }
                 },
