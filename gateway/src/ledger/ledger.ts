@@ -81,6 +81,35 @@ export interface EventStream extends AsyncIterable<LedgerEvent> {
     close(): void;
 }
 
+/**
+ * Offline signing (fabric-gateway's offline flow): the transaction is prepared here and every
+ * signature is made by a client that keeps its private key. Each step carries the bytes and
+ * their SHA-256 `digest`, which the client signs (ECDSA P-256, DER, low-S) with the key of the
+ * session's certificate; the signature moves the transaction to the next step.
+ */
+export interface SignableStep {
+    readonly transactionId: string;
+    readonly bytes: Uint8Array;
+    readonly digest: Uint8Array;
+}
+
+export interface PreparedProposal extends SignableStep {
+    /** Runs the signed proposal as a query; nothing is ordered. */
+    evaluate(signature: Uint8Array): Promise<Uint8Array>;
+    /** Endorses the signed proposal; returns the transaction to sign. */
+    endorse(signature: Uint8Array): Promise<PreparedTransaction>;
+}
+
+export interface PreparedTransaction extends SignableStep {
+    /** Sends the signed transaction for ordering; returns the commit-status request to sign. */
+    submit(signature: Uint8Array): Promise<PreparedCommit>;
+}
+
+export interface PreparedCommit extends SignableStep {
+    /** Waits for the commit; throws {@link LedgerError} if the transaction is not valid. */
+    status(signature: Uint8Array): Promise<SubmitResult>;
+}
+
 /** Calls made as one identity. Cheap to create; share the underlying connections. */
 export interface LedgerSession {
     readonly identity: ClientIdentity;
@@ -90,6 +119,11 @@ export interface LedgerSession {
     evaluate(request: TransactionRequest): Promise<Uint8Array>;
     /** Chaincode events of the CareLedger chaincode. */
     events(options?: EventOptions): Promise<EventStream>;
+    /**
+     * Prepares `request` for offline signing. A session whose identity has neither private key
+     * nor signer (the client keeps the key) supports only this.
+     */
+    prepare?(request: TransactionRequest): Promise<PreparedProposal>;
 }
 
 /** Finds enrolled identities by org and user name, e.g. `('hospital', 'physician1')`. */

@@ -58,5 +58,7 @@ export function withRetry(session: LedgerSession, options: RetryOptions = {}): L
         },
         evaluate: (request: TransactionRequest) => session.evaluate(request),
         events: (eventOptions?: EventOptions): Promise<EventStream> => session.events(eventOptions),
+        // Offline transactions are signed by the client step by step; a conflict is the client's to retry.
+        prepare: session.prepare?.bind(session),
     };
 }

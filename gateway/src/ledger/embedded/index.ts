@@ -1,5 +1,5 @@
 import type { Contract } from 'fabric-contract-api';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { LedgerConfig } from '../config';
 import { LedgerError } from '../errors';
@@ -8,6 +8,7 @@ import type {
     EventStream,
     Ledger,
     LedgerSession,
+    PreparedProposal,
     SigningIdentity,
     SubmitResult,
     TransactionRequest,
@@ -17,7 +18,7 @@ import { loadConsortium } from './consortium';
 import { Engine } from './engine';
 import { DevIdentities } from './identities';
 import { buildProposal, signedProposal } from './proposal';
-import { signMessage } from './signing';
+import { signMessage, verifyMessage } from './signing';
 
 export interface EmbeddedLedgerOptions {
     /** Contracts to run instead of the CareLedger chaincode (tests of the engine itself). */
@@ -81,6 +82,75 @@ class EmbeddedSession implements LedgerSession {
 
     async events(options: EventOptions = {}): Promise<EventStream> {
         return this.engine.openEvents(options.from);
+    }
+
+    /**
+     * Offline signing. The embedded engine endorses and orders in one step, so the signed
+     * proposal is endorsed when the signed transaction arrives; each signature is checked
+     * against the session's certificate as the peer (proposal) and orderer (transaction)
+     * would. The transaction bytes are the signed proposal's; the commit bytes the txId's.
+     */
+    async prepare(request: TransactionRequest): Promise<PreparedProposal> {
+        const { txId: transactionId, proposalBytes } = this.unsignedProposal(request);
+        const certificate = this.identity.certificate;
+        const checked = (bytes: Uint8Array, signature: Uint8Array, what: string) => {
+            let valid = false;
+            try {
+                valid = verifyMessage(certificate, bytes, signature);
+            } catch {
+                valid = false;
+            }
+            if (!valid) {
+                throw new LedgerError('UNAUTHENTICATED', `the ${what} signature does not verify with ${this.identity.mspId}'s certificate`, {
+                    transactionId,
+                });
+            }
+        };
+        const step = (bytes: Uint8Array) => ({ transactionId, bytes, digest: createHash('sha256').update(bytes).digest() });
+        return {
+            ...step(proposalBytes),
+            evaluate: async (signature) =>
+                new Uint8Array(await this.engine.evaluate(signedProposal(proposalBytes, signature), request.endorsingOrganizations?.[0])),
+            endorse: async (proposalSignature) => {
+                checked(proposalBytes, proposalSignature, 'proposal');
+                const transactionBytes = Buffer.concat([Buffer.from(proposalBytes), Buffer.from(proposalSignature)]);
+                return {
+                    ...step(transactionBytes),
+                    submit: async (transactionSignature) => {
+                        checked(transactionBytes, transactionSignature, 'transaction');
+                        const committed = await this.engine.submit(
+                            signedProposal(proposalBytes, proposalSignature),
+                            request.endorsingOrganizations,
+                        );
+                        const commitBytes = Buffer.from(committed.txId, 'utf8');
+                        return {
+                            ...step(commitBytes),
+                            status: async (commitSignature) => {
+                                checked(commitBytes, commitSignature, 'commit status');
+                                return {
+                                    result: new Uint8Array(committed.payload),
+                                    transactionId: committed.txId,
+                                    blockNumber: BigInt(committed.blockNumber),
+                                };
+                            },
+                        };
+                    },
+                };
+            },
+        };
+    }
+
+    private unsignedProposal(request: TransactionRequest): { txId: string; proposalBytes: Uint8Array } {
+        const now = Date.now();
+        return buildProposal({
+            channel: this.config.channel,
+            chaincode: this.config.chaincode,
+            creator: { mspId: this.identity.mspId, certificate: this.identity.certificate },
+            args: [`${request.contract}:${request.name}`, ...(request.args ?? [])],
+            transient: request.transient,
+            timestamp: { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1_000_000 },
+            nonce: randomBytes(24),
+        });
     }
 
     /** A signed proposal as a Fabric client builds it: the client's clock, a fresh nonce. */

@@ -7,6 +7,7 @@ import type {
     EventOptions,
     EventStream,
     LedgerSession,
+    PreparedProposal,
     SigningIdentity,
     SubmitResult,
     TransactionRequest,
@@ -53,7 +54,8 @@ const within = (ms: number) => (): CallOptions => ({ deadline: Date.now() + ms }
 export class FabricSession implements LedgerSession {
     readonly identity: ClientIdentity;
     private readonly gateways = new Map<PeerEndpoint, Gateway>();
-    private readonly signer: (digest: Uint8Array) => Promise<Uint8Array>;
+    /** Absent when the client keeps its key: then only {@link prepare} (offline signing) works. */
+    private readonly signer?: (digest: Uint8Array) => Promise<Uint8Array>;
 
     constructor(
         identity: SigningIdentity,
@@ -64,15 +66,70 @@ export class FabricSession implements LedgerSession {
             this.signer = identity.signer;
         } else if (identity.privateKey) {
             this.signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
-        } else {
-            throw new LedgerError(
-                'UNAUTHENTICATED',
-                `identity of ${identity.mspId} has neither a private key nor a signer`,
-            );
         }
     }
 
+    /**
+     * Offline signing through fabric-gateway's offline flow: unsigned proposal, then
+     * `newSignedProposal`, `newSignedTransaction` and `newSignedCommit` with the client's
+     * signatures. All steps go through the org's current peer (no failover between steps).
+     */
+    async prepare(request: TransactionRequest): Promise<PreparedProposal> {
+        const gateway = this.gateway(this.context.peers.current);
+        const unsigned = this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
+        const transactionId = unsigned.getTransactionId();
+        const proposalBytes = unsigned.getBytes();
+        const mapped = async <T>(call: () => Promise<T>): Promise<T> => {
+            try {
+                return await call();
+            } catch (error) {
+                throw ledgerErrorFrom(error, transactionId);
+            }
+        };
+        return {
+            transactionId,
+            bytes: proposalBytes,
+            digest: unsigned.getDigest(),
+            evaluate: (signature) => mapped(() => gateway.newSignedProposal(proposalBytes, signature).evaluate()),
+            endorse: (signature) =>
+                mapped(async () => {
+                    const transaction = await gateway.newSignedProposal(proposalBytes, signature).endorse();
+                    const transactionBytes = transaction.getBytes();
+                    return {
+                        transactionId,
+                        bytes: transactionBytes,
+                        digest: transaction.getDigest(),
+                        submit: (transactionSignature) =>
+                            mapped(async () => {
+                                const submitted = await gateway
+                                    .newSignedTransaction(transactionBytes, transactionSignature)
+                                    .submit();
+                                const commitBytes = submitted.getBytes();
+                                const result = submitted.getResult();
+                                return {
+                                    transactionId,
+                                    bytes: commitBytes,
+                                    digest: submitted.getDigest(),
+                                    status: (commitSignature) =>
+                                        mapped(async () => {
+                                            const status = await gateway
+                                                .newSignedCommit(commitBytes, commitSignature)
+                                                .getStatus();
+                                            const invalid = commitStatusError(status);
+                                            if (invalid) {
+                                                throw invalid;
+                                            }
+                                            return { result, transactionId, blockNumber: status.blockNumber };
+                                        }),
+                                };
+                            }),
+                    };
+                }),
+        };
+    }
+
     async submit(request: TransactionRequest): Promise<SubmitResult> {
+        this.requireSigner();
         const { peers } = this.context;
         let proposalBytes: Uint8Array | undefined;
         let transactionId: string | undefined;
@@ -105,6 +162,7 @@ export class FabricSession implements LedgerSession {
     }
 
     async evaluate(request: TransactionRequest): Promise<Uint8Array> {
+        this.requireSigner();
         let transactionId: string | undefined;
         try {
             return await this.context.peers.run((peer) => {
@@ -144,6 +202,15 @@ export class FabricSession implements LedgerSession {
             options.from,
             peers.targets.length,
         );
+    }
+
+    private requireSigner(): void {
+        if (!this.signer) {
+            throw new LedgerError(
+                'UNAUTHENTICATED',
+                `identity of ${this.identity.mspId} has neither a private key nor a signer; use offline signing`,
+            );
+        }
     }
 
     /** The contract within the chaincode: fabric-contract-api routes `<contract>:<name>`. */

@@ -5,6 +5,7 @@ import { credentialRoutes } from './credentials';
 import { documentRoutes } from './documents';
 import { ehrRoutes } from './ehr';
 import { eventRoutes } from './events';
+import { offlineRoutes } from './offline';
 import { operationsRoutes } from './operations';
 import { supplyRoutes } from './supply';
 import { systemRoutes } from './system';
@@ -18,6 +19,7 @@ export function registerRoutes(
     authRoutes(app, context);
     systemRoutes(app, context);
     eventRoutes(app, context);
+    offlineRoutes(app, context);
     credentialRoutes(app, context);
     ehrRoutes(app, context);
     documentRoutes(app, context);
