@@ -2,11 +2,17 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TokenGrant } from '../auth/token-store';
-import type { LedgerEvent, LedgerSession } from '../ledger';
+import type { EventPosition, LedgerEvent, LedgerSession } from '../ledger';
 import { backoffDelay } from '../ledger/retry';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { open, seal } from '../storage/sealing';
-import { FileCheckpointStore, MemoryCheckpointStore, type CheckpointStore } from './checkpoint-store';
+import {
+    FileCheckpointStore,
+    formatPosition,
+    MemoryCheckpointStore,
+    parsePosition,
+    type CheckpointStore,
+} from './checkpoint-store';
 import { CheckpointedConsumer } from './consumer';
 import { eventToJson } from './event-json';
 
@@ -16,7 +22,7 @@ import { eventToJson } from './event-json';
  * already can acknowledge and ignore it. A failed delivery is retried with capped exponential
  * backoff until the receiver answers 2xx, and later events wait for it (order is kept).
  *
- * A new webhook receives the events committed after it starts. Each webhook reads the event
+ * A new webhook receives the events committed after it starts, or from a given position. Each webhook reads the event
  * stream as the identity that registered it; that grant (org, user, certificate) is stored
  * sealed (AES-256-GCM) next to the registration and turned back into a session on start.
  */
@@ -32,6 +38,8 @@ export interface WebhookRegistration {
 
 interface StoredWebhook extends WebhookRegistration {
     sealedIdentity: string;
+    /** Where delivery starts before the first checkpoint (`block[:txId]`); absent: events after start. */
+    from?: string;
 }
 
 export interface WebhookOptions {
@@ -74,7 +82,7 @@ export class WebhookDispatcher {
     }
 
     register(
-        input: { url: string; eventNames?: string[]; owner: string; grant: TokenGrant },
+        input: { url: string; eventNames?: string[]; owner: string; grant: TokenGrant; from?: EventPosition },
         now = new Date(),
     ): WebhookRegistration {
         const id = randomUUID();
@@ -84,6 +92,7 @@ export class WebhookDispatcher {
             eventNames: input.eventNames ?? [],
             owner: input.owner,
             createdAt: now.toISOString(),
+            from: input.from && formatPosition(input.from),
             sealedIdentity: seal(this.options.key, Buffer.from(JSON.stringify(input.grant)), id).toString('base64'),
         };
         this.hooks.set(id, hook);
@@ -134,6 +143,7 @@ export class WebhookDispatcher {
                     const consumer = new CheckpointedConsumer({
                         session: await this.options.connect(grant),
                         checkpoints: this.checkpoints(hook.id),
+                        startAt: hook.from ? parsePosition(hook.from) : undefined,
                         eventNames: hook.eventNames,
                         handle: (event) => this.deliver(hook, event),
                     });

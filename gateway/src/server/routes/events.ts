@@ -99,7 +99,7 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
         },
     );
 
-    app.post<{ Body: { url: string; eventNames?: string[] } }>(
+    app.post<{ Body: { url: string; eventNames?: string[]; from?: string } }>(
         '/webhooks',
         {
             preHandler,
@@ -119,6 +119,12 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
                             maxItems: 32,
                             items: { type: 'string', minLength: 1, maxLength: 128 },
                         },
+                        from: {
+                            type: 'string',
+                            pattern: positionPattern,
+                            description:
+                                'Start at `<block>` or after `<block>:<txId>`; default: events after registration',
+                        },
                     },
                 },
                 response: { 201: webhookSchema, ...errorResponses(...commonErrors) },
@@ -137,6 +143,7 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
                 eventNames: request.body.eventNames,
                 owner: `${actor.org}/${actor.user}`,
                 grant: actor.grant,
+                from: request.body.from ? parsePosition(request.body.from) : undefined,
             });
             return reply.status(201).send(hook);
         },
