@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { LedgerError } from '../ledger';
 import { coreCommands } from './commands-core';
+import { domainCommands } from './commands-domains';
 
 /**
  * `careledger`: the gateway's operations for operators and scripts, over the same library as
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
         .option('--json', 'machine-readable JSON output')
         .showHelpAfterError();
     coreCommands(program);
+    domainCommands(program);
     return program;
 }
 
