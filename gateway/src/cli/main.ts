@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../server/quiet-contract-logs';
 import { Command, CommanderError } from 'commander';
 import { LedgerError } from '../ledger';
 import { coreCommands } from './commands-core';

@@ -10,6 +10,7 @@
  * - CARELEDGER_DEMO_TOKENS: `1` to issue tokens for the demo users (default on the embedded ledger);
  * - CARELEDGER_LOG_LEVEL (default `info`).
  */
+import './quiet-contract-logs';
 import * as path from 'node:path';
 import { TokenStore } from '../auth/token-store';
 import { LocalEncryptedStore } from '../documents/local-store';
