@@ -35,7 +35,7 @@ describe('checkpointed event consumer across a kill', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-events-'));
     const out = path.join(dataDir, 'events.jsonl');
     const children: ChildProcess[] = [];
-    let committed: string[] = [];
+    const committed: string[] = [];
 
     const consume = () => {
         const process_ = spawn(
