@@ -5,6 +5,7 @@ import { ConnectionPool } from './connections';
 import { Failover } from './failover';
 import { EnrolledIdentities } from './identities';
 import { readProfiles, type ConnectionProfile, type PeerEndpoint } from './profile';
+import { ReadAfterWrite } from './read-after-write';
 import { defaultDeadlines, FabricSession, type Deadlines } from './session';
 
 export type { Deadlines } from './session';
@@ -17,7 +18,8 @@ export type { Deadlines } from './session';
  * A session goes through the peers of its identity's own org when that org has a profile
  * (each org's users through their org's gateway peers, as in production), else through the
  * peers of `config.org`. Profiles are read again when an unknown org is asked for, so an org
- * added with `network.sh addOrg` is usable without reopening the ledger.
+ * added with `network.sh addOrg` is usable without reopening the ledger. Every call sees the
+ * writes this ledger committed before it, whichever org's peer serves it (read-after-write.ts).
  */
 export async function openFabricLedger(config: LedgerConfig, deadlines: Partial<Deadlines> = {}): Promise<Ledger> {
     const ledger = new FabricLedger(config, { ...defaultDeadlines, ...deadlines });
@@ -37,6 +39,7 @@ class FabricLedger implements Ledger {
     private readonly pool = new ConnectionPool();
     private profiles = new Map<string, ConnectionProfile>();
     private readonly failovers = new Map<string, Failover<PeerEndpoint>>();
+    private readonly readAfterWrite = new ReadAfterWrite();
 
     constructor(
         private readonly config: LedgerConfig,
@@ -68,6 +71,7 @@ class FabricLedger implements Ledger {
             channel: this.config.channel,
             chaincode: this.config.chaincode,
             deadlines: this.deadlines,
+            readAfterWrite: this.readAfterWrite,
         });
     }
 

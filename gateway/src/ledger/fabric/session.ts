@@ -17,6 +17,7 @@ import { commitStatusError, ledgerErrorFrom } from './errors';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import type { PeerEndpoint } from './profile';
+import type { ReadAfterWrite } from './read-after-write';
 
 /** How long each kind of call may take before it fails with TIMEOUT. */
 export interface Deadlines {
@@ -40,6 +41,8 @@ export interface SessionContext {
     channel: string;
     chaincode: string;
     deadlines: Deadlines;
+    /** Shared by every session of the ledger: calls see the ledger's earlier writes. */
+    readAfterWrite: ReadAfterWrite;
 }
 
 const within = (ms: number) => (): CallOptions => ({ deadline: Date.now() + ms });
@@ -75,7 +78,8 @@ export class FabricSession implements LedgerSession {
      * signatures. All steps go through the org's current peer (no failover between steps).
      */
     async prepare(request: TransactionRequest): Promise<PreparedProposal> {
-        const gateway = this.gateway(this.context.peers.current);
+        const peer = this.context.peers.current;
+        const gateway = this.gateway(peer);
         const unsigned = this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
         const transactionId = unsigned.getTransactionId();
         const proposalBytes = unsigned.getBytes();
@@ -112,9 +116,13 @@ export class FabricSession implements LedgerSession {
                                     digest: submitted.getDigest(),
                                     status: (commitSignature) =>
                                         mapped(async () => {
-                                            const status = await gateway
-                                                .newSignedCommit(commitBytes, commitSignature)
-                                                .getStatus();
+                                            const commit = gateway.newSignedCommit(commitBytes, commitSignature);
+                                            const status = await commit.getStatus();
+                                            this.context.readAfterWrite.committed(
+                                                peer.endpoint,
+                                                status.blockNumber,
+                                                commit.getBytes(),
+                                            );
                                             const invalid = commitStatusError(status);
                                             if (invalid) {
                                                 throw invalid;
@@ -136,6 +144,7 @@ export class FabricSession implements LedgerSession {
         try {
             const transaction = await peers.run(async (peer) => {
                 const gateway = this.gateway(peer);
+                await this.catchUp(peer);
                 const proposal = proposalBytes
                     ? gateway.newProposal(proposalBytes)
                     : this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
@@ -146,7 +155,13 @@ export class FabricSession implements LedgerSession {
             const transactionBytes = transaction.getBytes();
             const submitted = await peers.run((peer) => this.gateway(peer).newTransaction(transactionBytes).submit());
             const commitBytes = submitted.getBytes();
-            const status = await peers.run((peer) => this.gateway(peer).newCommit(commitBytes).getStatus());
+            const status = await peers.run(async (peer) => {
+                const commit = this.gateway(peer).newCommit(commitBytes);
+                const committed = await commit.getStatus();
+                // Signed by now: the request proves the commit to any peer that catches up later.
+                this.context.readAfterWrite.committed(peer.endpoint, committed.blockNumber, commit.getBytes());
+                return committed;
+            });
             const invalid = commitStatusError(status);
             if (invalid) {
                 throw invalid;
@@ -165,7 +180,8 @@ export class FabricSession implements LedgerSession {
         this.requireSigner();
         let transactionId: string | undefined;
         try {
-            return await this.context.peers.run((peer) => {
+            return await this.context.peers.run(async (peer) => {
+                await this.catchUp(peer);
                 const proposal = this.contract(this.gateway(peer), request).newProposal(
                     request.name,
                     proposalOptions(request),
@@ -201,6 +217,13 @@ export class FabricSession implements LedgerSession {
             },
             options.from,
             peers.targets.length,
+        );
+    }
+
+    /** Waits until `peer` has committed the latest transaction this ledger submitted. */
+    private catchUp(peer: PeerEndpoint): Promise<void> {
+        return this.context.readAfterWrite.catchUp(peer.endpoint, (commitRequest) =>
+            this.gateway(peer).newCommit(commitRequest).getStatus(),
         );
     }
 
