@@ -18,6 +18,7 @@ import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import type { PeerEndpoint } from './profile';
 import type { ReadAfterWrite } from './read-after-write';
+import { signedCommitBytes, signedProposalBytes, signedTransactionBytes } from './signed-bytes';
 
 /** How long each kind of call may take before it fails with TIMEOUT. */
 export interface Deadlines {
@@ -92,7 +93,7 @@ export class FabricSession implements LedgerSession {
         };
         return {
             transactionId,
-            bytes: proposalBytes,
+            bytes: signedProposalBytes(proposalBytes),
             digest: unsigned.getDigest(),
             evaluate: (signature) => mapped(() => gateway.newSignedProposal(proposalBytes, signature).evaluate()),
             endorse: (signature) =>
@@ -101,7 +102,7 @@ export class FabricSession implements LedgerSession {
                     const transactionBytes = transaction.getBytes();
                     return {
                         transactionId,
-                        bytes: transactionBytes,
+                        bytes: signedTransactionBytes(transactionBytes),
                         digest: transaction.getDigest(),
                         submit: (transactionSignature) =>
                             mapped(async () => {
@@ -112,7 +113,7 @@ export class FabricSession implements LedgerSession {
                                 const result = submitted.getResult();
                                 return {
                                     transactionId,
-                                    bytes: commitBytes,
+                                    bytes: signedCommitBytes(commitBytes),
                                     digest: submitted.getDigest(),
                                     status: (commitSignature) =>
                                         mapped(async () => {
