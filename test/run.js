@@ -71,9 +71,13 @@ if (!fabric.found) {
     if (up) {
         results.push([
             'scenarios and network tests (Fabric)',
-            runJest('scenarios and network tests (Fabric)', ['--selectProjects', 'scenarios', 'network', '--runInBand'], {
-                CARELEDGER_LEDGER: 'fabric',
-            }),
+            runJest(
+                'scenarios and network tests (Fabric)',
+                ['--selectProjects', 'scenarios', 'network', '--runInBand'],
+                {
+                    CARELEDGER_LEDGER: 'fabric',
+                },
+            ),
         ]);
     }
     if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {

@@ -17,7 +17,13 @@ export const contracts: Array<new () => Contract> = [
 ];
 
 export * from './common';
-export { commitmentOf, CredentialTypes, StatusListLength, StatusReasonCodes, requireValidCredential } from './credentials';
+export {
+    commitmentOf,
+    CredentialTypes,
+    StatusListLength,
+    StatusReasonCodes,
+    requireValidCredential,
+} from './credentials';
 export type {
     Credential,
     CredentialEvent,

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { loadLedgerConfig, openLedger, type Ledger, type LedgerKind, type LedgerSession } from '../../gateway/src/ledger';
+import {
+    loadLedgerConfig,
+    openLedger,
+    type Ledger,
+    type LedgerKind,
+    type LedgerSession,
+} from '../../gateway/src/ledger';
 
 /**
  * The scenario suite's view of a ledger. The same test files run against the embedded ledger

@@ -12,15 +12,7 @@ export const Attributes = {
     actorId: 'careledger.id',
 } as const;
 
-export const Roles = [
-    'physician',
-    'nurse',
-    'patient',
-    'pharmacist',
-    'operator',
-    'inspector',
-    'admin',
-] as const;
+export const Roles = ['physician', 'nurse', 'patient', 'pharmacist', 'operator', 'inspector', 'admin'] as const;
 export type Role = (typeof Roles)[number];
 
 export const ClinicianRoles: readonly Role[] = ['physician', 'nurse'];

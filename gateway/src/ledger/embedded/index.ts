@@ -101,16 +101,29 @@ class EmbeddedSession implements LedgerSession {
                 valid = false;
             }
             if (!valid) {
-                throw new LedgerError('UNAUTHENTICATED', `the ${what} signature does not verify with ${this.identity.mspId}'s certificate`, {
-                    transactionId,
-                });
+                throw new LedgerError(
+                    'UNAUTHENTICATED',
+                    `the ${what} signature does not verify with ${this.identity.mspId}'s certificate`,
+                    {
+                        transactionId,
+                    },
+                );
             }
         };
-        const step = (bytes: Uint8Array) => ({ transactionId, bytes, digest: createHash('sha256').update(bytes).digest() });
+        const step = (bytes: Uint8Array) => ({
+            transactionId,
+            bytes,
+            digest: createHash('sha256').update(bytes).digest(),
+        });
         return {
             ...step(proposalBytes),
             evaluate: async (signature) =>
-                new Uint8Array(await this.engine.evaluate(signedProposal(proposalBytes, signature), request.endorsingOrganizations?.[0])),
+                new Uint8Array(
+                    await this.engine.evaluate(
+                        signedProposal(proposalBytes, signature),
+                        request.endorsingOrganizations?.[0],
+                    ),
+                ),
             endorse: async (proposalSignature) => {
                 checked(proposalBytes, proposalSignature, 'proposal');
                 const transactionBytes = Buffer.concat([Buffer.from(proposalBytes), Buffer.from(proposalSignature)]);
