@@ -6,7 +6,7 @@
  * test/run.js decides which run and against which ledger.
  */
 const transform = {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
 };
 const moduleNameMapper = {
     '^@careledger/chaincode$': '<rootDir>/chaincode/src/index.ts',
