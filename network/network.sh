@@ -7,6 +7,8 @@
 #   network.sh createChannel    channel careledger: orderers join (osnadmin), peers join
 #   network.sh deployCC         compile, package, install, approve (every org), commit, start servers;
 #                               on a running network: the next version and sequence
+#       [--name NAME --path DIR]  another chaincode beside CareLedger's (e.g. the benchmark's floor:
+#                               --name careledger-bench --path bench/chaincode)
 #   network.sh restart          down, then up createChannel deployCC: the one command for a ready network
 #   network.sh addOrg NAME      add an org from consortium.json's addableOrgs to the running network
 #   network.sh down             stop exactly what up started (by pid) and remove all generated state
@@ -35,7 +37,7 @@ source "$SCRIPTS_DIR/chaincode.sh"
 source "$SCRIPTS_DIR/addorg.sh"
 
 usage() {
-    sed -n '5,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '5,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -161,6 +163,10 @@ cmd_status() {
             done
         done
         [[ -f "$DEPLOYED_FILE" ]] && echo "chaincode: $(tr '\n' ' ' <"$DEPLOYED_FILE")"
+        local other
+        for other in "$RUN_DIR"/chaincode-*.env; do
+            [[ -f "$other" ]] && echo "chaincode ${other##*/chaincode-}: $(tr '\n' ' ' <"$other")"
+        done
     fi
     return 0
 }
@@ -207,7 +213,15 @@ while (($#)); do
     check) cmd_check ;;
     up) cmd_up ;;
     createChannel) cmd_createChannel ;;
-    deployCC) cmd_deployCC ;;
+    deployCC)
+        if [[ "${1:-}" == --name ]]; then
+            [[ $# -ge 4 && "$3" == --path ]] || die "usage: network.sh deployCC --name NAME --path DIR"
+            select_chaincode "$2" "$4"
+            shift 4
+        fi
+        cmd_deployCC
+        select_chaincode
+        ;;
     restart) cmd_restart ;;
     down) cmd_down ;;
     status) cmd_status ;;

@@ -7,10 +7,49 @@
 # The definition's version is a digest of the compiled chaincode, so the definition on the
 # channel names the code that runs; deployCC on a running network deploys the code in
 # chaincode/dist as the next sequence. Sourced after env.sh, process.sh and nodes.sh.
+#
+# Besides the consortium's chaincode, one other chaincode may run on the same peers (the
+# benchmark's floor, bench/chaincode): `deployCC --name NAME --path DIR`. It has its own servers
+# (NAME.<peer>-named processes on peer port +6, see env.sh) and its own run/chaincode-NAME.env.
 
-DEPLOYED_FILE="$RUN_DIR/chaincode.env"
+CONSORTIUM_CHAINCODE="$CHAINCODE_NAME"
+CONSORTIUM_CHAINCODE_DIR="$CHAINCODE_DIR"
 
-chaincode_process() { echo "chaincode.$1"; }   # by peer
+# select_chaincode [NAME DIR]: the chaincode the chaincode functions act on; no arguments: the
+# consortium's. Sets CHAINCODE_NAME, CHAINCODE_DIR, DEPLOYED_FILE and the server slot.
+select_chaincode() {
+    local name="${1:-$CONSORTIUM_CHAINCODE}"
+    CHAINCODE_NAME="$name"
+    if [[ "$name" == "$CONSORTIUM_CHAINCODE" ]]; then
+        CHAINCODE_DIR="${2:-$CONSORTIUM_CHAINCODE_DIR}"
+        DEPLOYED_FILE="$RUN_DIR/chaincode.env"
+        CC_PROCESS_PREFIX=chaincode
+        # The builder fills the package's address from this variable the peer passes it.
+        CC_ADDRESS_VAR=CARELEDGER_CHAINCODE_ADDRESS
+        CC_READY_ARGS='{"Args":["system:WhoAmI"]}'
+    else
+        [[ "$name" =~ ^[a-z0-9][a-z0-9_-]*$ ]] || die "chaincode name '$name' must be lowercase letters, digits, '-' or '_'"
+        [[ -n "${2:-}" && -f "$2/package.json" ]] || die "deployCC --name $name needs --path DIR, a chaincode package folder (with package.json)"
+        CHAINCODE_DIR="$(cd "$2" && pwd)"
+        DEPLOYED_FILE="$RUN_DIR/chaincode-$name.env"
+        CC_PROCESS_PREFIX="chaincode-$name"
+        CC_ADDRESS_VAR=CARELEDGER_EXTRA_CHAINCODE_ADDRESS
+        # Every fabric-contract-api chaincode answers its metadata query.
+        CC_READY_ARGS='{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+    fi
+}
+select_chaincode
+
+chaincode_process() { echo "$CC_PROCESS_PREFIX.$1"; }   # by peer
+
+# The port of the selected chaincode's server next to the peer with index $1.
+selected_chaincode_server_port() {
+    if [[ "$CC_ADDRESS_VAR" == CARELEDGER_CHAINCODE_ADDRESS ]]; then
+        chaincode_server_port "$1"
+    else
+        extra_chaincode_server_port "$1"
+    fi
+}
 
 # The endorsement policy: two different orgs must endorse every write, so no single org (or a
 # compromised one) can change the ledger alone, and any one org may be down. Built from the
@@ -51,7 +90,7 @@ package_chaincode() {
     work="$(mktemp -d "$RUN_DIR/package.XXXXXX")"
     mkdir -p "$work/src" "$PACKAGES_DIR"
     # shellcheck disable=SC2016 # a literal placeholder: each peer's builder fills in its own address
-    printf '{"address":"${CARELEDGER_CHAINCODE_ADDRESS}","dial_timeout":"10s"}\n' >"$work/src/connection.json"
+    printf '{"address":"${%s}","dial_timeout":"10s"}\n' "$CC_ADDRESS_VAR" >"$work/src/connection.json"
     printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$work/metadata.json"
     local tar_flags=(--sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner)
     tar "${tar_flags[@]}" -C "$work/src" -cf - connection.json | gzip -n >"$work/code.tar.gz"
@@ -82,18 +121,18 @@ start_chaincode_server() {
             --chaincode-tls-key-file "$dir/chaincode-tls/server.key"
             --chaincode-tls-client-cacert-file "$dir/tls/ca.crt")
     fi
-    require_ports_free "$(chaincode_server_port "$index")"
+    require_ports_free "$(selected_chaincode_server_port "$index")"
     start_process "$name" env \
         CORE_CHAINCODE_LOGGING_LEVEL="$CHAINCODE_LOG_LEVEL" \
         node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
-        --chaincode-address "127.0.0.1:$(chaincode_server_port "$index")" \
+        --chaincode-address "127.0.0.1:$(selected_chaincode_server_port "$index")" \
         --chaincode-id "$PACKAGE_ID" --module-path "$SNAPSHOT_DIR" "${tls[@]}"
 }
 
 wait_chaincode_server() {
     local peer="$1"
     wait_for "$(chaincode_process "$peer")" "the chaincode server of $peer" \
-        port_in_use "$(chaincode_server_port "$(peer_index "$peer")")"
+        port_in_use "$(selected_chaincode_server_port "$(peer_index "$peer")")"
 }
 
 committed_sequence() {
@@ -119,12 +158,12 @@ approve_for_org() {
 peer_answers_chaincode() {
     local peer="$1"
     (as_admin "$(peer_org "$peer")" "$peer" &&
-        "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c '{"Args":["system:WhoAmI"]}')
+        "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c "$CC_READY_ARGS")
 }
 
 wait_chaincode_ready() {
     local peer="$1"
-    wait_for "$(chaincode_process "$peer")" "$peer to run $CHAINCODE_NAME (system:WhoAmI through its chaincode server)" \
+    wait_for "$(chaincode_process "$peer")" "$peer to run $CHAINCODE_NAME ($CC_READY_ARGS through its chaincode server)" \
         peer_answers_chaincode "$peer"
 }
 
@@ -136,7 +175,7 @@ load_deployed() {
 }
 
 deploy_chaincode() {
-    step "chaincode $CHAINCODE_NAME: compiling chaincode/ and packaging it (ccaas)"
+    step "chaincode $CHAINCODE_NAME: compiling ${CHAINCODE_DIR#"$ROOT_DIR"/} and packaging it (ccaas)"
     build_chaincode
     local digest
     digest="$(chaincode_digest)"
@@ -160,7 +199,7 @@ deploy_chaincode() {
     mapfile -t peers < <(for org in "${orgs[@]}"; do org_peers "$org"; done)
     step "chaincode $CHAINCODE_NAME: installing on ${#peers[@]} peers, starting one chaincode server per peer"
     # Servers of the previous version stop here; peers reconnect to the new ones on the next call.
-    stop_processes 'chaincode.*'
+    stop_processes "$CC_PROCESS_PREFIX.*"
     local peer
     for peer in "${peers[@]}"; do start_chaincode_server "$peer"; done
     run_parallel install_on_peer "${peers[@]}" || die "installing the chaincode failed (see above)"

@@ -21,7 +21,8 @@
 # Port plan (B = CARELEDGER_PORT_BASE), one block of ten ports per node:
 #   orderer i   B+100+10i: +0 gRPC (broadcast, deliver, cluster), +3 admin (osnadmin), +4 operations
 #   peer n      B+200+10n: +0 gRPC (endorse, gateway, gossip), +1 chaincode listener, +4 operations,
-#                          +5 the peer's chaincode server (chaincode-as-a-service)
+#                          +5 the peer's chaincode server (chaincode-as-a-service),
+#                          +6 the server of the one other chaincode (`deployCC --name`, the benchmark's floor)
 #   CA k        B+400+10k: +0 API (TLS), +4 operations
 # n and k are stable positions in consortium.json (k = 0 is the orderer org), so adding an
 # org never moves another node's ports. Every server binds 127.0.0.1 only.
@@ -78,6 +79,7 @@ peer_port() { echo $((PORT_BASE + 200 + 10 * $1)); }
 peer_chaincode_listen_port() { echo $((PORT_BASE + 201 + 10 * $1)); }
 peer_ops_port() { echo $((PORT_BASE + 204 + 10 * $1)); }
 chaincode_server_port() { echo $((PORT_BASE + 205 + 10 * $1)); }
+extra_chaincode_server_port() { echo $((PORT_BASE + 206 + 10 * $1)); }
 ca_port() { echo $((PORT_BASE + 400 + 10 * $1)); }
 ca_ops_port() { echo $((PORT_BASE + 404 + 10 * $1)); }
 

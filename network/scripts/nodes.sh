@@ -107,8 +107,9 @@ start_peer() {
         CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$index")" \
         CORE_METRICS_PROVIDER=prometheus \
         CORE_VM_ENDPOINT= \
-        CORE_CHAINCODE_EXTERNALBUILDERS="[{name: careledger-ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CARELEDGER_CHAINCODE_ADDRESS, CARELEDGER_CHAINCODE_TLS_DIR, CARELEDGER_PEER_TLS_DIR]}]" \
+        CORE_CHAINCODE_EXTERNALBUILDERS="[{name: careledger-ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CARELEDGER_CHAINCODE_ADDRESS, CARELEDGER_EXTRA_CHAINCODE_ADDRESS, CARELEDGER_CHAINCODE_TLS_DIR, CARELEDGER_PEER_TLS_DIR]}]" \
         CARELEDGER_CHAINCODE_ADDRESS="127.0.0.1:$(chaincode_server_port "$index")" \
+        CARELEDGER_EXTRA_CHAINCODE_ADDRESS="127.0.0.1:$(extra_chaincode_server_port "$index")" \
         CARELEDGER_CHAINCODE_TLS_DIR="$([[ "$CHAINCODE_TLS" == true ]] && echo "$dir/chaincode-tls")" \
         CARELEDGER_PEER_TLS_DIR="$dir/tls" \
         "$FABRIC_BIN/peer" node start
@@ -123,5 +124,5 @@ wait_peer() {
 
 peer_ports() {
     local index="$(peer_index "$1")"
-    echo "$(peer_port "$index") $(peer_chaincode_listen_port "$index") $(peer_ops_port "$index") $(chaincode_server_port "$index")"
+    echo "$(peer_port "$index") $(peer_chaincode_listen_port "$index") $(peer_ops_port "$index") $(chaincode_server_port "$index") $(extra_chaincode_server_port "$index")"
 }

@@ -1,0 +1,177 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { WorkloadName } from './workload';
+
+export const AllWorkloads: readonly WorkloadName[] = [
+    'floor-put',
+    'register-ehr-pointer',
+    'grant-consent',
+    'access-record',
+    'ship-receive',
+    'floor-get',
+    'verify-product',
+    'verify-credential',
+    'commission',
+];
+
+export interface BenchOptions {
+    /** Seconds each workload runs at its peak concurrency. */
+    durationS: number;
+    /** Seconds of each other point of the sweep (the single client, the middle level). */
+    stepDurationS: number;
+    /** Seconds before each measured window, not measured. */
+    warmupS: number;
+    /** Concurrency levels of submit workloads; the last is the peak load. 1 is the single sequential client. */
+    submitLevels: number[];
+    /** Concurrency levels of evaluate workloads. */
+    evaluateLevels: number[];
+    /** Concurrency levels of commissioning (each client has its own lot). */
+    commissionLevels: number[];
+    commissionBatch: number;
+    shipUnits: number;
+    /** Workloads also run open loop at half their peak throughput. */
+    halfLoad: WorkloadName[];
+    workloads: WorkloadName[];
+    /** `fresh`: take any network down, time a new one from down to ready, take it down at the end. `reuse`: the running network. */
+    network: 'fresh' | 'reuse';
+    keepNetwork: boolean;
+    outDir: string;
+}
+
+const positiveInt = (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+    return n;
+};
+
+const positiveNumber = (value: string): number => {
+    const n = Number(value);
+    if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number');
+    return n;
+};
+
+const levels = (value: string): number[] => {
+    const list = value.split(',').map((part) => positiveInt(part.trim()));
+    return [...new Set(list)].sort((a, b) => a - b);
+};
+
+const workloadList = (value: string): WorkloadName[] => {
+    const names = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+    for (const name of names) {
+        if (!(AllWorkloads as readonly string[]).includes(name)) {
+            throw new InvalidArgumentError(`unknown workload ${name}; workloads: ${AllWorkloads.join(', ')}`);
+        }
+    }
+    return names as WorkloadName[];
+};
+
+/**
+ * Flags, each also settable as `CARELEDGER_BENCH_<FLAG>` (e.g. CARELEDGER_BENCH_DURATION=10);
+ * a flag wins over the environment.
+ */
+export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions {
+    const fromEnv = (flag: string, fallback: string) =>
+        env[`CARELEDGER_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
+    const program = new Command('npm run bench --')
+        .description('CareLedger benchmark on the real Fabric network (see bench/README.md)')
+        .option(
+            '--duration <s>',
+            'seconds per workload at peak load',
+            positiveNumber,
+            Number(fromEnv('duration', '20')),
+        )
+        .option(
+            '--step-duration <s>',
+            'seconds of each lighter sweep point',
+            positiveNumber,
+            Number(fromEnv('step-duration', '8')),
+        )
+        .option('--warmup <s>', 'unmeasured seconds before each window', positiveNumber, Number(fromEnv('warmup', '3')))
+        .option(
+            '--submit-levels <list>',
+            'concurrent clients of submit workloads, e.g. 1,16,64 (last = peak)',
+            levels,
+            levels(fromEnv('submit-levels', '1,16,64')),
+        )
+        .option(
+            '--evaluate-levels <list>',
+            'concurrent clients of evaluate workloads',
+            levels,
+            levels(fromEnv('evaluate-levels', '1,16,64')),
+        )
+        .option(
+            '--commission-levels <list>',
+            'concurrent clients of commissioning',
+            levels,
+            levels(fromEnv('commission-levels', '1,4')),
+        )
+        .option(
+            '--commission-batch <n>',
+            'serials per commissioning transaction',
+            positiveInt,
+            Number(fromEnv('commission-batch', '1000')),
+        )
+        .option(
+            '--ship-units <n>',
+            'units commissioned for ship + receive',
+            positiveInt,
+            Number(fromEnv('ship-units', '5000')),
+        )
+        .option(
+            '--half-load <list>',
+            'workloads also run at half their peak throughput',
+            workloadList,
+            workloadList(fromEnv('half-load', 'floor-put,register-ehr-pointer')),
+        )
+        .option(
+            '--workloads <list>',
+            'workloads to run (default: all)',
+            workloadList,
+            workloadList(fromEnv('workloads', AllWorkloads.join(','))),
+        )
+        .option(
+            '--network <mode>',
+            'fresh: a new network, timed from down to ready, down at the end; reuse: the running one',
+            fromEnv('network', 'fresh'),
+        )
+        .option('--keep-network', 'leave a fresh network running at the end', fromEnv('keep-network', '') === '1')
+        .option('--out <dir>', 'results folder', fromEnv('out', 'bench-results'))
+        .exitOverride()
+        .showHelpAfterError();
+    program.parse([...argv], { from: 'user' });
+    const opts = program.opts<{
+        duration: number;
+        stepDuration: number;
+        warmup: number;
+        submitLevels: number[];
+        evaluateLevels: number[];
+        commissionLevels: number[];
+        commissionBatch: number;
+        shipUnits: number;
+        halfLoad: WorkloadName[];
+        workloads: WorkloadName[];
+        network: string;
+        keepNetwork: boolean;
+        out: string;
+    }>();
+    if (opts.network !== 'fresh' && opts.network !== 'reuse') {
+        throw new InvalidArgumentError(`--network must be fresh or reuse, not ${opts.network}`);
+    }
+    return {
+        durationS: opts.duration,
+        stepDurationS: opts.stepDuration,
+        warmupS: opts.warmup,
+        submitLevels: opts.submitLevels,
+        evaluateLevels: opts.evaluateLevels,
+        commissionLevels: opts.commissionLevels,
+        commissionBatch: opts.commissionBatch,
+        shipUnits: opts.shipUnits,
+        halfLoad: opts.halfLoad,
+        workloads: AllWorkloads.filter((name) => opts.workloads.includes(name)),
+        network: opts.network,
+        keepNetwork: opts.keepNetwork,
+        outDir: opts.out,
+    };
+}

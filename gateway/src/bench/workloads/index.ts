@@ -1,0 +1,21 @@
+import type { BenchOptions } from '../options';
+import type { Workload, WorkloadName } from '../workload';
+import { verifyCredential } from './credentials';
+import { accessRecord, grantConsent, registerEhrPointer } from './ehr';
+import { floorGet, floorPut } from './floor';
+import { commission, shipReceive, verifyProduct } from './supply';
+
+/** Every workload by name, configured from the options. */
+export function workloadsOf(options: BenchOptions): Record<WorkloadName, Workload> {
+    return {
+        'floor-put': floorPut,
+        'floor-get': floorGet,
+        'register-ehr-pointer': registerEhrPointer,
+        'grant-consent': grantConsent,
+        'access-record': accessRecord,
+        commission: commission(options.commissionBatch, Math.max(...options.commissionLevels)),
+        'ship-receive': shipReceive,
+        'verify-product': verifyProduct,
+        'verify-credential': verifyCredential,
+    };
+}
