@@ -97,7 +97,7 @@ describe('REST: EHR documents with consent', () => {
         expect(Buffer.from(read.body).equals(summary)).toBe(true);
         expect(read.headers.get('content-type')).toContain('text/plain');
         const auditId = read.headers.get('x-careledger-audit-id');
-        expect(auditId).toBeTruthy();
+        expect(auditId).toEqual(expect.any(String));
 
         const trail = await hospital.call<{ items: Array<{ id: string; outcome: string }> }>(
             'GET',

@@ -36,7 +36,7 @@ describe('Failover', () => {
 
     test('wraps around to the first target when a later one fails', async () => {
         const failover = new Failover(['peer0', 'peer1']);
-        failover.skip('peer0');
+        failover.markFailed('peer0');
         const answered = await failover.run(async (peer) => {
             if (peer === 'peer1') {
                 throw unreachable();
@@ -73,9 +73,9 @@ describe('Failover', () => {
 
     test('skip moves past the current target only', () => {
         const failover = new Failover(['peer0', 'peer1']);
-        failover.skip('peer1');
+        failover.markFailed('peer1');
         expect(failover.current).toBe('peer0');
-        failover.skip('peer0');
+        failover.markFailed('peer0');
         expect(failover.current).toBe('peer1');
     });
 

@@ -40,7 +40,7 @@ export class Failover<T> {
     }
 
     /** Moves past `target` after a failure outside `run` (e.g. a broken event stream). */
-    skip(target: T): void {
+    markFailed(target: T): void {
         if (this.targets[this.preferred] === target) {
             this.preferred = (this.preferred + 1) % this.targets.length;
         }

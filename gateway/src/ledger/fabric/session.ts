@@ -211,7 +211,7 @@ export class FabricSession implements LedgerSession {
                                 ? { checkpoint: checkpointOf(position) }
                                 : { startBlock: position.blockNumber }),
                     );
-                    return { events, peerFailed: () => peers.skip(peer) };
+                    return { events, peerFailed: () => peers.markFailed(peer) };
                 } catch (error) {
                     throw ledgerErrorFrom(error);
                 }
