@@ -19,7 +19,7 @@ import { BreakGlassReasonCodes } from './codes';
 import { requirePurpose } from './consent';
 import { EhrObjects } from './keys';
 import { getLocation, requireSalt, saltedDigest, TransientKeys, transientText } from './location';
-import { speaksForPatient } from './patients';
+import { queriedPatientId, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { isErased, requireRecord } from './records';
@@ -170,8 +170,7 @@ export class EhrAccessContract extends CareLedgerContract {
     @Returns('string')
     async ListAuditByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id =
-            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id = queriedPatientId(who, patientId);
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {

@@ -23,7 +23,7 @@ import {
     retireFromGranteeIndex,
 } from './consent-store';
 import { EhrObjects, WholeOrg } from './keys';
-import { requireActingFor, speaksForPatient } from './patients';
+import { queriedPatientId, requireActingFor, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector } from './readers';
 import { getRecord, isErased } from './records';
@@ -137,8 +137,7 @@ export class EhrConsentContract extends CareLedgerContract {
     @Returns('string')
     async ListConsentsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id =
-            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id = queriedPatientId(who, patientId);
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {

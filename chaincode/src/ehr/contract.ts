@@ -22,7 +22,14 @@ import { allLiveConsentsOf } from './consent-store';
 import { requireMspId, scopeCovers, inPeriod } from './consent';
 import { EhrKeys, EhrObjects } from './keys';
 import { putLocation, saltedDigest, transientLocation } from './location';
-import { getDelegate, getEnrolment, requireEnrolment, requirePatientCaller, speaksForPatient } from './patients';
+import {
+    getDelegate,
+    getEnrolment,
+    queriedPatientId,
+    requireEnrolment,
+    requirePatientCaller,
+    speaksForPatient,
+} from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { getRecord, isErased, parseAmendInput, parseRegisterInput, putNewRecord, requireRecord } from './records';
@@ -254,8 +261,7 @@ export class EhrContract extends CareLedgerContract {
     @Returns('string')
     async ListRecordsByPatient(ctx: Context, patientId: string, pageSize: string, bookmark: string): Promise<string> {
         const who = caller(ctx);
-        const id =
-            patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
+        const id = queriedPatientId(who, patientId);
         const size = parsePageSize(pageSize);
         const mark = requireBookmark(bookmark);
         let visible: (record: RecordPointer) => boolean = () => true;

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { caller, forbidden, fromBytes, notFound, requireRole, txTime, type Caller } from '../common';
+import { caller, forbidden, fromBytes, notFound, requireId, requireRole, txTime, type Caller } from '../common';
 import { EhrKeys } from './keys';
 import type { Delegate, PatientEnrolment } from './types';
 
@@ -92,4 +92,9 @@ export async function speaksForPatient(ctx: Context, patientId: string): Promise
         return enrolment?.homeMsp === who.mspId;
     }
     return isActiveDelegate(await getDelegate(ctx, patientId, who.mspId, who.actorId), txTime(ctx));
+}
+
+/** The patient a query is about: `patientId`, or the calling patient's own id when it is empty. */
+export function queriedPatientId(who: Caller, patientId: string): string {
+    return patientId === '' && who.role === 'patient' && who.actorId ? who.actorId : requireId(patientId, 'patientId');
 }
