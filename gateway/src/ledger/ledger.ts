@@ -126,11 +126,49 @@ export interface LedgerSession {
     prepare?(request: TransactionRequest): Promise<PreparedProposal>;
 }
 
-/** Finds enrolled identities by org and user name, e.g. `('hospital', 'physician1')`. */
+/**
+ * A new user of an org: the CA writes `role` and `actorId` into the certificate as
+ * `careledger.role` and `careledger.id`, which is all the chaincode trusts.
+ */
+export interface Registration {
+    /** Enrolment id, the certificate's CN: 1-64 letters, digits, `.`, `_`, `-`. */
+    user: string;
+    /** One of the chaincode's roles (physician, nurse, patient, ...). */
+    role: string;
+    /** Pseudonymous actor id, never a name. */
+    actorId: string;
+}
+
+/** A registration whose key stays with the client: the CA signs the client's CSR (CN = `user`). */
+export interface CsrRegistration extends Registration {
+    /** PKCS#10 certificate signing request, PEM. */
+    csrPem: string;
+}
+
+/**
+ * Finds enrolled identities by org and user name, e.g. `('hospital', 'physician1')`, and
+ * registers new ones with the org's CA.
+ */
 export interface IdentityDirectory {
+    /**
+     * An enrolled user. A user enrolled with a CSR (the key is on their device) comes back with
+     * the certificate alone, neither key nor signer.
+     */
     get(org: string, user: string): Promise<SigningIdentity>;
     /** Orgs with their MSP ids, e.g. `[{ org: 'hospital', mspId: 'HospitalMSP' }]`. */
     orgs(): Promise<Array<{ org: string; mspId: string }>>;
+    /**
+     * Registers a new user with the org's CA and enrols a key made here; `get` finds the user
+     * afterwards. Throws CONFLICT if the name is already registered, INVALID_ARGUMENT naming
+     * the field for a bad name, role or actor id.
+     */
+    register(org: string, registration: Registration): Promise<SigningIdentity>;
+    /**
+     * Registers a new user and has the CA sign the client's CSR: the private key never reaches
+     * this process, and only the certificate is kept. Same errors as `register`, and
+     * INVALID_ARGUMENT (`csr`) for a CSR that is malformed, badly signed or not for `user`.
+     */
+    enrollWithCsr(org: string, registration: CsrRegistration): Promise<ClientIdentity>;
 }
 
 export type LedgerKind = 'embedded' | 'fabric';

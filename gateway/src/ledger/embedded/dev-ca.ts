@@ -79,6 +79,15 @@ export class DevCertificateAuthority {
 
     async issue(request: CertificateRequest): Promise<KeyAndCertificate> {
         const keys = (await crypto.subtle.generateKey(ecdsa, true, ['sign', 'verify'])) as CryptoKeyPair;
+        const certificate = await this.certify(request, keys.publicKey);
+        return { certificate, privateKey: exportPrivateKey(keys.privateKey) };
+    }
+
+    /**
+     * A certificate for a public key whose private key stays with the requester (a device's
+     * CSR, already checked for proof of possession). PEM.
+     */
+    async certify(request: CertificateRequest, publicKey: CryptoKey): Promise<string> {
         const issuer = new x509.X509Certificate(this.certificate);
         const type = request.type ?? 'client';
         const attrs: Record<string, string> = {
@@ -100,19 +109,19 @@ export class DevCertificateAuthority {
                 notBefore,
                 notAfter,
                 signingAlgorithm: ecdsa,
-                publicKey: keys.publicKey,
+                publicKey,
                 signingKey: this.signingKey,
                 extensions: [
                     new x509.BasicConstraintsExtension(false, undefined, true),
                     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-                    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+                    await x509.SubjectKeyIdentifierExtension.create(publicKey, false, crypto),
                     await x509.AuthorityKeyIdentifierExtension.create(issuer.publicKey, false, crypto),
                     new x509.Extension(FabricAttributesOid, false, Buffer.from(JSON.stringify({ attrs }))),
                 ],
             },
             crypto,
         );
-        return { certificate: certificate.toString('pem'), privateKey: exportPrivateKey(keys.privateKey) };
+        return certificate.toString('pem');
     }
 }
 

@@ -1,17 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { enrolUser } from '../../auth/enrollment';
+import { Roles } from '@careledger/chaincode';
+import { enrol, type EnrolRequest } from '../../auth/enrollment';
 import { LedgerError } from '../../ledger';
-import { actorOf, authenticate, bearerToken, requireOrgAdmin, samePem } from '../actor';
+import { actorIdPattern, userNamePattern } from '../../ledger/registration';
+import { actorOf, authenticate, bearerToken, requireOrgAdmin } from '../actor';
 import type { GatewayContext } from '../context';
-import { commonErrors, errorResponses, forbiddenHere, notFoundHere } from '../errors';
-
-interface EnrolBody {
-    user: string;
-    role?: string;
-    actorId?: string;
-    /** The user's own certificate when they keep their private key (offline signing). */
-    certificate?: string;
-}
+import { commonErrors, errorResponses, notFoundHere } from '../errors';
 
 const tokenSchema = {
     type: 'object',
@@ -27,6 +21,12 @@ const tokenSchema = {
             description:
                 '`gateway`: the gateway signs with the enrolled key; `offline`: the client signs every transaction (see /offline).',
         },
+        registered: { type: 'boolean', description: 'A new user was registered with the org CA by this request.' },
+        certificate: {
+            type: 'string',
+            description:
+                'The enrolment certificate (PEM) the CA issued for the `csr`; the client keeps it with its key.',
+        },
     },
 } as const;
 
@@ -34,7 +34,7 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
     const preHandler = authenticate(context);
     const security = [{ bearer: [] }];
 
-    app.post<{ Body: EnrolBody }>(
+    app.post<{ Body: EnrolRequest }>(
         '/auth/enroll',
         {
             preHandler,
@@ -42,21 +42,30 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
                 tags: ['auth'],
                 summary: "An org admin enrols a user and receives that user's bearer token",
                 description:
-                    'Registers the user with the org CA when the ledger can (role and actorId given), or takes an ' +
-                    'already enrolled user. With `certificate`, the user keeps the private key: the token is bound to ' +
-                    'that certificate alone and every transaction is signed by the client through /offline.',
+                    'With `role` and `actorId`: registers a new user of this org with the org CA, which writes both ' +
+                    'into the certificate (409 if the name is registered already). Add `csr` (PKCS#10, PEM, subject ' +
+                    "CN = `user`, ECDSA P-256) and the CA signs the client's own key: the response carries the " +
+                    'certificate, and the token is bound to it alone — every transaction is signed by the client ' +
+                    'through /offline. Without `role`: a token for a user enrolled before; with `certificate`, bound ' +
+                    'to that certificate alone (offline signing). Only an admin of this org may call it (403).',
                 security,
                 body: {
                     type: 'object',
                     required: ['user'],
                     additionalProperties: false,
                     properties: {
-                        user: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
-                        role: {
+                        user: { type: 'string', pattern: userNamePattern.source },
+                        role: { type: 'string', enum: [...Roles] },
+                        actorId: {
                             type: 'string',
-                            enum: ['physician', 'nurse', 'patient', 'pharmacist', 'operator', 'inspector', 'admin'],
+                            pattern: actorIdPattern.source,
+                            description: 'Pseudonymous id written into the certificate as careledger.id; never a name.',
                         },
-                        actorId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' },
+                        csr: {
+                            type: 'string',
+                            maxLength: 8192,
+                            description: 'PKCS#10 CSR, PEM, of a key the user keeps.',
+                        },
                         certificate: { type: 'string', maxLength: 8192 },
                     },
                 },
@@ -66,19 +75,25 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
         async (request, reply) => {
             await requireOrgAdmin(context, actorOf(request));
             const body = request.body;
-            const enrolled = await enrolUser(context.ledger, context.org, body).catch((error: unknown) => {
-                throw error instanceof LedgerError
-                    ? error
-                    : notFoundHere(`user ${body.user} of ${context.org}: ${(error as Error).message}`);
-            });
-            const offline = body.certificate !== undefined;
-            if (offline && !samePem(body.certificate ?? '', enrolled.certificate)) {
-                throw forbiddenHere(`the certificate is not the one ${context.org}'s CA issued to ${body.user}`);
-            }
-            const token = context.tokens.issue(context.org, body.user, enrolled, { offline });
+            const { identity, offline, registered } = await enrol(context.ledger, context.org, body).catch(
+                (error: unknown) => {
+                    throw error instanceof LedgerError
+                        ? error
+                        : notFoundHere(`user ${body.user} of ${context.org}: ${(error as Error).message}`);
+                },
+            );
+            const token = context.tokens.issue(context.org, body.user, identity, { offline });
             const signing = offline ? 'offline' : 'gateway';
-            request.log.info({ user: body.user, signing }, 'token issued');
-            return reply.status(201).send({ token, org: context.org, user: body.user, mspId: enrolled.mspId, signing });
+            request.log.info({ user: body.user, signing, registered }, 'token issued');
+            return reply.status(201).send({
+                token,
+                org: context.org,
+                user: body.user,
+                mspId: identity.mspId,
+                signing,
+                registered,
+                ...(body.csr !== undefined ? { certificate: identity.certificate } : {}),
+            });
         },
     );
 
