@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { loadLedgerConfig, openLedger, projectRoot, type Ledger, type LedgerSession } from '../ledger';
-import { closedLoop, openLoop, type LoadResult } from './load';
+import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { NetworkScript, FloorChaincode } from './network';
 import { parseBenchOptions, type BenchOptions } from './options';
 import { renderPlot } from './plot';
@@ -106,7 +106,10 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             const workload = all[name];
             log(`${name}: setting up`);
             const setupStarted = Date.now();
-            const operation = await workload.prepare(context);
+            const prepared = await workload.prepare(context);
+            // Sequence numbers unique across the workload's runs: ids built from them never repeat.
+            let issued = 0;
+            const operation: Operation = (client) => prepared(client, issued++);
             const setupSeconds = (Date.now() - setupStarted) / 1000;
             const levels =
                 name === 'commission'

@@ -1,6 +1,6 @@
 import type { CallOptions } from '@grpc/grpc-js';
-import { connect, hash, signers, type Gateway, type ProposalOptions } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
+import { connect, hash, type Gateway, type ProposalOptions } from '@hyperledger/fabric-gateway';
+import { createHash } from 'node:crypto';
 import { LedgerError } from '../errors';
 import type {
     ClientIdentity,
@@ -16,6 +16,7 @@ import type { ConnectionPool } from './connections';
 import { commitStatusError, ledgerErrorFrom } from './errors';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
+import { newMessageSigner } from './native-signer';
 import type { PeerEndpoint } from './profile';
 import type { ReadAfterWrite } from './read-after-write';
 import { signedCommitBytes, signedProposalBytes, signedTransactionBytes } from './signed-bytes';
@@ -60,6 +61,8 @@ export class FabricSession implements LedgerSession {
     private readonly gateways = new Map<PeerEndpoint, Gateway>();
     /** Absent when the client keeps its key: then only {@link prepare} (offline signing) works. */
     private readonly signer?: (digest: Uint8Array) => Promise<Uint8Array>;
+    /** What the signer is given: a SHA-256 digest (identity's signer), or the message (own key, native-signer.ts). */
+    private readonly hash: (message: Uint8Array) => Uint8Array = hash.sha256;
 
     constructor(
         identity: SigningIdentity,
@@ -69,7 +72,8 @@ export class FabricSession implements LedgerSession {
         if (identity.signer) {
             this.signer = identity.signer;
         } else if (identity.privateKey) {
-            this.signer = signers.newPrivateKeySigner(createPrivateKey(identity.privateKey));
+            this.signer = newMessageSigner(identity.privateKey);
+            this.hash = hash.none;
         }
     }
 
@@ -91,19 +95,21 @@ export class FabricSession implements LedgerSession {
                 throw ledgerErrorFrom(error, transactionId);
             }
         };
+        const signed = signedProposalBytes(proposalBytes);
         return {
             transactionId,
-            bytes: signedProposalBytes(proposalBytes),
-            digest: unsigned.getDigest(),
+            bytes: signed,
+            digest: sha256(signed),
             evaluate: (signature) => mapped(() => gateway.newSignedProposal(proposalBytes, signature).evaluate()),
             endorse: (signature) =>
                 mapped(async () => {
                     const transaction = await gateway.newSignedProposal(proposalBytes, signature).endorse();
                     const transactionBytes = transaction.getBytes();
+                    const signedTransaction = signedTransactionBytes(transactionBytes);
                     return {
                         transactionId,
-                        bytes: signedTransactionBytes(transactionBytes),
-                        digest: transaction.getDigest(),
+                        bytes: signedTransaction,
+                        digest: sha256(signedTransaction),
                         submit: (transactionSignature) =>
                             mapped(async () => {
                                 const submitted = await gateway
@@ -111,10 +117,11 @@ export class FabricSession implements LedgerSession {
                                     .submit();
                                 const commitBytes = submitted.getBytes();
                                 const result = submitted.getResult();
+                                const signedCommit = signedCommitBytes(commitBytes);
                                 return {
                                     transactionId,
-                                    bytes: signedCommitBytes(commitBytes),
-                                    digest: submitted.getDigest(),
+                                    bytes: signedCommit,
+                                    digest: sha256(signedCommit),
                                     status: (commitSignature) =>
                                         mapped(async () => {
                                             const commit = gateway.newSignedCommit(commitBytes, commitSignature);
@@ -250,7 +257,7 @@ export class FabricSession implements LedgerSession {
                 client: this.context.pool.get(peer),
                 identity: { mspId: this.identity.mspId, credentials: Buffer.from(this.identity.certificate) },
                 signer: this.signer,
-                hash: hash.sha256,
+                hash: this.hash,
                 evaluateOptions: within(deadlines.evaluateMs),
                 endorseOptions: within(deadlines.endorseMs),
                 submitOptions: within(deadlines.submitMs),
@@ -260,6 +267,11 @@ export class FabricSession implements LedgerSession {
         }
         return gateway;
     }
+}
+
+/** The digest offline signers sign: SHA-256 of the bytes signed, whatever the gateway's own hash. */
+function sha256(bytes: Uint8Array): Uint8Array {
+    return createHash('sha256').update(bytes).digest();
 }
 
 export function proposalOptions(request: TransactionRequest): ProposalOptions {
