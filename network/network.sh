@@ -7,8 +7,9 @@
 #   network.sh createChannel    channel careledger: orderers join (osnadmin), peers join
 #   network.sh deployCC         compile, package, install, approve (every org), commit, start servers;
 #                               on a running network: the next version and sequence
-#       [--name NAME --path DIR]  another chaincode beside CareLedger's (e.g. the benchmark's floor:
-#                               --name careledger-bench --path bench/chaincode)
+#       [--name NAME --path DIR [--ready ARGS]]  another chaincode beside CareLedger's, ARGS its
+#                               readiness query (the benchmark's floor: --name careledger-bench
+#                               --path bench/chaincode --ready '{"Args":["floor:Get","ready"]}')
 #   network.sh restart          down, then up createChannel deployCC: the one command for a ready network
 #   network.sh addOrg NAME      add an org from consortium.json's addableOrgs to the running network
 #   network.sh down             stop exactly what up started (by pid) and remove all generated state
@@ -37,7 +38,7 @@ source "$SCRIPTS_DIR/chaincode.sh"
 source "$SCRIPTS_DIR/addorg.sh"
 
 usage() {
-    sed -n '5,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '5,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -215,9 +216,15 @@ while (($#)); do
     createChannel) cmd_createChannel ;;
     deployCC)
         if [[ "${1:-}" == --name ]]; then
-            [[ $# -ge 4 && "$3" == --path ]] || die "usage: network.sh deployCC --name NAME --path DIR"
-            select_chaincode "$2" "$4"
-            shift 4
+            [[ $# -ge 4 && "$3" == --path ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
+            if [[ "${5:-}" == --ready ]]; then
+                [[ $# -ge 6 ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
+                select_chaincode "$2" "$4" "$6"
+                shift 6
+            else
+                select_chaincode "$2" "$4"
+                shift 4
+            fi
         fi
         cmd_deployCC
         select_chaincode

@@ -15,8 +15,10 @@
 CONSORTIUM_CHAINCODE="$CHAINCODE_NAME"
 CONSORTIUM_CHAINCODE_DIR="$CHAINCODE_DIR"
 
-# select_chaincode [NAME DIR]: the chaincode the chaincode functions act on; no arguments: the
-# consortium's. Sets CHAINCODE_NAME, CHAINCODE_DIR, DEPLOYED_FILE and the server slot.
+# select_chaincode [NAME DIR [READY]]: the chaincode the chaincode functions act on; no
+# arguments: the consortium's. READY is the query (peer CLI JSON, e.g. '{"Args":["floor:Get","x"]}')
+# that shows a peer runs it; without one, a peer is taken to run it once its server listens.
+# Sets CHAINCODE_NAME, CHAINCODE_DIR, DEPLOYED_FILE and the server slot.
 select_chaincode() {
     local name="${1:-$CONSORTIUM_CHAINCODE}"
     CHAINCODE_NAME="$name"
@@ -34,8 +36,8 @@ select_chaincode() {
         DEPLOYED_FILE="$RUN_DIR/chaincode-$name.env"
         CC_PROCESS_PREFIX="chaincode-$name"
         CC_ADDRESS_VAR=CARELEDGER_EXTRA_CHAINCODE_ADDRESS
-        # Every fabric-contract-api chaincode answers its metadata query.
-        CC_READY_ARGS='{"Args":["org.hyperledger.fabric:GetMetadata"]}'
+        # No general query fits: fabric-contract-api 2.5.8's GetMetadata fails (classToPlain).
+        CC_READY_ARGS="${3:-}"
     fi
 }
 select_chaincode
@@ -157,6 +159,7 @@ approve_for_org() {
 
 peer_answers_chaincode() {
     local peer="$1"
+    [[ -n "$CC_READY_ARGS" ]] || return 0
     (as_admin "$(peer_org "$peer")" "$peer" &&
         "$FABRIC_BIN/peer" chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c "$CC_READY_ARGS")
 }

@@ -13,16 +13,19 @@
 #   CARELEDGER_BATCH_MAX_MESSAGES   transactions per block at most (default 200)
 #   CARELEDGER_GATEWAY_CONCURRENCY  concurrent gateway requests per peer (default 10000; Fabric's is 500)
 #   CARELEDGER_CHAINCODE_TLS        mutual TLS between peer and chaincode server (default true)
+#   CARELEDGER_PROFILE              true: Go pprof on every peer (port +7) and orderer (port +5), for profiling
 #   CARELEDGER_CHAINCODE_DIR        the chaincode workspace deployCC compiles and deploys (default chaincode/)
 #   CARELEDGER_NETWORK_DIR          generated crypto material and connection profiles (default network/organizations)
 #   CARELEDGER_NETWORK_DATA_DIR     ledgers and CA databases (default network/data)
 #   CARELEDGER_NETWORK_LOG_DIR      one log per process (default network/logs)
 #
 # Port plan (B = CARELEDGER_PORT_BASE), one block of ten ports per node:
-#   orderer i   B+100+10i: +0 gRPC (broadcast, deliver, cluster), +3 admin (osnadmin), +4 operations
+#   orderer i   B+100+10i: +0 gRPC (broadcast, deliver, cluster), +3 admin (osnadmin), +4 operations,
+#                          +5 pprof (CARELEDGER_PROFILE=true)
 #   peer n      B+200+10n: +0 gRPC (endorse, gateway, gossip), +1 chaincode listener, +4 operations,
 #                          +5 the peer's chaincode server (chaincode-as-a-service),
-#                          +6 the server of the one other chaincode (`deployCC --name`, the benchmark's floor)
+#                          +6 the server of the one other chaincode (`deployCC --name`, the benchmark's floor),
+#                          +7 pprof (CARELEDGER_PROFILE=true)
 #   CA k        B+400+10k: +0 API (TLS), +4 operations
 # n and k are stable positions in consortium.json (k = 0 is the orderer org), so adding an
 # org never moves another node's ports. Every server binds 127.0.0.1 only.
@@ -42,6 +45,7 @@ BATCH_TIMEOUT="${CARELEDGER_BATCH_TIMEOUT:-250ms}"
 BATCH_MAX_MESSAGES="${CARELEDGER_BATCH_MAX_MESSAGES:-200}"
 GATEWAY_CONCURRENCY="${CARELEDGER_GATEWAY_CONCURRENCY:-10000}"
 CHAINCODE_TLS="${CARELEDGER_CHAINCODE_TLS:-true}"
+PROFILE="${CARELEDGER_PROFILE:-false}"
 
 CHAINCODE_DIR="${CARELEDGER_CHAINCODE_DIR:-$ROOT_DIR/chaincode}"
 ORGS_DIR="${CARELEDGER_NETWORK_DIR:-$NETWORK_DIR/organizations}"
@@ -80,6 +84,8 @@ peer_chaincode_listen_port() { echo $((PORT_BASE + 201 + 10 * $1)); }
 peer_ops_port() { echo $((PORT_BASE + 204 + 10 * $1)); }
 chaincode_server_port() { echo $((PORT_BASE + 205 + 10 * $1)); }
 extra_chaincode_server_port() { echo $((PORT_BASE + 206 + 10 * $1)); }
+peer_pprof_port() { echo $((PORT_BASE + 207 + 10 * $1)); }
+orderer_pprof_port() { echo $((PORT_BASE + 105 + 10 * $1)); }
 ca_port() { echo $((PORT_BASE + 400 + 10 * $1)); }
 ca_ops_port() { echo $((PORT_BASE + 404 + 10 * $1)); }
 

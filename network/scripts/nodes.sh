@@ -43,6 +43,8 @@ start_orderer() {
         ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
         ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \
         ORDERER_METRICS_PROVIDER=prometheus \
+        ORDERER_GENERAL_PROFILE_ENABLED="$PROFILE" \
+        ORDERER_GENERAL_PROFILE_ADDRESS="127.0.0.1:$(orderer_pprof_port "$i")" \
         "${version_env[@]}" \
         "$FABRIC_BIN/orderer"
 }
@@ -106,6 +108,8 @@ start_peer() {
         CORE_PEER_GATEWAY_DIALTIMEOUT=10s \
         CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$index")" \
         CORE_METRICS_PROVIDER=prometheus \
+        CORE_PEER_PROFILE_ENABLED="$PROFILE" \
+        CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_pprof_port "$index")" \
         CORE_VM_ENDPOINT= \
         CORE_CHAINCODE_EXTERNALBUILDERS="[{name: careledger-ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CARELEDGER_CHAINCODE_ADDRESS, CARELEDGER_EXTRA_CHAINCODE_ADDRESS, CARELEDGER_CHAINCODE_TLS_DIR, CARELEDGER_PEER_TLS_DIR]}]" \
         CARELEDGER_CHAINCODE_ADDRESS="127.0.0.1:$(chaincode_server_port "$index")" \

@@ -9,8 +9,9 @@ const MaxValueLength = 4096;
 const keyPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /**
- * `Put` is one putState and nothing else (no read, no event); `Get` is one getState. Rejections
- * use CareLedger's `CODE(field): rule` form so the gateway maps them to typed errors.
+ * `Put` is one putState and nothing else (no read, no event); `Get` is one getState and returns
+ * what it got (empty for a missing key, which also makes `Get` the deployment's readiness query).
+ * Rejections use CareLedger's `CODE(field): rule` form so the gateway maps them to typed errors.
  */
 @Info({ title: 'Floor', description: 'Benchmark floor: one putState, one getState' })
 export class FloorContract extends Contract {
@@ -33,10 +34,7 @@ export class FloorContract extends Contract {
     @Returns('string')
     async Get(ctx: Context, key: string): Promise<string> {
         const bytes = await ctx.stub.getState(floorKey(ctx, key));
-        if (!bytes || bytes.length === 0) {
-            throw new Error(`NOT_FOUND(key): no floor value under ${key}`);
-        }
-        return Buffer.from(bytes).toString('utf8');
+        return Buffer.from(bytes ?? []).toString('utf8');
     }
 }
 
