@@ -210,7 +210,7 @@ function report(
             `${run.unitsPerSecond !== undefined ? ` (${run.unitsPerSecond.toFixed(0)} ${workload.units?.name}/s)` : ''}` +
             `, p50/p95/p99 ${p50.toFixed(0)}/${p95.toFixed(0)}/${p99.toFixed(0)} ms, failures mvcc ${mvcc} timeout ${timeout} endorsement ${endorsement} other ${other}` +
             `; CPU ${ProcessGroups.map((group) => `${group} ${resources.cpuPercent[group].toFixed(0)}%`).join(' ')}` +
-            `; network RSS ${(resources.peakNetworkRssBytes / 1024 ** 2).toFixed(0)} MiB`,
+            `; machine busy ${resources.machineBusyPercent.toFixed(0)}%; network RSS ${(resources.peakNetworkRssBytes / 1024 ** 2).toFixed(0)} MiB`,
     );
     for (const error of load.errors.slice(0, 3)) {
         log(`  ${error.count} × ${error.message}`);

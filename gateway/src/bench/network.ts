@@ -5,7 +5,12 @@ import { nowMs } from './recorder';
 import { networkProcesses } from './resources';
 
 /** The benchmark's view of network/network.sh: verbs, timing, and the settings in force. */
-export const FloorChaincode = { name: 'careledger-bench', path: 'bench/chaincode' } as const;
+export const FloorChaincode = {
+    name: 'careledger-bench',
+    path: 'bench/chaincode',
+    /** A query every peer answers once it runs the floor (Get of a missing key is empty). */
+    ready: '{"Args":["floor:Get","ready"]}',
+} as const;
 
 export class NetworkScript {
     readonly script: string;
@@ -48,7 +53,15 @@ export class NetworkScript {
     }
 
     deployFloor(): Promise<number> {
-        return this.run('deployCC', '--name', FloorChaincode.name, '--path', FloorChaincode.path);
+        return this.run(
+            'deployCC',
+            '--name',
+            FloorChaincode.name,
+            '--path',
+            FloorChaincode.path,
+            '--ready',
+            FloorChaincode.ready,
+        );
     }
 
     /** The settings network.sh uses (its defaults, or the environment's), and the Fabric version. */

@@ -8,6 +8,7 @@ import type { ClientIdentity, CsrRegistration, IdentityDirectory, Registration, 
 import { alreadyRegistered, checkRegistration } from '../registration';
 import { FabricCaClient, type CaCaller } from './ca-client';
 import { readCertificateAuthority } from './ca-profile';
+import { newNativeSigner } from './native-signer';
 import type { ConnectionProfile } from './profile';
 
 /**
@@ -54,7 +55,7 @@ export class EnrolledIdentities implements IdentityDirectory {
         return {
             mspId: profile.mspId,
             certificate,
-            signer: signers.newPrivateKeySigner(createPrivateKey(privateKey)),
+            signer: newNativeSigner(privateKey),
         };
     }
 

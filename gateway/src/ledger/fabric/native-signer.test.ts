@@ -1,5 +1,5 @@
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { lowS, newMessageSigner } from './native-signer';
+import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { lowS, messageSignerOf, newMessageSigner, newNativeSigner } from './native-signer';
 
 const p256Order = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -42,5 +42,24 @@ describe('native message signer', () => {
     it('refuses keys Fabric identities do not use', () => {
         const { privateKey: rsa } = generateKeyPairSync('rsa', { modulusLength: 1024 });
         expect(() => newMessageSigner(rsa)).toThrow(/unsupported signing key: rsa/);
+    });
+});
+
+describe('native signer of a directory identity', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+    it('signs digests like fabric-gateway and carries a native signer of messages with the same key', async () => {
+        const signer = newNativeSigner(privateKey);
+        const message = Buffer.from('commit status request');
+        const digest = createHash('sha256').update(message).digest();
+        expect(verify('sha256', message, publicKey, await signer(digest))).toBe(true);
+        const messageSigner = messageSignerOf(signer);
+        expect(messageSigner).toBeDefined();
+        expect(verify('sha256', message, publicKey, await messageSigner!(message))).toBe(true);
+    });
+
+    it('finds no message signer behind any other signer', () => {
+        expect(messageSignerOf(async (digest) => digest)).toBeUndefined();
+        expect(messageSignerOf(undefined)).toBeUndefined();
     });
 });

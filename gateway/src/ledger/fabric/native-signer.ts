@@ -1,22 +1,44 @@
+import { signers } from '@hyperledger/fabric-gateway';
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import type { DigestSigner } from '../ledger';
 
 /**
  * Signs with OpenSSL instead of fabric-gateway's pure-JavaScript ECDSA (@noble/curves), which
  * takes about 0.4 ms a signature (OpenSSL: 0.03 ms). A submit signs three times (proposal,
  * transaction, commit-status request), an evaluate once; under load that was a third of a
- * gateway's CPU (bench/README.md). OpenSSL hashes what it signs, so the gateway is connected
- * with `hash.none` and this signer is given the message, not its digest.
+ * gateway's CPU (bench/README.md). OpenSSL hashes what it signs, so a session whose identity
+ * signs this way is connected with `hash.none` and given the message, not its digest.
  *
  * Fabric accepts only low-S signatures (s ≤ n/2), which OpenSSL does not guarantee: a high s
  * is replaced by n - s, the other valid signature of the same message.
  */
+export type MessageSigner = (message: Uint8Array) => Promise<Uint8Array>;
+
+const messageForm = Symbol('careledger.messageSigner');
+
+/**
+ * A digest signer (fabric-gateway's, for callers that only have a digest) that also carries
+ * the native message signer of the same key, which {@link messageSignerOf} finds. The key stays
+ * in the closures: an identity with this signer still never hands out its key.
+ */
+export function newNativeSigner(privateKey: string | KeyObject): DigestSigner {
+    const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
+    const digestSigner = signers.newPrivateKeySigner(key);
+    return Object.assign((digest: Uint8Array) => digestSigner(digest), { [messageForm]: newMessageSigner(key) });
+}
+
+/** The native message signer behind a signer from {@link newNativeSigner}, if it is one. */
+export function messageSignerOf(signer: DigestSigner | undefined): MessageSigner | undefined {
+    return (signer as (DigestSigner & { [messageForm]?: MessageSigner }) | undefined)?.[messageForm];
+}
+
 const curveOrders: Readonly<Record<string, bigint>> = {
     prime256v1: 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n,
     secp384r1: 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n,
 };
 
-export function newMessageSigner(privateKeyPem: string | KeyObject): (message: Uint8Array) => Promise<Uint8Array> {
-    const key = typeof privateKeyPem === 'string' ? createPrivateKey(privateKeyPem) : privateKeyPem;
+export function newMessageSigner(privateKey: string | KeyObject): MessageSigner {
+    const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
     const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
     const order = curveOrders[curve];
     if (key.asymmetricKeyType !== 'ec' || order === undefined) {

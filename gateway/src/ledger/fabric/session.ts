@@ -16,7 +16,7 @@ import type { ConnectionPool } from './connections';
 import { commitStatusError, ledgerErrorFrom } from './errors';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
-import { newMessageSigner } from './native-signer';
+import { messageSignerOf, newMessageSigner } from './native-signer';
 import type { PeerEndpoint } from './profile';
 import type { ReadAfterWrite } from './read-after-write';
 import { signedCommitBytes, signedProposalBytes, signedTransactionBytes } from './signed-bytes';
@@ -69,11 +69,13 @@ export class FabricSession implements LedgerSession {
         private readonly context: SessionContext,
     ) {
         this.identity = { mspId: identity.mspId, certificate: identity.certificate };
-        if (identity.signer) {
-            this.signer = identity.signer;
-        } else if (identity.privateKey) {
-            this.signer = newMessageSigner(identity.privateKey);
+        const native =
+            messageSignerOf(identity.signer) ?? (identity.privateKey && newMessageSigner(identity.privateKey));
+        if (native) {
+            this.signer = native;
             this.hash = hash.none;
+        } else if (identity.signer) {
+            this.signer = identity.signer;
         }
     }
 
