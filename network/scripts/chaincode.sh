@@ -126,6 +126,7 @@ start_chaincode_server() {
     require_ports_free "$(selected_chaincode_server_port "$index")"
     start_process "$name" env \
         CORE_CHAINCODE_LOGGING_LEVEL="$CHAINCODE_LOG_LEVEL" \
+        NODE_OPTIONS="$CHAINCODE_NODE_OPTIONS" \
         node "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
         --chaincode-address "127.0.0.1:$(selected_chaincode_server_port "$index")" \
         --chaincode-id "$PACKAGE_ID" --module-path "$SNAPSHOT_DIR" "${tls[@]}"

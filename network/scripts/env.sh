@@ -7,13 +7,18 @@
 #   CARELEDGER_ORDERER_TYPE         raft (3 orderers, default) or bft (4 orderers, Fabric 3.x)
 #   CARELEDGER_TIMEOUT              seconds to wait for any one readiness condition (default 60)
 #   CARELEDGER_STOP_TIMEOUT         seconds a process gets to exit on SIGTERM before SIGKILL (default 10)
-#   CARELEDGER_LOG_LEVEL            Fabric logging spec (default INFO; DEBUG costs 13-20% throughput)
+#   CARELEDGER_LOG_LEVEL            Fabric logging spec (default WARNING:kvledger=INFO; INFO, which logs every
+#                                   gRPC call, costs about a quarter of the throughput: bench/README.md)
 #   CARELEDGER_CHAINCODE_LOG_LEVEL  chaincode servers' log level (default warning: info logs every call)
-#   CARELEDGER_BATCH_TIMEOUT        orderer batch timeout (default 250ms)
+#   CARELEDGER_BATCH_TIMEOUT        orderer batch timeout (default 50ms: a lone transaction commits in ~80 ms)
 #   CARELEDGER_BATCH_MAX_MESSAGES   transactions per block at most (default 200)
 #   CARELEDGER_GATEWAY_CONCURRENCY  concurrent gateway requests per peer (default 10000; Fabric's is 500)
 #   CARELEDGER_CHAINCODE_TLS        mutual TLS between peer and chaincode server (default true)
 #   CARELEDGER_PROFILE              true: Go pprof on every peer (port +7) and orderer (port +5), for profiling
+#   CARELEDGER_GOGC                 Go GC target of peers and orderers (default 50: a third less memory)
+#   CARELEDGER_CHAINCODE_NODE_OPTIONS  NODE_OPTIONS of the chaincode servers
+#   CARELEDGER_PEER_ENV, CARELEDGER_ORDERER_ENV  extra VAR=value settings (space-separated) for every
+#                                   peer / orderer, after the ones nodes.sh sets (experiments, e.g. GOGC=200)
 #   CARELEDGER_CHAINCODE_DIR        the chaincode workspace deployCC compiles and deploys (default chaincode/)
 #   CARELEDGER_NETWORK_DIR          generated crypto material and connection profiles (default network/organizations)
 #   CARELEDGER_NETWORK_DATA_DIR     ledgers and CA databases (default network/data)
@@ -39,13 +44,17 @@ PORT_BASE="${CARELEDGER_PORT_BASE:-7000}"
 ORDERER_TYPE="${CARELEDGER_ORDERER_TYPE:-$(cat "$(dirname "${BASH_SOURCE[0]}")/../run/orderer-type" 2>/dev/null || echo raft)}"
 TIMEOUT="${CARELEDGER_TIMEOUT:-60}"
 STOP_TIMEOUT="${CARELEDGER_STOP_TIMEOUT:-10}"
-LOG_LEVEL="${CARELEDGER_LOG_LEVEL:-INFO}"
+LOG_LEVEL="${CARELEDGER_LOG_LEVEL:-WARNING:kvledger=INFO}"
 CHAINCODE_LOG_LEVEL="${CARELEDGER_CHAINCODE_LOG_LEVEL:-warning}"
-BATCH_TIMEOUT="${CARELEDGER_BATCH_TIMEOUT:-250ms}"
+BATCH_TIMEOUT="${CARELEDGER_BATCH_TIMEOUT:-50ms}"
 BATCH_MAX_MESSAGES="${CARELEDGER_BATCH_MAX_MESSAGES:-200}"
 GATEWAY_CONCURRENCY="${CARELEDGER_GATEWAY_CONCURRENCY:-10000}"
 CHAINCODE_TLS="${CARELEDGER_CHAINCODE_TLS:-true}"
 PROFILE="${CARELEDGER_PROFILE:-false}"
+GOGC_TARGET="${CARELEDGER_GOGC:-50}"
+CHAINCODE_NODE_OPTIONS="${CARELEDGER_CHAINCODE_NODE_OPTIONS:-}"
+read -r -a PEER_EXTRA_ENV <<<"${CARELEDGER_PEER_ENV:-}"
+read -r -a ORDERER_EXTRA_ENV <<<"${CARELEDGER_ORDERER_ENV:-}"
 
 CHAINCODE_DIR="${CARELEDGER_CHAINCODE_DIR:-$ROOT_DIR/chaincode}"
 ORGS_DIR="${CARELEDGER_NETWORK_DIR:-$NETWORK_DIR/organizations}"

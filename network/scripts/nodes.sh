@@ -43,9 +43,11 @@ start_orderer() {
         ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
         ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \
         ORDERER_METRICS_PROVIDER=prometheus \
+        GOGC="$GOGC_TARGET" \
         ORDERER_GENERAL_PROFILE_ENABLED="$PROFILE" \
         ORDERER_GENERAL_PROFILE_ADDRESS="127.0.0.1:$(orderer_pprof_port "$i")" \
         "${version_env[@]}" \
+        "${ORDERER_EXTRA_ENV[@]}" \
         "$FABRIC_BIN/orderer"
 }
 
@@ -108,6 +110,7 @@ start_peer() {
         CORE_PEER_GATEWAY_DIALTIMEOUT=10s \
         CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$index")" \
         CORE_METRICS_PROVIDER=prometheus \
+        GOGC="$GOGC_TARGET" \
         CORE_PEER_PROFILE_ENABLED="$PROFILE" \
         CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_pprof_port "$index")" \
         CORE_VM_ENDPOINT= \
@@ -116,6 +119,7 @@ start_peer() {
         CARELEDGER_EXTRA_CHAINCODE_ADDRESS="127.0.0.1:$(extra_chaincode_server_port "$index")" \
         CARELEDGER_CHAINCODE_TLS_DIR="$([[ "$CHAINCODE_TLS" == true ]] && echo "$dir/chaincode-tls")" \
         CARELEDGER_PEER_TLS_DIR="$dir/tls" \
+        "${PEER_EXTRA_ENV[@]}" \
         "$FABRIC_BIN/peer" node start
 }
 

@@ -70,6 +70,10 @@ async function main(argv: string[]): Promise<void> {
                 0,
                 ...results.map((workload) => peakOf(workload).resources.peakNetworkRssBytes),
             ),
+            peakRssWithFloorBytes: Math.max(
+                0,
+                ...results.map((workload) => peakOf(workload).resources.peakRssWithFloorBytes),
+            ),
         };
         const full: BenchResults = { ...partial, targets: checkTargets(partial) };
         writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(full, null, 2)}\n`);

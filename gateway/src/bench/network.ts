@@ -74,6 +74,8 @@ export class NetworkScript {
             'CHAINCODE_LOG_LEVEL',
             'CHAINCODE_TLS',
             'ORDERER_TYPE',
+            'GOGC_TARGET',
+            'CHAINCODE_NODE_OPTIONS',
         ];
         const probe = spawnSync(
             'bash',

@@ -91,15 +91,15 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         .option('--warmup <s>', 'unmeasured seconds before each window', positiveNumber, Number(fromEnv('warmup', '3')))
         .option(
             '--submit-levels <list>',
-            'concurrent clients of submit workloads, e.g. 1,16,64 (last = peak)',
+            'concurrent clients of submit workloads, e.g. 1,32,128 (last = peak)',
             levels,
-            levels(fromEnv('submit-levels', '1,16,64')),
+            levels(fromEnv('submit-levels', '1,32,128')),
         )
         .option(
             '--evaluate-levels <list>',
             'concurrent clients of evaluate workloads',
             levels,
-            levels(fromEnv('evaluate-levels', '1,16,64')),
+            levels(fromEnv('evaluate-levels', '1,32,128')),
         )
         .option(
             '--commission-levels <list>',

@@ -99,7 +99,9 @@ export function renderSummary(results: BenchResults): string {
     lines.push(
         `## Memory`,
         '',
-        `Largest resident memory of the whole network at peak load: ${gib(results.peakNetworkRssBytes)} GiB.`,
+        `Largest resident memory of the whole network at peak load (CAs, orderers, peers, CareLedger's chaincode servers): ` +
+            `${gib(results.peakNetworkRssBytes)} GiB; ${gib(results.peakRssWithFloorBytes)} GiB with the floor chaincode's servers, ` +
+            'which only the benchmark deploys.',
         '',
     );
     lines.push('## Network settings', '', '| setting | value |', '| --- | --- |');

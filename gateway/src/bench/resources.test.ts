@@ -45,5 +45,6 @@ describe('network resources', () => {
         expect(usage.peakNetworkRssBytes).toBeGreaterThan(10 * 1024 * 1024);
         expect(usage.rssBytesAtPeak.peers).toBe(usage.peakNetworkRssBytes);
         expect(usage.rssBytesAtPeak.client).toBeGreaterThan(0);
+        expect(usage.peakRssWithFloorBytes).toBe(usage.peakNetworkRssBytes);
     });
 });

@@ -28,8 +28,14 @@ export interface ResourceUsage {
     cpuPercent: Record<ProcessGroup, number>;
     /** The whole machine's busy share over the run, percent of all cores. */
     machineBusyPercent: number;
-    /** Largest sum of the network's resident memory seen (client excluded), bytes. */
+    /**
+     * Largest sum of the resident memory of CareLedger's network seen: CAs, orderers, peers and
+     * CareLedger's chaincode servers; the floor chaincode's servers (a benchmark fixture) and the
+     * client excluded. Bytes.
+     */
     peakNetworkRssBytes: number;
+    /** The same with the floor chaincode's servers, bytes. */
+    peakRssWithFloorBytes: number;
     /** Resident memory per group at that moment, bytes. */
     rssBytesAtPeak: Record<ProcessGroup, number>;
 }
@@ -119,7 +125,7 @@ export class ResourceMonitor {
     private last = new Map<number, number>();
     private startedAt = 0;
     private machineFirst = { busy: 0, total: 0 };
-    private peak = { rss: 0, byGroup: emptyByGroup() };
+    private peak = { rss: 0, withFloor: 0, byGroup: emptyByGroup() };
 
     constructor(
         private readonly pidDir: string,
@@ -130,7 +136,7 @@ export class ResourceMonitor {
         this.processes = [...networkProcesses(this.pidDir), { name: 'client', pid: process.pid, group: 'client' }];
         this.first = new Map();
         this.last = new Map();
-        this.peak = { rss: 0, byGroup: emptyByGroup() };
+        this.peak = { rss: 0, withFloor: 0, byGroup: emptyByGroup() };
         this.machineFirst = readMachine();
         this.startedAt = Date.now();
         this.sample();
@@ -153,23 +159,24 @@ export class ResourceMonitor {
             cpuPercent,
             machineBusyPercent: total > 0 ? (100 * (machine.busy - this.machineFirst.busy)) / total : 0,
             peakNetworkRssBytes: this.peak.rss,
+            peakRssWithFloorBytes: this.peak.withFloor,
             rssBytesAtPeak: this.peak.byGroup,
         };
     }
 
     private sample(): void {
         const byGroup = emptyByGroup();
-        let networkRss = 0;
         for (const { pid, group } of this.processes) {
             const reading = readProc(pid);
             if (!reading) continue;
             if (!this.first.has(pid)) this.first.set(pid, reading.cpuTicks);
             this.last.set(pid, reading.cpuTicks);
             byGroup[group] += reading.rssBytes;
-            if (group !== 'client') networkRss += reading.rssBytes;
         }
+        const networkRss = byGroup.peers + byGroup.orderers + byGroup.chaincode + byGroup.CAs;
         if (networkRss > this.peak.rss) {
-            this.peak = { rss: networkRss, byGroup };
+            this.peak = { ...this.peak, rss: networkRss, byGroup };
         }
+        this.peak.withFloor = Math.max(this.peak.withFloor, networkRss + byGroup['floor chaincode']);
     }
 }

@@ -58,8 +58,10 @@ export interface BenchResults {
         fabricVersion?: string;
     };
     workloads: WorkloadResult[];
-    /** Largest resident memory of the whole network seen at any peak-load run, bytes. */
+    /** Largest resident memory of CareLedger's whole network seen at any peak-load run, bytes (floor chaincode excluded). */
     peakNetworkRssBytes: number;
+    /** The same with the floor chaincode's servers. */
+    peakRssWithFloorBytes: number;
     targets: TargetCheck[];
 }
 

@@ -8,6 +8,7 @@ const resources: ResourceUsage = {
     cpuPercent: { peers: 120, orderers: 20, chaincode: 30, 'floor chaincode': 0, CAs: 0, client: 25 },
     machineBusyPercent: 98,
     peakNetworkRssBytes: 1.5 * 1024 ** 3,
+    peakRssWithFloorBytes: 1.6 * 1024 ** 3,
     rssBytesAtPeak: { peers: 1e9, orderers: 2e8, chaincode: 2e8, 'floor chaincode': 1e8, CAs: 5e7, client: 1e8 },
 };
 
@@ -68,6 +69,7 @@ function results(workloads: WorkloadResult[]): Omit<BenchResults, 'targets'> {
         network: { mode: 'fresh', readyFromDownSeconds: 24.5, settings: { BATCH_TIMEOUT: '50ms' } },
         workloads,
         peakNetworkRssBytes: 1.5 * 1024 ** 3,
+        peakRssWithFloorBytes: 1.6 * 1024 ** 3,
     };
 }
 
