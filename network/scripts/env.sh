@@ -15,7 +15,10 @@
 #   CARELEDGER_GATEWAY_CONCURRENCY  concurrent gateway requests per peer (default 10000; Fabric's is 500)
 #   CARELEDGER_CHAINCODE_TLS        mutual TLS between peer and chaincode server (default true)
 #   CARELEDGER_PROFILE              true: Go pprof on every peer (port +7) and orderer (port +5), for profiling
-#   CARELEDGER_GOGC                 Go GC target of peers and orderers (default 50: a third less memory)
+#   CARELEDGER_GOGC                 Go GC target of peers and orderers (default 100, Go's)
+#   CARELEDGER_PEER_MEMORY_LIMIT, CARELEDGER_ORDERER_MEMORY_LIMIT  Go soft memory limit (GOMEMLIMIT) of each
+#                                   peer / orderer (default 180MiB / 110MiB): the GC works harder near it
+#                                   instead of letting blocks buffered under load grow the heap
 #   CARELEDGER_CHAINCODE_NODE_OPTIONS  NODE_OPTIONS of the chaincode servers
 #   CARELEDGER_PEER_ENV, CARELEDGER_ORDERER_ENV  extra VAR=value settings (space-separated) for every
 #                                   peer / orderer, after the ones nodes.sh sets (experiments, e.g. GOGC=200)
@@ -51,7 +54,9 @@ BATCH_MAX_MESSAGES="${CARELEDGER_BATCH_MAX_MESSAGES:-200}"
 GATEWAY_CONCURRENCY="${CARELEDGER_GATEWAY_CONCURRENCY:-10000}"
 CHAINCODE_TLS="${CARELEDGER_CHAINCODE_TLS:-true}"
 PROFILE="${CARELEDGER_PROFILE:-false}"
-GOGC_TARGET="${CARELEDGER_GOGC:-50}"
+GOGC_TARGET="${CARELEDGER_GOGC:-100}"
+PEER_MEMORY_LIMIT="${CARELEDGER_PEER_MEMORY_LIMIT:-180MiB}"
+ORDERER_MEMORY_LIMIT="${CARELEDGER_ORDERER_MEMORY_LIMIT:-110MiB}"
 CHAINCODE_NODE_OPTIONS="${CARELEDGER_CHAINCODE_NODE_OPTIONS:-}"
 read -r -a PEER_EXTRA_ENV <<<"${CARELEDGER_PEER_ENV:-}"
 read -r -a ORDERER_EXTRA_ENV <<<"${CARELEDGER_ORDERER_ENV:-}"

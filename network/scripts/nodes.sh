@@ -44,6 +44,7 @@ start_orderer() {
         ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:$(orderer_ops_port "$i")" \
         ORDERER_METRICS_PROVIDER=prometheus \
         GOGC="$GOGC_TARGET" \
+        GOMEMLIMIT="$ORDERER_MEMORY_LIMIT" \
         ORDERER_GENERAL_PROFILE_ENABLED="$PROFILE" \
         ORDERER_GENERAL_PROFILE_ADDRESS="127.0.0.1:$(orderer_pprof_port "$i")" \
         "${version_env[@]}" \
@@ -111,6 +112,7 @@ start_peer() {
         CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$index")" \
         CORE_METRICS_PROVIDER=prometheus \
         GOGC="$GOGC_TARGET" \
+        GOMEMLIMIT="$PEER_MEMORY_LIMIT" \
         CORE_PEER_PROFILE_ENABLED="$PROFILE" \
         CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(peer_pprof_port "$index")" \
         CORE_VM_ENDPOINT= \

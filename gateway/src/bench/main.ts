@@ -12,7 +12,7 @@ import { parseBenchOptions, type BenchOptions } from './options';
 import { renderPlot } from './plot';
 import { Recorder } from './recorder';
 import { plotPanels, renderSummary } from './report';
-import { ResourceMonitor, ProcessGroups } from './resources';
+import { machineSpeed, ResourceMonitor, ProcessGroups } from './resources';
 import { peakOf, type BenchResults, type RunResult, type WorkloadResult } from './results';
 import { summarize } from './stats';
 import { checkTargets } from './targets';
@@ -125,6 +125,7 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             for (const clients of levels) {
                 const peakLevel = clients === levels[levels.length - 1];
                 const durationS = peakLevel ? options.durationS : options.stepDurationS;
+                const speed = machineSpeed();
                 monitor.start();
                 const load = await closedLoop(recorder, operation, {
                     clients,
@@ -132,12 +133,13 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
                     durationMs: durationS * 1000,
                 });
                 const label = clients === 1 ? '1 client (sequential)' : `${clients} clients`;
-                runs.push(report(workload, label, 'closed', clients, load, monitor.stop()));
+                runs.push({ ...report(workload, label, 'closed', clients, load, monitor.stop()), machineSpeed: speed });
             }
             const peakRun = indexOfPeak(runs);
             if (options.halfLoad.includes(name)) {
                 const peak = runs[peakRun];
                 const rate = Math.max(1, peak.summary.opsPerSecond / 2);
+                const speed = machineSpeed();
                 monitor.start();
                 const load = await openLoop(recorder, operation, {
                     ratePerSecond: rate,
@@ -149,6 +151,7 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
                 runs.push({
                     ...report(workload, 'half peak load', 'open', peak.clients, load, monitor.stop()),
                     offeredOpsPerSecond: rate,
+                    machineSpeed: speed,
                 });
             }
             results.push({

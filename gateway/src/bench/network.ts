@@ -75,6 +75,8 @@ export class NetworkScript {
             'CHAINCODE_TLS',
             'ORDERER_TYPE',
             'GOGC_TARGET',
+            'PEER_MEMORY_LIMIT',
+            'ORDERER_MEMORY_LIMIT',
             'CHAINCODE_NODE_OPTIONS',
         ];
         const probe = spawnSync(

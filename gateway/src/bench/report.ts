@@ -65,8 +65,8 @@ export function renderSummary(results: BenchResults): string {
     lines.push(
         '## Every run',
         '',
-        '| workload | load | throughput /s | p50 / p95 / p99 ms | op p50 ms | failures m/t/e/o | machine busy % | CPU ms per call | network RSS MiB |',
-        '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        '| workload | load | throughput /s | p50 / p95 / p99 ms | op p50 ms | failures m/t/e/o | machine busy % | CPU ms per call | machine speed | network RSS MiB |',
+        '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const workload of results.workloads) {
         for (const run of workload.runs) {
@@ -74,7 +74,7 @@ export function renderSummary(results: BenchResults): string {
             lines.push(
                 `| ${workload.name} | ${run.label} | ${f1(run.summary.txPerSecond)} | ${f0(p50)} / ${f0(p95)} / ${f0(p99)} | ` +
                     `${f0(run.summary.opLatencyMs.p50)} | ${failures(run)} | ${f0(run.resources.machineBusyPercent)} | ` +
-                    `${run.cpuMsPerCall !== undefined ? f1(run.cpuMsPerCall) : ''} | ${mib(run.resources.peakNetworkRssBytes)} |`,
+                    `${run.cpuMsPerCall !== undefined ? f1(run.cpuMsPerCall) : ''} | ${run.machineSpeed !== undefined ? f0(run.machineSpeed) : ''} | ${mib(run.resources.peakNetworkRssBytes)} |`,
             );
         }
     }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
     groupOf,
+    machineSpeed,
     networkProcesses,
     parseMachineStat,
     parseProcStat,
@@ -46,5 +47,11 @@ describe('network resources', () => {
         expect(usage.rssBytesAtPeak.peers).toBe(usage.peakNetworkRssBytes);
         expect(usage.rssBytesAtPeak.client).toBeGreaterThan(0);
         expect(usage.peakRssWithFloorBytes).toBe(usage.peakNetworkRssBytes);
+    });
+});
+
+describe('machine speed', () => {
+    it('counts hashes per millisecond', () => {
+        expect(machineSpeed(20)).toBeGreaterThan(0);
     });
 });

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 
 /**
@@ -38,6 +40,22 @@ export interface ResourceUsage {
     peakRssWithFloorBytes: number;
     /** Resident memory per group at that moment, bytes. */
     rssBytesAtPeak: Record<ProcessGroup, number>;
+}
+
+/**
+ * This machine's speed right now: SHA-256 hashes of 1 KiB per millisecond over `ms`. On a
+ * shared virtual machine the same work takes more or less CPU from one minute to the next;
+ * recorded with every run, it tells a slower run from a slower machine.
+ */
+export function machineSpeed(ms = 100): number {
+    const block = Buffer.alloc(1024, 7);
+    const started = performance.now();
+    let hashes = 0;
+    while (performance.now() - started < ms) {
+        for (let i = 0; i < 50; i++) createHash('sha256').update(block).digest();
+        hashes += 50;
+    }
+    return hashes / (performance.now() - started);
 }
 
 /** Which group a process of network.sh belongs to, by its name (`peer0.hospital...`, `chaincode.peer0...`). */

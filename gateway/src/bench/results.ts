@@ -15,6 +15,8 @@ export interface RunResult {
     /** Business units per second (serials for commissioning). */
     unitsPerSecond?: number;
     resources: ResourceUsage;
+    /** SHA-256 hashes of 1 KiB per ms just before the run ({@link machineSpeed}): the machine's speed then. */
+    machineSpeed?: number;
     /** CPU milliseconds (all network processes and the client) per measured call. */
     cpuMsPerCall?: number;
     errors: Array<{ message: string; count: number }>;
