@@ -21,7 +21,9 @@ const Hospital = 'HospitalMSP';
 const FloorValue = 'x'.repeat(64);
 
 function gtinFor(seed) {
-    const data = `0${BigInt(`0x${sha256(seed)}`).toString().slice(0, 12)}`;
+    const data = `0${BigInt(`0x${sha256(seed)}`)
+        .toString()
+        .slice(0, 12)}`;
     return `${data}${chaincode.supply.gs1.gs1CheckDigit(data)}`;
 }
 
@@ -58,33 +60,61 @@ class CareLedgerWorkload {
         });
     }
 
-    /** A setup call whose failure is fatal unless `tolerate` says otherwise; returns the parsed result. */
+    /**
+     * A setup call, retried: the workers set up at the same time, and two of them writing the
+     * same key (enrolling patient1, authorising a partner) conflict (MVCC), which a repeat of
+     * these idempotent calls resolves. Fatal after the last try unless `tolerate`.
+     */
     async setupCall(fn, args, as, { readOnly = false, tolerate } = {}) {
-        const status = await this.request('careledger', fn, args, as, { readOnly });
-        if (status.GetStatus() !== 'success') {
-            if (tolerate) return undefined;
-            throw new Error(`setup ${fn} failed (see the worker log)`);
+        for (let attempt = 1; ; attempt++) {
+            const status = await this.request('careledger', fn, args, as, { readOnly });
+            if (status.GetStatus() === 'success') {
+                const result = status.GetResult();
+                return result && result.length ? JSON.parse(Buffer.from(result).toString('utf8')) : undefined;
+            }
+            if (attempt === 5) {
+                if (tolerate) return undefined;
+                throw new Error(`setup ${fn} failed (see the worker log)`);
+            }
+            await new Promise((resolve) => setTimeout(resolve, 200 + Math.floor(Math.random() * 800)));
         }
-        const result = status.GetResult();
-        return result && result.length ? JSON.parse(Buffer.from(result).toString('utf8')) : undefined;
     }
 
     async licensedPhysicianAndPatient() {
         const regulator = ['RegulatorMSP', 'admin'];
         await this.setupCall(
             'credentials-issuers:RegisterIssuer',
-            [JSON.stringify({ type: 'MedicalLicense', mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' })],
+            [
+                JSON.stringify({
+                    type: 'MedicalLicense',
+                    mspId: 'RegulatorMSP',
+                    roles: ['admin'],
+                    subjectScope: 'any-org',
+                }),
+            ],
             regulator,
             { tolerate: true },
         );
-        const standing = await this.setupCall('credentials:CheckPractitioner', [Hospital, 'prac-hosp-0001', 'MedicalLicense'], regulator, {
-            readOnly: true,
-        });
+        const standing = await this.setupCall(
+            'credentials:CheckPractitioner',
+            [Hospital, 'prac-hosp-0001', 'MedicalLicense'],
+            regulator,
+            {
+                readOnly: true,
+            },
+        );
         if (!standing || standing.verdict !== 'valid') {
             const commitment = chaincode.commitmentOf(randomBytes(32).toString('hex'), sha256(`licence ${this.tag}`));
             await this.setupCall(
                 'credentials:IssueCredential',
-                [JSON.stringify({ id: `lic-${this.tag}`, type: 'MedicalLicense', subject: { mspId: Hospital, actorId: 'prac-hosp-0001' }, commitment })],
+                [
+                    JSON.stringify({
+                        id: `lic-${this.tag}`,
+                        type: 'MedicalLicense',
+                        subject: { mspId: Hospital, actorId: 'prac-hosp-0001' },
+                        commitment,
+                    }),
+                ],
                 regulator,
                 { tolerate: true },
             );
@@ -108,8 +138,16 @@ class CareLedgerWorkload {
     }
 
     async supplyWorld() {
-        for (const [mspId, kind] of [['ManufacturerMSP', 'manufacturer'], ['DistributorMSP', 'distributor'], [Hospital, 'dispenser']]) {
-            await this.setupCall('supply:AuthorizePartner', [JSON.stringify({ mspId, kind })], ['RegulatorMSP', 'inspector1']);
+        for (const [mspId, kind] of [
+            ['ManufacturerMSP', 'manufacturer'],
+            ['DistributorMSP', 'distributor'],
+            [Hospital, 'dispenser'],
+        ]) {
+            await this.setupCall(
+                'supply:AuthorizePartner',
+                [JSON.stringify({ mspId, kind })],
+                ['RegulatorMSP', 'inspector1'],
+            );
         }
         const gtin = gtinFor(`caliper-${this.tag}`);
         await this.setupCall(
@@ -122,10 +160,18 @@ class CareLedgerWorkload {
 
     async lotWithUnits(gtin, lot, prefix, count) {
         const maker = ['ManufacturerMSP', 'operator1'];
-        await this.setupCall('supply:RegisterLot', [JSON.stringify({ gtin, lot, expiry: Expiry, quantity: chaincode.supply.MaxLotQuantity })], maker);
+        await this.setupCall(
+            'supply:RegisterLot',
+            [JSON.stringify({ gtin, lot, expiry: Expiry, quantity: chaincode.supply.MaxLotQuantity })],
+            maker,
+        );
         const serials = Array.from({ length: count }, (_, index) => `${prefix}${index}`);
         for (let start = 0; start < serials.length; start += 5000) {
-            await this.setupCall('supply:CommissionUnits', [JSON.stringify({ gtin, lot, serials: serials.slice(start, start + 5000) })], maker);
+            await this.setupCall(
+                'supply:CommissionUnits',
+                [JSON.stringify({ gtin, lot, serials: serials.slice(start, start + 5000) })],
+                maker,
+            );
         }
         return serials;
     }
@@ -134,14 +180,23 @@ class CareLedgerWorkload {
 /** Per workload: the setup, returning what one transaction (or operation) does. */
 const setups = {
     async 'floor-put'() {
-        return (seq) => this.request('careledger-bench', 'floor:Put', [`p-${this.tag}-${seq}`, FloorValue], [Hospital, 'physician1']);
+        return (seq) =>
+            this.request(
+                'careledger-bench',
+                'floor:Put',
+                [`p-${this.tag}-${seq}`, FloorValue],
+                [Hospital, 'physician1'],
+            );
     },
     async 'floor-get'() {
         const keys = Array.from({ length: 100 }, (_, index) => `g-${this.tag}-${index}`);
         for (const key of keys) {
             await this.request('careledger-bench', 'floor:Put', [key, FloorValue], [Hospital, 'physician1']);
         }
-        return (seq) => this.request('careledger-bench', 'floor:Get', [keys[seq % keys.length]], [Hospital, 'pharmacist1'], { readOnly: true });
+        return (seq) =>
+            this.request('careledger-bench', 'floor:Get', [keys[seq % keys.length]], [Hospital, 'pharmacist1'], {
+                readOnly: true,
+            });
     },
     async 'register-ehr-pointer'() {
         const patientId = await this.licensedPhysicianAndPatient();
@@ -154,7 +209,15 @@ const setups = {
             this.request(
                 'careledger',
                 'ehr-consent:GrantConsent',
-                [JSON.stringify({ id: `con-${this.tag}-${seq}`, grantee: { mspId: Hospital, actorId: `g-${this.tag}-${seq}` }, scope: { kind: 'all' }, purposes: ['TREAT'], period: { end } })],
+                [
+                    JSON.stringify({
+                        id: `con-${this.tag}-${seq}`,
+                        grantee: { mspId: Hospital, actorId: `g-${this.tag}-${seq}` },
+                        scope: { kind: 'all' },
+                        purposes: ['TREAT'],
+                        period: { end },
+                    }),
+                ],
                 [Hospital, 'patient1'],
             );
     },
@@ -166,33 +229,79 @@ const setups = {
         }
         await this.setupCall(
             'ehr-consent:GrantConsent',
-            [JSON.stringify({ id: `con-acc-${this.tag}`, grantee: { mspId: Hospital, actorId: 'prac-hosp-0001' }, scope: { kind: 'all' }, purposes: ['TREAT'], period: { end: new Date(Date.now() + 3600_000).toISOString() } })],
+            [
+                JSON.stringify({
+                    id: `con-acc-${this.tag}`,
+                    grantee: { mspId: Hospital, actorId: 'prac-hosp-0001' },
+                    scope: { kind: 'all' },
+                    purposes: ['TREAT'],
+                    period: { end: new Date(Date.now() + 3600_000).toISOString() },
+                }),
+            ],
             [Hospital, 'patient1'],
         );
-        return (seq) => this.request('careledger', 'ehr-access:AccessRecord', [ids[seq % ids.length], 'TREAT'], [Hospital, 'physician1']);
-    },
-    async commission() {
-        const gtin = await this.supplyWorld();
-        const lot = `C${this.tag}`;
-        const batch = Number(this.args.batch || 1000);
-        await this.setupCall('supply:RegisterLot', [JSON.stringify({ gtin, lot, expiry: Expiry, quantity: chaincode.supply.MaxLotQuantity })], ['ManufacturerMSP', 'operator1']);
         return (seq) =>
             this.request(
                 'careledger',
-                'supply:CommissionUnits',
-                [JSON.stringify({ gtin, lot, serials: Array.from({ length: batch }, (_, index) => `${seq.toString(36)}.${index}`) })],
+                'ehr-access:AccessRecord',
+                [ids[seq % ids.length], 'TREAT'],
+                [Hospital, 'physician1'],
+            );
+    },
+    async commission() {
+        const gtin = await this.supplyWorld();
+        const batch = Number(this.args.batch || 1000);
+        // Batches into one lot conflict by design (the lot's quantity is checked by reading its
+        // batches), so each transaction in flight commissions into a lot no other one uses.
+        const lots = Array.from({ length: Number(this.args.lots || 8) }, (_, index) => `C${this.tag}-${index}`);
+        for (const lot of lots) {
+            await this.setupCall(
+                'supply:RegisterLot',
+                [JSON.stringify({ gtin, lot, expiry: Expiry, quantity: chaincode.supply.MaxLotQuantity })],
                 ['ManufacturerMSP', 'operator1'],
             );
+        }
+        const busy = new Set();
+        return async (seq) => {
+            const lot = lots.find((candidate) => !busy.has(candidate)) || lots[seq % lots.length];
+            busy.add(lot);
+            try {
+                return await this.request(
+                    'careledger',
+                    'supply:CommissionUnits',
+                    [
+                        JSON.stringify({
+                            gtin,
+                            lot,
+                            serials: Array.from({ length: batch }, (_, index) => `${seq.toString(36)}.${index}`),
+                        }),
+                    ],
+                    ['ManufacturerMSP', 'operator1'],
+                );
+            } finally {
+                busy.delete(lot);
+            }
+        };
     },
     async 'ship-receive'() {
         const gtin = await this.supplyWorld();
         const serials = await this.lotWithUnits(gtin, `S${this.tag}`, 'u', Number(this.args.units || 5000));
-        // Caliper counts transactions: even ones ship a unit, odd ones receive it.
+        // One operation ships a unit and then receives it; Caliper records both transactions.
         return async (seq) => {
-            const unit = { gtin, serial: serials[Math.floor(seq / 2) % serials.length] };
-            return seq % 2 === 0
-                ? this.request('careledger', 'supply:Ship', [JSON.stringify({ items: [unit], to: 'DistributorMSP' })], ['ManufacturerMSP', 'operator1'])
-                : this.request('careledger', 'supply:Receive', [JSON.stringify({ items: [unit] })], ['DistributorMSP', 'operator1']);
+            const unit = { gtin, serial: serials[seq % serials.length] };
+            const shipped = await this.request(
+                'careledger',
+                'supply:Ship',
+                [JSON.stringify({ items: [unit], to: 'DistributorMSP' })],
+                ['ManufacturerMSP', 'operator1'],
+            );
+            if (shipped.GetStatus() !== 'success') return shipped;
+            return this.request(
+                'careledger',
+                'supply:Receive',
+                [JSON.stringify({ items: [unit] })],
+                ['DistributorMSP', 'operator1'],
+            );
         };
     },
     async 'verify-product'() {
@@ -200,9 +309,15 @@ const setups = {
         const lot = `V${this.tag}`;
         const serials = await this.lotWithUnits(gtin, lot, 'v', 1000);
         return (seq) =>
-            this.request('careledger', 'supply-safety:VerifyProduct', [`(01)${gtin}(17)${Expiry}(10)${lot}(21)${serials[seq % serials.length]}`], [Hospital, 'pharmacist1'], {
-                readOnly: true,
-            });
+            this.request(
+                'careledger',
+                'supply-safety:VerifyProduct',
+                [`(01)${gtin}(17)${Expiry}(10)${lot}(21)${serials[seq % serials.length]}`],
+                [Hospital, 'pharmacist1'],
+                {
+                    readOnly: true,
+                },
+            );
     },
     async 'verify-credential'() {
         const salt = randomBytes(32).toString('hex');
@@ -211,16 +326,37 @@ const setups = {
         const regulator = ['RegulatorMSP', 'admin'];
         await this.setupCall(
             'credentials-issuers:RegisterIssuer',
-            [JSON.stringify({ type: 'MedicalLicense', mspId: 'RegulatorMSP', roles: ['admin'], subjectScope: 'any-org' })],
+            [
+                JSON.stringify({
+                    type: 'MedicalLicense',
+                    mspId: 'RegulatorMSP',
+                    roles: ['admin'],
+                    subjectScope: 'any-org',
+                }),
+            ],
             regulator,
             { tolerate: true },
         );
         await this.setupCall(
             'credentials:IssueCredential',
-            [JSON.stringify({ id, type: 'MedicalLicense', subject: { mspId: Hospital, actorId: `caliper-${this.tag}` }, commitment: chaincode.commitmentOf(salt, documentSha256) })],
+            [
+                JSON.stringify({
+                    id,
+                    type: 'MedicalLicense',
+                    subject: { mspId: Hospital, actorId: `caliper-${this.tag}` },
+                    commitment: chaincode.commitmentOf(salt, documentSha256),
+                }),
+            ],
             regulator,
         );
-        return () => this.request('careledger', 'credentials:VerifyCredential', [id, JSON.stringify({ documentSha256, salt })], [Hospital, 'pharmacist1'], { readOnly: true });
+        return () =>
+            this.request(
+                'careledger',
+                'credentials:VerifyCredential',
+                [id, JSON.stringify({ documentSha256, salt })],
+                [Hospital, 'pharmacist1'],
+                { readOnly: true },
+            );
     },
 };
 
