@@ -125,7 +125,7 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             for (const clients of levels) {
                 const peakLevel = clients === levels[levels.length - 1];
                 const durationS = peakLevel ? options.durationS : options.stepDurationS;
-                const speed = machineSpeed();
+                const speed = await settled();
                 monitor.start();
                 const load = await closedLoop(recorder, operation, {
                     clients,
@@ -139,7 +139,7 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             if (options.halfLoad.includes(name)) {
                 const peak = runs[peakRun];
                 const rate = Math.max(1, peak.summary.opsPerSecond / 2);
-                const speed = machineSpeed();
+                const speed = await settled();
                 monitor.start();
                 const load = await openLoop(recorder, operation, {
                     ratePerSecond: rate,
@@ -179,6 +179,12 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
         }
     }
     return results;
+}
+
+/** A second for the network to finish the last run's backlog, then the machine's speed. */
+async function settled(): Promise<number> {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    return machineSpeed();
 }
 
 function indexOfPeak(runs: readonly RunResult[]): number {
