@@ -55,6 +55,29 @@ describe('throughput-latency plot', () => {
         expect(peak.cy).toBeLessThan(single.cy);
     });
 
+    it('joins the load curve in load order and leaves the half-load point off it', () => {
+        const svg = renderPlot([
+            {
+                title: 'past the peak',
+                xLabel: 'tx/s',
+                points: [
+                    { throughput: 10, p50: 80, p99: 100, label: '1' },
+                    { throughput: 75, p50: 400, p99: 600, label: '32' },
+                    { throughput: 66, p50: 2000, p99: 3000, label: '128' },
+                    { throughput: 40, p50: 90, p99: 150, label: '½ peak', alone: true },
+                ],
+            },
+        ]);
+        const p50Line = [...svg.matchAll(/<polyline points="([^"]+)" fill="none" stroke="#1f6feb"/g)].map((m) => m[1]);
+        expect(p50Line).toHaveLength(1);
+        const xs = p50Line[0].split(' ').map((pair) => Number(pair.split(',')[0]));
+        expect(xs).toHaveLength(3);
+        // 1 → 32 → 128 clients: the line turns back when throughput falls past the peak.
+        expect(xs[1]).toBeGreaterThan(xs[0]);
+        expect(xs[2]).toBeLessThan(xs[1]);
+        expect(svg.match(/<circle /g)).toHaveLength(4);
+    });
+
     it('escapes text', () => {
         expect(escapeXml(`a<b>&"c'`)).toBe('a&lt;b&gt;&amp;&quot;c&apos;');
         const svg = renderPlot(panels);

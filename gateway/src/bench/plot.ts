@@ -1,7 +1,8 @@
 /**
  * Throughput against latency, one small panel per workload, as a self-contained SVG: each
- * load level is a point (p50 solid, p99 dashed), labelled with its client count; the floor's
- * curve is drawn in grey behind the workloads compared with it.
+ * load level is a point (p50 solid, p99 dashed), labelled with its client count and joined in
+ * the order the load rose (past the peak, throughput can fall while latency still grows); the
+ * floor's curve is drawn in grey behind the workloads compared with it.
  */
 export interface PlotPoint {
     /** Calls per second. */
@@ -10,6 +11,8 @@ export interface PlotPoint {
     p99: number;
     /** Short label next to the point, e.g. `64` (clients) or `½` (half load). */
     label: string;
+    /** A point off the load curve (the open-loop half-load run): drawn, not joined to the others. */
+    alone?: boolean;
 }
 
 export interface PlotPanel {
@@ -103,15 +106,15 @@ function renderPanel(panel: PlotPanel, x0: number, y0: number): string {
         `<text x="${x0 + 14}" y="${top + plotHeight / 2}" text-anchor="middle" fill="${colors.axis}" transform="rotate(-90 ${x0 + 14} ${top + plotHeight / 2})">latency (ms)</text>`,
     );
     const series = (points: PlotPoint[], color: string, key: 'p50' | 'p99', dashed: boolean, markers: boolean) => {
-        const sorted = [...points].sort((a, b) => a.throughput - b.throughput);
-        if (sorted.length > 1) {
-            const path = sorted.map((point) => `${sx(point.throughput)},${sy(point[key])}`).join(' ');
+        const curve = points.filter((point) => !point.alone);
+        if (curve.length > 1) {
+            const path = curve.map((point) => `${sx(point.throughput)},${sy(point[key])}`).join(' ');
             out.push(
                 `<polyline points="${path}" fill="none" stroke="${color}" stroke-width="1.5"${dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
             );
         }
         if (markers) {
-            for (const point of sorted) {
+            for (const point of points) {
                 out.push(
                     `<circle cx="${sx(point.throughput)}" cy="${sy(point[key])}" r="3" fill="${color}"><title>${escapeXml(`${point.label}: ${point.throughput.toFixed(1)}/s, p50 ${point.p50.toFixed(0)} ms, p99 ${point.p99.toFixed(0)} ms`)}</title></circle>`,
                 );

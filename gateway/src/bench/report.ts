@@ -114,19 +114,21 @@ export function renderSummary(results: BenchResults): string {
 
 /** One panel per workload for the plot, with the floor it is compared with. */
 export function plotPanels(results: BenchResults): PlotPanel[] {
+    // Runs are in the order the load rose; units workloads (commissioning) are plotted in units per second.
     const pointsOf = (workload: WorkloadResult) =>
         workload.runs.map((run) => ({
-            throughput: run.summary.txPerSecond,
+            throughput: run.unitsPerSecond ?? run.summary.txPerSecond,
             p50: run.summary.latencyMs.p50,
             p99: run.summary.latencyMs.p99,
             label: run.loop === 'open' ? '½ peak' : String(run.clients),
+            alone: run.loop === 'open',
         }));
     const byName = new Map(results.workloads.map((workload) => [workload.name, workload]));
     return results.workloads.map((workload) => {
         const floor = workload.floor ? byName.get(workload.floor) : undefined;
         return {
             title: workload.title,
-            xLabel: throughputUnit(workload),
+            xLabel: workload.units ? `${workload.units.name}/s` : throughputUnit(workload),
             points: pointsOf(workload),
             floor: floor && {
                 title: floor.title,
