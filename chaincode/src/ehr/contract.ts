@@ -31,7 +31,7 @@ import {
     speaksForPatient,
 } from './patients';
 import { requireBookmark } from './ranges';
-import { isRegulatorInspector, isStaffOf } from './readers';
+import { isRegulatorInspector, isStaffOf, mayReadPointer } from './readers';
 import { getRecord, isErased, parseAmendInput, parseRegisterInput, putNewRecord, requireRecord } from './records';
 import type { Delegate, PatientEnrolment, RecordEventPayload, RecordPointer, StoredRecord } from './types';
 import { emitEhrEvent } from './events';
@@ -241,11 +241,7 @@ export class EhrContract extends CareLedgerContract {
     async GetRecord(ctx: Context, recordId: string): Promise<string> {
         const record = await requireRecord(ctx, requireId(recordId, 'recordId'));
         const who = caller(ctx);
-        if (!(
-            isStaffOf(who, record.custodianMsp) ||
-            isRegulatorInspector(who) ||
-            (await speaksForPatient(ctx, record.patientId))
-        )) {
+        if (!(await mayReadPointer(ctx, who, record))) {
             throw forbidden(
                 `record ${record.id} is readable by its patient, custodian and regulators; others use ehr-access:AccessRecord`,
             );

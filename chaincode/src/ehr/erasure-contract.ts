@@ -3,9 +3,9 @@ import { caller, CareLedgerContract, forbidden, fromBytes, notFound, requireId, 
 import { requireMspId } from './consent';
 import { EhrKeys, EhrObjects } from './keys';
 import { getLocation, locationHashPresent, purgeLocation } from './location';
-import { requirePatientCaller, speaksForPatient } from './patients';
+import { requirePatientCaller } from './patients';
 import { firstByPartialKey } from './ranges';
-import { isRegulatorInspector, isStaffOf } from './readers';
+import { isStaffOf, mayReadPointer } from './readers';
 import { isErased, requireRecord, tombstone } from './records';
 import type { ErasureProof, ErasureReceipt, RecordPointer } from './types';
 import { emitEhrEvent } from './events';
@@ -110,11 +110,7 @@ export class EhrErasureContract extends CareLedgerContract {
     async VerifyErasure(ctx: Context, recordId: string): Promise<string> {
         const record = await requireRecord(ctx, requireId(recordId, 'recordId'));
         const who = caller(ctx);
-        if (!(
-            isStaffOf(who, record.custodianMsp) ||
-            isRegulatorInspector(who) ||
-            (await speaksForPatient(ctx, record.patientId))
-        )) {
+        if (!(await mayReadPointer(ctx, who, record))) {
             throw forbidden(`erasure of record ${record.id} is verifiable by its patient, custodian and regulators`);
         }
         const pointerErased = isErased(record);

@@ -1,4 +1,6 @@
+import type { Context } from 'fabric-contract-api';
 import { RegulatorMsp, type Caller } from '../common';
+import { speaksForPatient } from './patients';
 
 /**
  * Who may read lists and trails without being the patient. Regulators oversee everything but
@@ -11,4 +13,17 @@ export function isRegulatorInspector(who: Caller): boolean {
 /** A clinician or administrator of `mspId`. */
 export function isStaffOf(who: Caller, mspId: string): boolean {
     return who.mspId === mspId && (who.role === 'physician' || who.role === 'nurse' || who.role === 'admin');
+}
+
+/** The patient (or a delegate), the custodian's staff and regulators may read a pointer; never its location. */
+export async function mayReadPointer(
+    ctx: Context,
+    who: Caller,
+    record: { custodianMsp: string; patientId: string },
+): Promise<boolean> {
+    return (
+        isStaffOf(who, record.custodianMsp) ||
+        isRegulatorInspector(who) ||
+        (await speaksForPatient(ctx, record.patientId))
+    );
 }
