@@ -37,6 +37,7 @@ module.exports = {
                 '<rootDir>/chaincode/src/**/*.test.ts',
                 '<rootDir>/gateway/src/**/*.test.ts',
                 '<rootDir>/test/harness/**/*.test.ts',
+                '<rootDir>/test/faults/**/*.test.ts',
             ],
         },
         {

@@ -14,8 +14,11 @@
 #   network.sh addOrg NAME      add an org from consortium.json's addableOrgs to the running network
 #   network.sh down             stop exactly what up started (by pid) and remove all generated state
 #   network.sh status           processes, memory, ports, channel height, chaincode definition
-#   network.sh stop NODE        stop one node (e.g. peer0.hospital.careledger.local), for failover tests
-#   network.sh start NODE       start it again and wait until it is healthy
+#   network.sh stop NODE        stop one node (SIGTERM; e.g. peer0.hospital.careledger.local, orderer1.<domain>,
+#                               ca.<org>, chaincode.<peer>), keeping its state; `stop all`: the whole network
+#   network.sh kill NODE        the same with SIGKILL (a crash); `kill all`: every process at once (a power cut)
+#   network.sh start NODE       start it again from its state and wait until it serves; `start all`: the whole
+#                               network (CAs, orderers, peers, chaincode servers) after `stop all` / `kill all`
 #
 # Verbs chain: `network.sh up createChannel deployCC`.
 set -Eeuo pipefail
@@ -38,7 +41,7 @@ source "$SCRIPTS_DIR/chaincode.sh"
 source "$SCRIPTS_DIR/addorg.sh"
 
 usage() {
-    sed -n '5,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '5,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -172,78 +175,215 @@ cmd_status() {
     return 0
 }
 
-# node_kind NODE: how to start and wait for a node by its name.
+# cmd_start NODE: starts one node from its state and waits until it serves:
+#   a peer (healthy, listening, and in gossip with the channel's other *running* peers),
+#   an orderer (orderer<N>.<domain>), a CA (ca.<org>), a chaincode server (chaincode.<peer>
+#   or chaincode-NAME.<peer>), or `all`: every node of the network (see cmd_start_all).
 cmd_start() {
     local node="${1:?usage: network.sh start NODE}"
     require_fabric
-    if [[ -n "${PEER_INDEX[$node]:-}" ]]; then
+    # Copy every regex capture at once: BASH_REMATCH is global and any later [[ =~ ]] (in
+    # any function called meanwhile) overwrites it.
+    local index="" target=""
+    if [[ "$node" == all ]]; then
+        cmd_start_all
+        return
+    elif [[ -n "${PEER_INDEX[$node]:-}" ]]; then
         require_ports_free "$(peer_port "$(peer_index "$node")")"
         start_peer "$node"
         wait_peer "$node"
-        if peer_has_channel "$node" >/dev/null 2>&1; then
-            # Its gateway can plan endorsements once gossip has found the other peers again.
-            local others
-            others=$(($(for org in $(channel_orgs); do org_peers "$org"; done | wc -l) - 1))
-            wait_for "$node" "$node to know the channel's $others other peers (gossip)" peer_knows_peers "$node" "$others"
-        fi
-    elif [[ "$node" =~ ^orderer([0-9]+)\. ]]; then
-        start_orderer "${BASH_REMATCH[1]}"
-        wait_orderer "${BASH_REMATCH[1]}"
-    elif [[ "$node" =~ ^chaincode\.(.+)$ && -n "${PEER_INDEX[${BASH_REMATCH[1]}]:-}" ]]; then
-        load_deployed
-        start_chaincode_server "${BASH_REMATCH[1]}"
-        wait_chaincode_server "${BASH_REMATCH[1]}"
+        wait_peer_gossip "$node"
+    elif [[ "$node" =~ ^orderer([0-9]+)\. ]] && index="${BASH_REMATCH[1]}" && [[ "$node" == "$(orderer_name "$index")" ]]; then
+        ((index < ORDERER_COUNT)) || die "$node: the $ORDERER_TYPE network has $ORDERER_COUNT orderers (orderer0-$((ORDERER_COUNT - 1)))"
+        start_orderer "$index"
+        wait_orderer "$index"
+    elif [[ "$node" =~ ^ca\.(.+)$ ]] && target="${BASH_REMATCH[1]}" && { [[ "$target" == "$ORDERER_ORG" ]] || known_org "$target"; }; then
+        [[ -d "$(ca_home "$target")" ]] || die "$node has no state in $(ca_home "$target"); it was never started ('up' or 'addOrg')"
+        start_ca "$target"
+        wait_ca "$target"
+    elif [[ "$node" =~ ^(chaincode(-[a-z0-9][a-z0-9_-]*)?)\.(.+)$ && -n "${PEER_INDEX[${BASH_REMATCH[3]}]:-}" ]]; then
+        target="${BASH_REMATCH[3]}"
+        select_deployed_chaincode "${BASH_REMATCH[1]}"
+        start_chaincode_server "$target"
+        wait_chaincode_server "$target"
+        select_chaincode
     else
-        die "unknown node $node (a peer such as peer0.hospital.careledger.local, an orderer, or chaincode.<peer>)"
+        die "unknown node $node (a peer such as peer0.hospital.careledger.local, orderer<N>.$ORDERER_DOMAIN, ca.<org>, chaincode.<peer>, or all)"
     fi
     info "$node is running"
 }
 
+# select_deployed_chaincode PREFIX: selects the chaincode whose servers are named PREFIX.<peer>
+# (chaincode: the consortium's; chaincode-NAME: the one deployed with --name NAME) and loads its definition.
+select_deployed_chaincode() {
+    if [[ "$1" == chaincode ]]; then
+        select_chaincode
+    else
+        local name="${1#chaincode-}"
+        [[ -f "$RUN_DIR/chaincode-$name.env" ]] || die "no chaincode $name deployed (no $RUN_DIR/chaincode-$name.env)"
+        # Its servers run the snapshot deployCC made; that folder holds its package.json.
+        select_chaincode "$name" "$(SNAPSHOT_DIR='' && source "$RUN_DIR/chaincode-$name.env" && echo "$SNAPSHOT_DIR")"
+    fi
+    load_deployed
+}
+
+# wait_peer_gossip PEER: a peer that is on the channel knows the channel's other peers that run
+# now (its gateway plans endorsements only over peers it knows). Peers that are down are not
+# waited for, so peers can be started one at a time while others are still down.
+wait_peer_gossip() {
+    local peer="$1" org other others=0
+    peer_has_channel "$peer" >/dev/null 2>&1 || return 0
+    for org in $(channel_orgs); do
+        for other in $(org_peers "$org"); do
+            [[ "$other" != "$peer" ]] && process_alive "$other" && others=$((others + 1))
+        done
+    done
+    wait_for "$peer" "$peer to know the channel's $others other running peers (gossip)" peer_knows_peers "$peer" "$others"
+}
+
+# The network's nodes, by kind, from its state: CAs, orderers, peers of the channel's orgs, and the
+# chaincode servers of every deployed chaincode (`chaincode.<peer>`, `chaincode-NAME.<peer>`).
+network_cas() { echo "$(ca_name "$ORDERER_ORG")"; for org in $(channel_orgs); do ca_name "$org"; done; }
+network_peers() { for org in $(channel_orgs); do org_peers "$org"; done; }
+deployed_chaincode_prefixes() {
+    [[ -f "$RUN_DIR/chaincode.env" ]] && echo chaincode
+    local file name
+    for file in "$RUN_DIR"/chaincode-*.env; do
+        [[ -f "$file" ]] || continue
+        name="${file##*/chaincode-}"
+        echo "chaincode-${name%.env}"
+    done
+    return 0
+}
+
+# cmd_start_all: every node of a stopped (or killed) network again from its state on disk: CAs,
+# orderers, peers and chaincode servers, each waited for; then a consensus leader, every peer
+# on the channel and in gossip with all others, and every chaincode answering on every peer.
+cmd_start_all() {
+    [[ -d "$DATA_DIR" && -f "$RUN_DIR/orderer-type" ]] || die "no network state to start from; run '$0 restart'"
+    local running
+    running="$(running_processes)"
+    [[ -z "$running" ]] || die "the network is partly running ($(wc -l <<<"$running") processes); stop it first ('$0 stop all')"
+    local cas=() peers=() orderers=() i org peer prefix
+    mapfile -t cas < <(network_cas)
+    mapfile -t peers < <(network_peers)
+    for ((i = 0; i < ORDERER_COUNT; i++)); do orderers+=("$i"); done
+    local ports=()
+    for org in "$ORDERER_ORG" $(channel_orgs); do ports+=("$(ca_port "$(ca_org_index "$org")")"); done
+    # shellcheck disable=SC2207
+    ports+=($(orderer_ports))
+    # shellcheck disable=SC2207
+    for peer in "${peers[@]}"; do ports+=($(peer_ports "$peer")); done
+    require_ports_free "${ports[@]}"
+
+    step "starting ${#cas[@]} CAs, $ORDERER_COUNT orderers, ${#peers[@]} peers and their chaincode servers from their state"
+    for org in "$ORDERER_ORG" $(channel_orgs); do start_ca "$org"; done
+    for i in "${orderers[@]}"; do start_orderer "$i"; done
+    for peer in "${peers[@]}"; do start_peer "$peer"; done
+    for prefix in $(deployed_chaincode_prefixes); do
+        select_deployed_chaincode "$prefix"
+        for peer in "${peers[@]}"; do start_chaincode_server "$peer"; done
+    done
+    select_chaincode
+    run_parallel wait_ca "$ORDERER_ORG" $(channel_orgs) || die "a CA did not start (see above)"
+    run_parallel wait_orderer "${orderers[@]}" || die "an orderer is not healthy (see above)"
+    wait_for "" "a consensus leader on channel $CHANNEL" orderer_leader_elected
+    run_parallel wait_peer "${peers[@]}" || die "a peer is not healthy (see above)"
+    for prefix in $(deployed_chaincode_prefixes); do
+        select_deployed_chaincode "$prefix"
+        run_parallel wait_chaincode_server "${peers[@]}" || die "a chaincode server did not start (see above)"
+        run_parallel wait_chaincode_ready "${peers[@]}" || die "$CHAINCODE_NAME is not ready on every peer (see above)"
+    done
+    select_chaincode
+    for peer in "${peers[@]}"; do
+        wait_for "$peer" "$peer to know the channel's $((${#peers[@]} - 1)) other peers (gossip)" \
+            peer_knows_peers "$peer" $((${#peers[@]} - 1))
+    done
+    info "network is running again: $(running_processes | wc -l) processes"
+}
+
+# cmd_stop NODE: SIGTERM (then SIGKILL after CARELEDGER_STOP_TIMEOUT), state kept; `all`: every
+# process of the network at once. cmd_kill NODE: SIGKILL at once, as a crash or power cut would.
 cmd_stop() {
     local node="${1:?usage: network.sh stop NODE}"
+    if [[ "$node" == all ]]; then
+        local running
+        running="$(running_processes)"
+        [[ -n "$running" ]] || die "the network is not running"
+        step "stopping $(wc -l <<<"$running") processes (SIGTERM), keeping their state"
+        stop_processes '*'
+        info "network stopped; '$0 start all' starts it again"
+        return
+    fi
     process_alive "$node" || die "$node is not running"
     stop_process "$node"
     info "$node stopped"
 }
 
-(($#)) || usage
-while (($#)); do
-    verb="$1"
-    shift
-    case "$verb" in
-    check) cmd_check ;;
-    up) cmd_up ;;
-    createChannel) cmd_createChannel ;;
-    deployCC)
-        if [[ "${1:-}" == --name ]]; then
-            [[ $# -ge 4 && "$3" == --path ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
-            if [[ "${5:-}" == --ready ]]; then
-                [[ $# -ge 6 ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
-                select_chaincode "$2" "$4" "$6"
-                shift 6
-            else
-                select_chaincode "$2" "$4"
-                shift 4
+cmd_kill() {
+    local node="${1:?usage: network.sh kill NODE}" names=() name
+    if [[ "$node" == all ]]; then
+        mapfile -t names < <(running_processes | cut -d' ' -f1)
+        ((${#names[@]})) || die "the network is not running"
+        step "killing $(wc -l <<<"${names[*]}") processes (SIGKILL), keeping their state"
+    else
+        process_alive "$node" || die "$node is not running"
+        names=("$node")
+    fi
+    # Every SIGKILL first, then the waits: all at once, as a power cut would.
+    for name in "${names[@]}"; do kill -KILL "$(process_pid "$name")" 2>/dev/null || true; done
+    for name in "${names[@]}"; do
+        while process_alive "$name"; do sleep 0.05; done
+        rm -f "$PID_DIR/$name.pid"
+    done
+    info "$node killed (SIGKILL)"
+}
+
+main() {
+    (($#)) || usage
+    while (($#)); do
+        verb="$1"
+        shift
+        case "$verb" in
+        check) cmd_check ;;
+        up) cmd_up ;;
+        createChannel) cmd_createChannel ;;
+        deployCC)
+            if [[ "${1:-}" == --name ]]; then
+                [[ $# -ge 4 && "$3" == --path ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
+                if [[ "${5:-}" == --ready ]]; then
+                    [[ $# -ge 6 ]] || die "usage: network.sh deployCC --name NAME --path DIR [--ready ARGS]"
+                    select_chaincode "$2" "$4" "$6"
+                    shift 6
+                else
+                    select_chaincode "$2" "$4"
+                    shift 4
+                fi
             fi
-        fi
-        cmd_deployCC
-        select_chaincode
-        ;;
-    restart) cmd_restart ;;
-    down) cmd_down ;;
-    status) cmd_status ;;
-    addOrg)
-        (($#)) || die "usage: network.sh addOrg NAME (one of consortium.json's addableOrgs)"
-        require_fabric
-        add_org "$1"
-        shift
-        ;;
-    start | stop)
-        (($#)) || die "usage: network.sh $verb NODE"
-        "cmd_$verb" "$1"
-        shift
-        ;;
-    -h | --help | help) usage ;;
-    *) die "unknown verb '$verb'; verbs: check up createChannel deployCC restart addOrg down status start stop" ;;
-    esac
-done
+            cmd_deployCC
+            select_chaincode
+            ;;
+        restart) cmd_restart ;;
+        down) cmd_down ;;
+        status) cmd_status ;;
+        addOrg)
+            (($#)) || die "usage: network.sh addOrg NAME (one of consortium.json's addableOrgs)"
+            require_fabric
+            add_org "$1"
+            shift
+            ;;
+        start | stop | kill)
+            (($#)) || die "usage: network.sh $verb NODE (or all)"
+            "cmd_$verb" "$1"
+            shift
+            ;;
+        -h | --help | help) usage ;;
+        *) die "unknown verb '$verb'; verbs: check up createChannel deployCC restart addOrg down status start stop kill" ;;
+        esac
+    done
+}
+
+# Sourced (by the scripts' unit tests), it only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi

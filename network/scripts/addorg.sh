@@ -25,10 +25,12 @@ peer_at_height() {
 
 # approved_by_org ORG: ORG has approved the deployed definition (sequence and package).
 approved_by_org() {
-    local org="$1" peer
-    peer="$(org_peers "$org" | head -n1)"
-    (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" \
-        --sequence "$SEQUENCE" -O json 2>/dev/null) | grep -q "$PACKAGE_ID"
+    local org="$1" peer out
+    peer="$(first_peer "$org")"
+    # The whole answer first, then grep (no `| grep -q` under pipefail: SIGPIPE).
+    out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryapproved -C "$CHANNEL" \
+        -n "$CHAINCODE_NAME" --sequence "$SEQUENCE" -O json 2>/dev/null)" || return 1
+    grep -qF "$PACKAGE_ID" <<<"$out"
 }
 
 # Every step checks whether it is already done, so an addOrg that failed half-way (or one
@@ -66,7 +68,7 @@ add_org() {
     local work="$RUN_DIR/addorg-$org"
     mkdir -p "$work"
     local admin_org="${members[0]}" admin_peer
-    admin_peer="$(org_peers "$admin_org" | head -n1)"
+    admin_peer="$(first_peer "$admin_org")"
     local out
     # shellcheck disable=SC2046
     out="$(as_admin "$admin_org" "$admin_peer" &&
@@ -134,13 +136,13 @@ update_channel_config() {
     local majority=$((${#members[@]} / 2 + 1)) i signer signer_peer
     for ((i = 0; i < majority - 1; i++)); do
         signer="${members[$i]}"
-        signer_peer="$(org_peers "$signer" | head -n1)"
+        signer_peer="$(first_peer "$signer")"
         out="$(as_admin "$signer" "$signer_peer" && "$FABRIC_BIN/peer" channel signconfigtx -f "$work/envelope.pb" 2>&1)" ||
             die "$signer's admin could not sign the update: $out"
         info "signed by $signer's admin"
     done
     signer="${members[$((majority - 1))]}"
-    signer_peer="$(org_peers "$signer" | head -n1)"
+    signer_peer="$(first_peer "$signer")"
     # shellcheck disable=SC2046
     out="$(as_admin "$signer" "$signer_peer" &&
         "$FABRIC_BIN/peer" channel update -f "$work/envelope.pb" -c "$CHANNEL" $(orderer_args) 2>&1)" ||

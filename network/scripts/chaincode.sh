@@ -103,7 +103,9 @@ package_chaincode() {
 install_on_peer() {
     local peer="$1" org out
     org="$(peer_org "$peer")"
-    if (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled) 2>/dev/null | grep -q "$PACKAGE_ID"; then
+    # The whole answer first, then grep: `| grep -q` under pipefail may SIGPIPE the peer CLI and read as "not installed".
+    out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode queryinstalled 2>/dev/null)" || out=""
+    if grep -qF "$PACKAGE_ID" <<<"$out"; then
         return 0
     fi
     out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode install "$PACKAGE_FILE" 2>&1)" ||
@@ -140,8 +142,8 @@ wait_chaincode_server() {
 
 committed_sequence() {
     local org peer
-    org="$(channel_orgs | head -n1)"
-    peer="$(org_peers "$org" | head -n1)"
+    org="$(first_org)"
+    peer="$(first_peer "$org")"
     (as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" -O json 2>/dev/null) |
         node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).sequence||0)}catch{console.log(0)}})' ||
         true # not committed yet: querycommitted fails and the sequence is 0
@@ -150,7 +152,7 @@ committed_sequence() {
 # approve_for_org ORG: ORG's admin approves the definition in $SEQUENCE (waits for the commit).
 approve_for_org() {
     local org="$1" peer out
-    peer="$(org_peers "$org" | head -n1)"
+    peer="$(first_peer "$org")"
     # shellcheck disable=SC2046
     out="$(as_admin "$org" "$peer" && "$FABRIC_BIN/peer" lifecycle chaincode approveformyorg $(orderer_args) \
         -C "$CHANNEL" -n "$CHAINCODE_NAME" -v "$VERSION" --package-id "$PACKAGE_ID" --sequence "$SEQUENCE" \
@@ -218,13 +220,13 @@ deploy_chaincode() {
     step "chaincode $CHAINCODE_NAME: committing the definition"
     local targets=() org first
     for org in "${orgs[@]}"; do
-        first="$(org_peers "$org" | head -n1)"
+        first="$(first_peer "$org")"
         targets+=(--peerAddresses "127.0.0.1:$(peer_port "$(peer_index "$first")")"
             --tlsRootCertFiles "$(peer_org_dir "$(org_domain "$org")")/peers/$first/tls/ca.crt")
     done
     local out
     # shellcheck disable=SC2046
-    out="$(as_admin "${orgs[0]}" "$(org_peers "${orgs[0]}" | head -n1)" &&
+    out="$(as_admin "${orgs[0]}" "$(first_peer "${orgs[0]}")" &&
         "$FABRIC_BIN/peer" lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
             -v "$VERSION" --sequence "$SEQUENCE" --signature-policy "$POLICY" $(collections_args) "${targets[@]}" 2>&1)" ||
         die "committing $CHAINCODE_NAME sequence $SEQUENCE failed: $out"

@@ -51,10 +51,11 @@ join_orderer() {
 
 # A leader exists when one orderer's metrics say so (etcdraft or BFT).
 orderer_leader_elected() {
-    local i
+    local i metrics
     for ((i = 0; i < ORDERER_COUNT; i++)); do
-        curl -fsS --max-time 2 "http://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null |
-            grep -Eq "^consensus_(etcdraft|BFT)_is_leader\{channel=\"$CHANNEL\"\} 1$" && return 0
+        # All of it first (no `curl | grep -q` under pipefail: grep quitting early fails curl).
+        metrics="$(curl -fsS --max-time 2 "http://127.0.0.1:$(orderer_ops_port "$i")/metrics" 2>/dev/null)" || continue
+        grep -Eq "^consensus_(etcdraft|BFT)_is_leader\{channel=\"$CHANNEL\"\} 1$" <<<"$metrics" && return 0
     done
     return 1
 }

@@ -176,14 +176,18 @@ find_fabric() {
     return 0
 }
 
-# version_at_least VERSION MIN: true when major.minor of VERSION >= MIN.
+# version_at_least VERSION MIN: true when major.minor of VERSION >= MIN. A leading "v" is
+# allowed (fabric-ca prints v1.5.21). No regex match: BASH_REMATCH is global, and a caller's
+# own match (network.sh start orderer<N>) must survive a call that checks a version.
 version_at_least() {
-    local have="$1" want="$2"
-    [[ "$have" =~ ^([0-9]+)\.([0-9]+) ]] || return 1
-    local hmaj=${BASH_REMATCH[1]} hmin=${BASH_REMATCH[2]}
-    [[ "$want" =~ ^([0-9]+)\.([0-9]+) ]] || return 1
-    local wmaj=${BASH_REMATCH[1]} wmin=${BASH_REMATCH[2]}
-    ((hmaj > wmaj || (hmaj == wmaj && hmin >= wmin)))
+    local have="${1#v}" want="${2#v}" hmaj hmin wmaj wmin rest
+    IFS=. read -r hmaj hmin rest <<<"$have"
+    IFS=. read -r wmaj wmin rest <<<"$want"
+    local part
+    for part in "$hmaj" "$hmin" "$wmaj" "$wmin"; do
+        [[ -n "$part" && "$part" != *[!0-9]* ]] || return 1
+    done
+    ((10#$hmaj > 10#$wmaj || (10#$hmaj == 10#$wmaj && 10#$hmin >= 10#$wmin)))
 }
 
 require_fabric() {
@@ -225,6 +229,23 @@ org_peers() {
     local peer
     for peer in "${ALL_PEERS[@]}"; do
         [[ "${PEER_ORG[$peer]}" == "$1" ]] && echo "$peer"
+    done
+    return 0
+}
+# first_peer ORG: the org's first peer. No `org_peers | head -n1`: under pipefail, head closing
+# the pipe early can kill the writer with SIGPIPE (exit 141) and fail the whole script.
+first_peer() {
+    local peer
+    for peer in "${ALL_PEERS[@]}"; do
+        [[ "${PEER_ORG[$peer]}" == "$1" ]] && echo "$peer" && return 0
+    done
+    return 0
+}
+# first_org: the first founding org (the first org on the channel).
+first_org() {
+    local org
+    for org in "${ALL_ORGS[@]}"; do
+        [[ "${ORG_KIND[$org]}" == founding ]] && echo "$org" && return 0
     done
     return 0
 }

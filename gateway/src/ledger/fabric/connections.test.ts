@@ -45,4 +45,21 @@ describe('ConnectionPool', () => {
         expect(second).not.toBe(first);
         pool.close();
     });
+
+    test("every connection's reconnect backoff is capped at a second (gRPC's own cap is 120 s)", () => {
+        const pool = new ConnectionPool();
+        try {
+            // The options the channel was really built with, as grpc-js keeps them.
+            const channel = pool.get(peer0).getChannel() as unknown as {
+                internalChannel: { options: Record<string, unknown> };
+            };
+            const options = channel.internalChannel.options;
+            expect(options['grpc.max_reconnect_backoff_ms']).toBeLessThanOrEqual(1_000);
+            expect(options['grpc.initial_reconnect_backoff_ms']).toBeLessThanOrEqual(
+                options['grpc.max_reconnect_backoff_ms'] as number,
+            );
+        } finally {
+            pool.close();
+        }
+    });
 });

@@ -110,6 +110,28 @@ describe('ledgerErrorFrom', () => {
         expect(ledgerErrorFrom(error).detail).toContain('peer b said no');
     });
 
+    // The texts Fabric 3.1 peers return when their chaincode server is dead (endorse: ABORTED with
+    // the endorser's detail; evaluate: UNKNOWN with the message), as the fault suite saw them.
+    test.each([
+        [
+            'endorse',
+            gatewayError(GrpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+                'error in simulation: failed to execute transaction 4e1f: could not launch chaincode careledger_a1b2:0f3e: error starting container: error starting container: connection to careledger_a1b2:0f3e failed: error making grpc connection to 127.0.0.1:7205: failed to create new connection: context deadline exceeded',
+            ]),
+        ],
+        [
+            'evaluate',
+            gatewayError(
+                GrpcStatus.UNKNOWN,
+                'evaluate call to endorser returned error: error in simulation: failed to execute transaction 4e1f: could not launch chaincode careledger_a1b2:0f3e: chaincode registration failed: connection refused',
+            ),
+        ],
+    ])('a dead chaincode server (%s) is UNAVAILABLE, and worth another peer', (_, error) => {
+        expect(ledgerErrorFrom(error, 'tx3')).toMatchObject({ code: 'UNAVAILABLE', transactionId: 'tx3' });
+        expect(ledgerErrorFrom(error).httpStatus).toBe(503);
+        expect(isUnavailable(error)).toBe(true);
+    });
+
     test('a LedgerError passes through unchanged', () => {
         const original = new LedgerError('CONFLICT', 'already exists');
         expect(ledgerErrorFrom(original)).toBe(original);

@@ -54,9 +54,19 @@ export function isUnavailable(error: unknown): boolean {
     // the org's other peer may.
     return (
         code === GrpcStatus.UNAVAILABLE ||
-        (code === GrpcStatus.FAILED_PRECONDITION && noEndorsementPlan.test(error.message))
+        (code === GrpcStatus.FAILED_PRECONDITION && noEndorsementPlan.test(error.message)) ||
+        messagesOf(error as Error & { details?: unknown }).some((message) => chaincodeUnreachable.test(message))
     );
 }
+
+/**
+ * A peer that could not reach its chaincode server (dead, restarting, not yet listening): the
+ * endorsement never ran, so nothing happened and another peer (with its own server) may serve
+ * the call. Fabric reports it inside an ABORTED endorsement or an evaluate error, e.g.
+ * "could not launch chaincode careledger_…: error starting container: … connection refused".
+ */
+const chaincodeUnreachable =
+    /could not launch chaincode|chaincode registration failed|error starting container|error making grpc connection|chaincode .* (is )?not (running|registered)|connect: connection refused/i;
 
 const noEndorsementPlan = /no combination of peers|no peers available/i;
 
@@ -64,6 +74,7 @@ const noEndorsementPlan = /no combination of peers|no peers available/i;
  * Any error from a Fabric call as a LedgerError:
  * - the chaincode's own rejection (`CODE(field): rule` in a peer's message) keeps its code;
  * - gRPC UNAVAILABLE and DEADLINE_EXCEEDED become UNAVAILABLE and TIMEOUT;
+ * - a peer that could not reach its chaincode server is UNAVAILABLE (whatever the gRPC code);
  * - endorsers that disagree or too few endorsements become ENDORSEMENT_FAILURE;
  * - an identity the network does not accept becomes UNAUTHENTICATED;
  * - the rest, including chaincode failures that are not typed contract errors, INTERNAL.
@@ -85,6 +96,9 @@ export function ledgerErrorFrom(error: unknown, transactionId?: string): LedgerE
     }
     const detail = messages.join('; ');
     const options = { transactionId: txId, cause: error };
+    if (messages.some((message) => chaincodeUnreachable.test(message))) {
+        return new LedgerError('UNAVAILABLE', detail, options);
+    }
     switch (grpcCodeOf(error)) {
         case GrpcStatus.UNAVAILABLE:
             return new LedgerError('UNAVAILABLE', detail, options);

@@ -1,3 +1,5 @@
+import { LedgerError } from '../errors';
+
 /**
  * Read-your-writes across the sessions of one ledger. Each Fabric peer commits blocks on its
  * own: a submit returns once its gateway peer has committed it, while another org's peer may
@@ -33,7 +35,19 @@ export class ReadAfterWrite {
         if (!target || (this.reached.get(endpoint) ?? -1n) >= target.blockNumber) {
             return;
         }
-        await awaitCommit(target.commitRequest);
+        try {
+            await awaitCommit(target.commitRequest);
+        } catch (error) {
+            // The failed wait is for another call's transaction (maybe another user's or org's):
+            // its id must not reach the caller, who would take it for its own, find it VALID and
+            // not retry a write that was never sent. The peer is unavailable to this call; none of
+            // the call's own transaction has happened yet, so the next peer may take it.
+            throw new LedgerError(
+                'UNAVAILABLE',
+                `peer ${endpoint} could not confirm it has committed block ${target.blockNumber}, which this ledger's earlier writes reached: ${messageOf(error)}`,
+                { cause: error },
+            );
+        }
         this.reach(endpoint, target.blockNumber);
     }
 
@@ -42,4 +56,8 @@ export class ReadAfterWrite {
             this.reached.set(endpoint, blockNumber);
         }
     }
+}
+
+function messageOf(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
 }
