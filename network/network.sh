@@ -325,7 +325,7 @@ cmd_kill() {
     if [[ "$node" == all ]]; then
         mapfile -t names < <(running_processes | cut -d' ' -f1)
         ((${#names[@]})) || die "the network is not running"
-        step "killing $(wc -l <<<"${names[*]}") processes (SIGKILL), keeping their state"
+        step "killing ${#names[@]} processes (SIGKILL), keeping their state"
     else
         process_alive "$node" || die "$node is not running"
         names=("$node")

@@ -110,20 +110,20 @@ describe('ledgerErrorFrom', () => {
         expect(ledgerErrorFrom(error).detail).toContain('peer b said no');
     });
 
-    // The texts Fabric 3.1 peers return when their chaincode server is dead (endorse: ABORTED with
-    // the endorser's detail; evaluate: UNKNOWN with the message), as the fault suite saw them.
+    // The text a Fabric 3.1.5 peer returns when its chaincode server is dead (seen with the peer
+    // CLI after `network.sh kill chaincode.<peer>`), in an endorsement's detail and in an evaluate's message.
     test.each([
         [
             'endorse',
             gatewayError(GrpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [
-                'error in simulation: failed to execute transaction 4e1f: could not launch chaincode careledger_a1b2:0f3e: error starting container: error starting container: connection to careledger_a1b2:0f3e failed: error making grpc connection to 127.0.0.1:7205: failed to create new connection: context deadline exceeded',
+                'error in simulation: failed to execute transaction a71e6728: could not launch chaincode careledger_dbd9eb3f5a9c:49cde4fd: connection to careledger_dbd9eb3f5a9c:49cde4fd failed: error cannot create connection for careledger_dbd9eb3f5a9c:49cde4fd: error creating grpc connection to 127.0.0.1:7205: failed to create new connection: connection error: desc = "transport: error while dialing: dial tcp 127.0.0.1:7205: connect: connection refused"',
             ]),
         ],
         [
             'evaluate',
             gatewayError(
                 GrpcStatus.UNKNOWN,
-                'evaluate call to endorser returned error: error in simulation: failed to execute transaction 4e1f: could not launch chaincode careledger_a1b2:0f3e: chaincode registration failed: connection refused',
+                'evaluate call to endorser returned error: chaincode response 500, error in simulation: failed to execute transaction a71e6728: could not launch chaincode careledger_dbd9eb3f5a9c:49cde4fd: connection to careledger_dbd9eb3f5a9c:49cde4fd failed: error cannot create connection for careledger_dbd9eb3f5a9c:49cde4fd: error creating grpc connection to 127.0.0.1:7205: failed to create new connection: context deadline exceeded',
             ),
         ],
     ])('a dead chaincode server (%s) is UNAVAILABLE, and worth another peer', (_, error) => {
