@@ -29,9 +29,17 @@ export interface EngineOptions {
     collections?: readonly CollectionDefinition[];
     /** Most transactions in one block (default 10). */
     maxBlockTransactions?: number;
-    /** Test hook: called once a block is durable and before its state is applied. */
-    afterBlockWrite?: (blockNumber: number) => void;
+    /** Test hook: called at each step of a block's commit (crash-recovery tests kill the process there). */
+    atCommitStep?: (step: CommitStep, blockNumber: number) => void;
 }
+
+/**
+ * The steps of a block's commit: validated, not yet written; written and fsynced (the commit
+ * point: from here the block survives kill -9 and power loss); its state applied; its
+ * submitters about to be told. A crash before the block write loses the block, whose
+ * submitters were never told it committed; a crash after it loses nothing.
+ */
+export type CommitStep = 'before-block-write' | 'after-block-write' | 'after-state-commit';
 
 export interface CommitResult {
     txId: string;
@@ -247,9 +255,11 @@ export class Engine {
                 transactions,
                 validation: validateBlock(this.state, transactions, number),
             };
+            this.options.atCommitStep?.('before-block-write', number);
             await this.store.appendBlock(block);
-            this.options.afterBlockWrite?.(number);
+            this.options.atCommitStep?.('after-block-write', number);
             await this.store.commitState(number + 1, this.state.apply(block));
+            this.options.atCommitStep?.('after-state-commit', number);
             return block;
         });
     }

@@ -15,7 +15,7 @@ import type {
 } from '../ledger';
 import type { CollectionDefinition } from './collections';
 import { loadConsortium } from './consortium';
-import { Engine } from './engine';
+import { Engine, type CommitStep } from './engine';
 import { DevIdentities } from './identities';
 import { buildProposal, signedProposal } from './proposal';
 import { signMessage, verifyMessage } from './signing';
@@ -27,8 +27,8 @@ export interface EmbeddedLedgerOptions {
     collections?: readonly CollectionDefinition[];
     /** Most transactions per block (default 10). */
     maxBlockTransactions?: number;
-    /** Test hook: runs when a block is durable and before its state is applied. */
-    afterBlockWrite?: (blockNumber: number) => void;
+    /** Test hook: runs at each step of a block's commit (engine.ts CommitStep). */
+    atCommitStep?: (step: CommitStep, blockNumber: number) => void;
 }
 
 /**
@@ -48,7 +48,7 @@ export async function openEmbeddedLedger(config: LedgerConfig, options: Embedded
         trustedRoots: identities.trustedRoots(),
         collections: options.collections,
         maxBlockTransactions: options.maxBlockTransactions,
-        afterBlockWrite: options.afterBlockWrite,
+        atCommitStep: options.atCommitStep,
     });
     return {
         kind: 'embedded',
