@@ -17,6 +17,7 @@ import type { GatewayContext } from './context';
 import { errorBodySchema, installErrorHandler } from './errors';
 import { Metrics } from './metrics';
 import { registerRoutes } from './routes';
+import { registerWebApp, type WebAppOptions } from './web-app';
 
 /**
  * One organisation's REST gateway over a ledger. The caller owns the ledger (and closes it);
@@ -42,6 +43,8 @@ export interface GatewayServerOptions {
     readinessUser?: string;
     /** Serve `/docs` (default true). */
     docsUi?: boolean;
+    /** The web app at `/` and its `/app/config` (demo personas); see web-app.ts. */
+    web?: WebAppOptions;
 }
 
 export async function buildServer(options: GatewayServerOptions): Promise<FastifyInstance> {
@@ -128,6 +131,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     app.addHook('onClose', async () => webhooks.close());
 
     registerRoutes(app, context, { readinessUser: options.readinessUser ?? 'admin' });
+    await registerWebApp(app, { org: options.org, mspId, ledger: options.ledger.kind }, options.web);
     await app.ready();
     webhooks.start();
     return app;

@@ -18,6 +18,7 @@ import { loadLedgerConfig, openLedger, projectRoot } from '../ledger';
 import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
 import { issueDemoTokens } from './demo-tokens';
+import { demoPersonas, type WebPersona } from './web-app';
 import { gatewayStateDir } from './state-dir';
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     const documentKey = loadOrCreateKey(path.join(stateDir, 'document.key'), env.CARELEDGER_DOCUMENT_KEY);
     const ledger = await openLedger(config);
     const tokens = new TokenStore(tokenKey, path.join(stateDir, 'tokens.json'));
+    let personas: WebPersona[] = [];
     const app = await buildServer({
         ledger,
         org: config.org,
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
         documents: new LocalEncryptedStore(path.join(stateDir, 'documents'), documentKey),
         publicUrl: env.CARELEDGER_PUBLIC_URL ?? `http://${host}:${port}`,
         logger: { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+        web: { personas: () => personas },
     });
 
     let shuttingDown = false;
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
         '',
         `CareLedger gateway for ${config.org} on the ${ledger.kind} ledger`,
         `  API:      ${address}`,
+        `  Web app:  ${address}/`,
         `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
         `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
     ];
@@ -77,6 +81,9 @@ async function main(): Promise<void> {
             tokens,
             consortiumFile: path.join(projectRoot(), 'network', 'consortium.json'),
             file,
+        });
+        personas = demoPersonas(path.join(projectRoot(), 'network', 'consortium.json'), {
+            [config.org]: { url: address, tokens: demoTokens },
         });
         const [firstUser, firstToken] = Object.entries(demoTokens).find(([user]) => user !== 'admin') ?? [];
         lines.push(`  Tokens:   demo users' bearer tokens are in ${file}`);
