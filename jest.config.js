@@ -2,7 +2,8 @@
  * Three projects, one runner:
  * - unit: tests beside the code in chaincode/ and gateway/ (contract harness, pure functions);
  * - scenarios: the end-to-end suite in test/scenarios, run once per ledger (CARELEDGER_LEDGER);
- * - network: tests that only make sense on a real Fabric network (test/network).
+ * - network: tests that only make sense on a real Fabric network (test/network);
+ * - browser: the web app's journeys in Chromium (test/browser), on either ledger.
  * test/run.js decides which run and against which ledger.
  */
 const transform = {
@@ -44,6 +45,11 @@ module.exports = {
             ...common,
             displayName: 'scenarios',
             testMatch: ['<rootDir>/test/scenarios/**/*.test.ts'],
+        },
+        {
+            ...common,
+            displayName: 'browser',
+            testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
         },
         {
             ...common,

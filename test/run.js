@@ -3,8 +3,12 @@
  * The README's test command (`npm test`) after the build:
  *   1. type-check every source and test file;
  *   2. unit tests and the scenario suite on the embedded ledger;
- *   3. when Fabric is installed: bring the network up, run the same scenario suite and the
- *      network-only tests against it through @hyperledger/fabric-gateway, and take it down.
+ *   3. the web app: its component tests (vitest), then its journeys in Chromium (playwright-core
+ *      driving Debian's /usr/bin/chromium, installed by test/browser/install-chromium.sh when absent)
+ *      against gateways on the embedded ledger;
+ *   4. when Fabric is installed: bring the network up, run the same scenario suite and the
+ *      network-only tests against it through @hyperledger/fabric-gateway, the web app's smoke
+ *      journey in Chromium, and take it down.
  * When Fabric is not found, one line says the network suite was skipped and why.
  * Exit status is non-zero if any step failed.
  */
@@ -61,6 +65,41 @@ results.push([
     }),
 ]);
 
+/** Vitest with a JSON report, counted like jest's. */
+function runVitest(title) {
+    const report = path.join(reportDir, 'vitest.json');
+    const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
+    console.log(`\n=== ${title} ===`);
+    const result = spawnSync(vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+        cwd: path.join(root, 'web'),
+        stdio: 'inherit',
+        env: process.env,
+    });
+    try {
+        const summary = JSON.parse(fs.readFileSync(report, 'utf8'));
+        counts.passed += summary.numPassedTests;
+        counts.failed += summary.numFailedTests;
+    } catch {
+        counts.failed += 1;
+    }
+    console.log(`=== ${title}: ${result.status === 0 ? 'passed' : 'FAILED'} ===`);
+    return result.status === 0;
+}
+
+results.push(['web component tests', runVitest('web component tests (vitest)')]);
+const chromium = run('chromium for the browser tests', 'bash', [
+    path.join(root, 'test', 'browser', 'install-chromium.sh'),
+]);
+results.push(['chromium', chromium]);
+if (chromium) {
+    results.push([
+        'web journeys in Chromium (embedded ledger)',
+        runJest('web journeys in Chromium (embedded ledger)', ['--selectProjects', 'browser', '--runInBand'], {
+            CARELEDGER_LEDGER: 'embedded',
+        }),
+    ]);
+}
+
 const fabric = fabricFound();
 if (!fabric.found) {
     console.log(`\nnetwork suite skipped: Fabric not found (${fabric.report.split('\n').pop()})`);
@@ -79,6 +118,16 @@ if (!fabric.found) {
                 },
             ),
         ]);
+        if (chromium) {
+            results.push([
+                'web smoke journey in Chromium (Fabric)',
+                runJest(
+                    'web smoke journey in Chromium (Fabric)',
+                    ['--selectProjects', 'browser', '--runInBand', 'test/browser/smoke.test.ts'],
+                    { CARELEDGER_LEDGER: 'fabric' },
+                ),
+            ]);
+        }
     }
     if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {
         results.push(['network down', run('network down', 'bash', [network, 'down'])]);
