@@ -11,6 +11,7 @@ import {
 } from '../events/checkpoint-store';
 import { eventToJson } from '../events/event-json';
 import { JsonLinesSink } from '../events/json-lines-sink';
+import { isRelayed } from '../ledger';
 import { gatewayStateDir } from '../server/state-dir';
 import { loadOrCreateKey } from '../storage/sealing';
 import { withContext } from './context';
@@ -100,9 +101,19 @@ export function coreCommands(program: Command): void {
         .description("issue a REST token into the gateway's token store (bootstraps the first admin token)")
         .action(
             withContext(async (context, user: string, options: { offline?: boolean }) => {
-                const tokens = tokenStoreOf(context.config.dataDir, context.config.org);
-                const identity = await context.ledger.identities.get(context.config.org, user);
-                const issued = tokens.issue(context.config.org, user, identity, { offline: options.offline });
+                const { org, dataDir } = context.config;
+                let issued: string;
+                if (isRelayed(context.ledger)) {
+                    // A running gateway holds the ledger and its token store: it issues the token.
+                    ({ token: issued } = await context.ledger.extension<{ token: string }>('token-issue', {
+                        org,
+                        user,
+                        offline: options.offline === true,
+                    }));
+                } else {
+                    const identity = await context.ledger.identities.get(org, user);
+                    issued = tokenStoreOf(dataDir, org).issue(org, user, identity, { offline: options.offline });
+                }
                 context.print({ org: context.config.org, user, token: issued }, (t: { token: string }) => t.token);
             }),
         );

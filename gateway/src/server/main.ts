@@ -1,99 +1,185 @@
 #!/usr/bin/env node
 /**
- * `npm start`: one organisation's gateway. Configuration from the environment:
- * - CARELEDGER_LEDGER (`embedded` default, or `fabric`), CARELEDGER_ORG (default `hospital`),
- *   CARELEDGER_DATA_DIR, CARELEDGER_NETWORK_DIR: see ledger/config.ts;
+ * `npm start`: the consortium's gateways. Configuration from the environment:
+ * - CARELEDGER_LEDGER (`embedded` default, or `fabric`), CARELEDGER_DATA_DIR,
+ *   CARELEDGER_NETWORK_DIR: see ledger/config.ts;
+ * - CARELEDGER_ORG: serve this one org only. Unset on the embedded ledger: every org of
+ *   network/consortium.json, over one ledger, on one port — the bearer token picks the org
+ *   (see consortium.ts). Unset on Fabric: `hospital`;
  * - CARELEDGER_PORT (default 3000), CARELEDGER_HOST (default 127.0.0.1);
  * - CARELEDGER_PUBLIC_URL: base of the ids in published credentials (default http://host:port);
  * - CARELEDGER_TOKEN_KEY, CARELEDGER_DOCUMENT_KEY: 32-byte keys (hex or base64) sealing tokens and
- *   documents at rest; when unset, key files are generated (0600) in the gateway's state folder;
+ *   documents at rest; when unset, key files are generated (0600) in each org's state folder;
  * - CARELEDGER_DEMO_TOKENS: `1` to issue tokens for the demo users (default on the embedded ledger);
  * - CARELEDGER_LOG_LEVEL (default `info`).
+ *
+ * On the embedded ledger the process also relays the ledger to local processes (the CLI, a
+ * second `npm start`) on a Unix socket in the data folder, so they work while it runs.
  */
 import './quiet-contract-logs';
 import * as path from 'node:path';
 import { TokenStore } from '../auth/token-store';
 import { LocalEncryptedStore } from '../documents/local-store';
-import { loadLedgerConfig, openLedger, projectRoot } from '../ledger';
+import {
+    isRelayed,
+    loadLedgerConfig,
+    openLedger,
+    projectRoot,
+    relaySocketPath,
+    serveLedgerRelay,
+    type Ledger,
+    type LedgerConfig,
+    type LedgerRelay,
+} from '../ledger';
 import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
+import { consortiumServer, orgPathPrefix, type OrgGateway } from './consortium';
 import { issueDemoTokens } from './demo-tokens';
-import { demoPersonas, type WebPersona } from './web-app';
 import { gatewayStateDir } from './state-dir';
 
-async function main(): Promise<void> {
-    const env = process.env;
-    const config = loadLedgerConfig();
+export interface StartedGateway {
+    /** e.g. http://127.0.0.1:3000 */
+    address: string;
+    orgs: string[];
+    ledger: Ledger;
+    gateways: OrgGateway[];
+    /** What was printed at start-up. */
+    banner: string;
+    close(): Promise<void>;
+}
+
+/** Which orgs this process serves: CARELEDGER_ORG alone, or every org on the embedded ledger. */
+export async function orgsToServe(env: NodeJS.ProcessEnv, config: LedgerConfig, ledger: Ledger): Promise<string[]> {
+    if (env.CARELEDGER_ORG || ledger.kind !== 'embedded') {
+        return [config.org];
+    }
+    return (await ledger.identities.orgs()).map((o) => o.org);
+}
+
+export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promise<StartedGateway> {
+    const config = loadLedgerConfig(env);
     const port = Number(env.CARELEDGER_PORT ?? 3000);
     const host = env.CARELEDGER_HOST ?? '127.0.0.1';
-    const stateDir = gatewayStateDir(config.dataDir, config.org);
-    const tokenKey = loadOrCreateKey(path.join(stateDir, 'token.key'), env.CARELEDGER_TOKEN_KEY);
-    const documentKey = loadOrCreateKey(path.join(stateDir, 'document.key'), env.CARELEDGER_DOCUMENT_KEY);
+    const publicBase = env.CARELEDGER_PUBLIC_URL ?? `http://${host}:${port}`;
     const ledger = await openLedger(config);
-    const tokens = new TokenStore(tokenKey, path.join(stateDir, 'tokens.json'));
-    let personas: WebPersona[] = [];
-    const app = await buildServer({
-        ledger,
-        org: config.org,
-        tokens,
-        secretKey: tokenKey,
-        stateDir: path.join(stateDir, 'webhooks'),
-        documents: new LocalEncryptedStore(path.join(stateDir, 'documents'), documentKey),
-        publicUrl: env.CARELEDGER_PUBLIC_URL ?? `http://${host}:${port}`,
-        logger: { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
-        web: { personas: () => personas },
-    });
+    const orgs = await orgsToServe(env, config, ledger);
+    const logger = { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] };
 
+    const gateways: OrgGateway[] = [];
+    for (const [index, org] of orgs.entries()) {
+        const stateDir = gatewayStateDir(config.dataDir, org);
+        const tokenKey = loadOrCreateKey(path.join(stateDir, 'token.key'), env.CARELEDGER_TOKEN_KEY);
+        const documentKey = loadOrCreateKey(path.join(stateDir, 'document.key'), env.CARELEDGER_DOCUMENT_KEY);
+        const tokens = new TokenStore(tokenKey, path.join(stateDir, 'tokens.json'));
+        const app = await buildServer({
+            ledger,
+            org,
+            tokens,
+            secretKey: tokenKey,
+            stateDir: path.join(stateDir, 'webhooks'),
+            documents: new LocalEncryptedStore(path.join(stateDir, 'documents'), documentKey),
+            // The first org answers at the root; every org also at /orgs/<org>/.
+            publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,
+            logger: { ...logger, ...(orgs.length > 1 ? { base: { org } } : {}) },
+        });
+        gateways.push({ org, app, tokens });
+    }
+
+    let relay: LedgerRelay | undefined;
+    if (ledger.kind === 'embedded' && !isRelayed(ledger) && config.dataDir !== ':memory:') {
+        relay = await serveLedgerRelay(ledger, relaySocketPath(config.dataDir), {
+            'token-issue': async (body) => {
+                const gateway = gateways.find((g) => g.org === body.org);
+                if (!gateway) {
+                    throw new Error(`this process serves ${orgs.join(', ')}, not ${String(body.org)}`);
+                }
+                const identity = await ledger.identities.get(gateway.org, String(body.user));
+                return { token: gateway.tokens.issue(gateway.org, String(body.user), identity, { offline: body.offline === true }) };
+            },
+        });
+    }
+
+    const server = consortiumServer(gateways);
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+    });
+    const bound = server.address();
+    const address = `http://${host}:${typeof bound === 'object' && bound ? bound.port : port}`;
+
+    const lines = [
+        '',
+        `CareLedger gateway for ${orgs.join(', ')} on the ${ledger.kind} ledger${isRelayed(ledger) ? ' (shared with the process that holds it)' : ''}`,
+        `  API:      ${address}${orgs.length > 1 ? '   (one port for every org: the bearer token picks the org; /orgs/<org>/... names one)' : ''}`,
+        `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
+        `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
+    ];
+    const demo = env.CARELEDGER_DEMO_TOKENS ?? (ledger.kind === 'embedded' ? '1' : '0');
+    if (demo === '1') {
+        const consortiumFile = path.join(projectRoot(), 'network', 'consortium.json');
+        for (const gateway of gateways) {
+            const file = path.join(gatewayStateDir(config.dataDir, gateway.org), 'demo-tokens.json');
+            const demoTokens = await issueDemoTokens({ ledger, org: gateway.org, tokens: gateway.tokens, consortiumFile, file });
+            lines.push(`  Tokens:   ${gateway.org}: ${displayPath(file)}`);
+            const [firstUser, firstToken] = Object.entries(demoTokens).find(([user]) => user !== 'admin') ?? [];
+            if (firstUser && gateway === gateways[0]) {
+                lines.push(
+                    `  Try:      curl -H "Authorization: Bearer ${firstToken}" ${address}/system/whoami   # as ${firstUser}`,
+                );
+            }
+        }
+    }
+    const banner = `${lines.join('\n')}\n\n`;
+
+    let closed: Promise<void> | undefined;
+    return {
+        address,
+        orgs,
+        ledger,
+        gateways,
+        banner,
+        close() {
+            closed ??= (async () => {
+                server.closeIdleConnections();
+                const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+                await Promise.all(gateways.map((g) => g.app.close()));
+                server.closeAllConnections();
+                await stopped;
+                await relay?.close();
+                await ledger.close();
+            })();
+            return closed;
+        },
+    };
+}
+
+/** `file` relative to the working directory when it is inside it, as a README command would name it. */
+function displayPath(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative && !relative.startsWith('..') ? relative : file;
+}
+
+async function main(): Promise<void> {
+    const started = await startGateway();
+    const log = started.gateways[0].app.log;
     let shuttingDown = false;
     const shutdown = async (signal: string) => {
         if (shuttingDown) {
             return;
         }
         shuttingDown = true;
-        app.log.info({ signal }, 'shutting down: no new requests, draining, closing the ledger');
+        log.info({ signal }, 'shutting down: no new requests, draining, closing the ledger');
         const force = setTimeout(() => process.exit(1), 15_000);
         force.unref();
         try {
-            await app.close();
-            await ledger.close();
+            await started.close();
         } finally {
             process.exit(0);
         }
     };
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
     process.on('SIGINT', () => void shutdown('SIGINT'));
-
-    const address = await app.listen({ port, host });
-    const lines = [
-        '',
-        `CareLedger gateway for ${config.org} on the ${ledger.kind} ledger`,
-        `  API:      ${address}`,
-        `  Web app:  ${address}/`,
-        `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
-        `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
-    ];
-    const demo = env.CARELEDGER_DEMO_TOKENS ?? (ledger.kind === 'embedded' ? '1' : '0');
-    if (demo === '1') {
-        const file = path.join(stateDir, 'demo-tokens.json');
-        const demoTokens = await issueDemoTokens({
-            ledger,
-            org: config.org,
-            tokens,
-            consortiumFile: path.join(projectRoot(), 'network', 'consortium.json'),
-            file,
-        });
-        personas = demoPersonas(path.join(projectRoot(), 'network', 'consortium.json'), {
-            [config.org]: { url: address, tokens: demoTokens },
-        });
-        const [firstUser, firstToken] = Object.entries(demoTokens).find(([user]) => user !== 'admin') ?? [];
-        lines.push(`  Tokens:   demo users' bearer tokens are in ${file}`);
-        if (firstUser) {
-            lines.push(
-                `  Try:      curl -H "Authorization: Bearer ${firstToken}" ${address}/system/whoami   # as ${firstUser}`,
-            );
-        }
-    }
-    process.stdout.write(`${lines.join('\n')}\n\n`);
+    process.stdout.write(started.banner);
 }
 
 if (require.main === module) {

@@ -1,0 +1,3 @@
+export { RelayedLedger } from './client';
+export { serveLedgerRelay, type LedgerRelay, type RelayExtensions } from './server';
+export { relaySocketPath } from './protocol';
