@@ -38,7 +38,9 @@ describe('npm start serves the whole consortium on one port', () => {
             string
         >;
     const whoami = async (token: string, prefix = '') =>
-        (await fetch(`${started.address}${prefix}/system/whoami`, { headers: { authorization: `Bearer ${token}` } })).json();
+        (
+            await fetch(`${started.address}${prefix}/system/whoami`, { headers: { authorization: `Bearer ${token}` } })
+        ).json();
 
     it('answers every org of network/consortium.json, each token as its own org', async () => {
         expect(started.orgs).toEqual(expect.arrayContaining(['hospital', 'manufacturer', 'distributor', 'regulator']));

@@ -94,7 +94,11 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
                     throw new Error(`this process serves ${orgs.join(', ')}, not ${String(body.org)}`);
                 }
                 const identity = await ledger.identities.get(gateway.org, String(body.user));
-                return { token: gateway.tokens.issue(gateway.org, String(body.user), identity, { offline: body.offline === true }) };
+                return {
+                    token: gateway.tokens.issue(gateway.org, String(body.user), identity, {
+                        offline: body.offline === true,
+                    }),
+                };
             },
         });
     }
@@ -119,7 +123,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         const consortiumFile = path.join(projectRoot(), 'network', 'consortium.json');
         for (const gateway of gateways) {
             const file = path.join(gatewayStateDir(config.dataDir, gateway.org), 'demo-tokens.json');
-            const demoTokens = await issueDemoTokens({ ledger, org: gateway.org, tokens: gateway.tokens, consortiumFile, file });
+            const demoTokens = await issueDemoTokens({
+                ledger,
+                org: gateway.org,
+                tokens: gateway.tokens,
+                consortiumFile,
+                file,
+            });
             lines.push(`  Tokens:   ${gateway.org}: ${displayPath(file)}`);
             const [firstUser, firstToken] = Object.entries(demoTokens).find(([user]) => user !== 'admin') ?? [];
             if (firstUser && gateway === gateways[0]) {

@@ -30,14 +30,14 @@ export class RelayedLedger implements Ledger {
             const signing: SigningIdentity = {
                 ...identity,
                 // Signing happens in the process that holds the ledger.
-                signer: () => Promise.reject(new LedgerError('INTERNAL', 'relayed identities sign in the ledger process')),
+                signer: () =>
+                    Promise.reject(new LedgerError('INTERNAL', 'relayed identities sign in the ledger process')),
             };
             this.callers.set(signing, { org, user });
             return signing;
         };
         this.identities = {
-            get: async (org, user) =>
-                remember(org, user, await this.call<ClientIdentity>('/identity', { org, user })),
+            get: async (org, user) => remember(org, user, await this.call<ClientIdentity>('/identity', { org, user })),
             orgs: () => this.call('/orgs', {}),
             register: async (org, registration) =>
                 remember(org, registration.user, await this.call<ClientIdentity>('/register', { org, registration })),
@@ -63,14 +63,14 @@ export class RelayedLedger implements Ledger {
                 'the ledger is held by another process: act as a user from ledger.identities.get(org, user)',
             );
         }
-        const ledger = this;
+        const call = <T>(route: string, body: unknown) => this.call<T>(route, body);
         return {
             identity: { mspId: identity.mspId, certificate: identity.certificate },
             async submit(request: TransactionRequest): Promise<SubmitResult> {
-                const outcome = await ledger.call<{ result: string; transactionId: string; blockNumber: string }>(
-                    '/submit',
-                    { ...caller, request: requestToWire(request) },
-                );
+                const outcome = await call<{ result: string; transactionId: string; blockNumber: string }>('/submit', {
+                    ...caller,
+                    request: requestToWire(request),
+                });
                 return {
                     result: Buffer.from(outcome.result, 'base64'),
                     transactionId: outcome.transactionId,
@@ -78,13 +78,13 @@ export class RelayedLedger implements Ledger {
                 };
             },
             async evaluate(request: TransactionRequest): Promise<Uint8Array> {
-                const { result } = await ledger.call<{ result: string }>('/evaluate', {
+                const { result } = await call<{ result: string }>('/evaluate', {
                     ...caller,
                     request: requestToWire(request),
                 });
                 return Buffer.from(result, 'base64');
             },
-            events: (options?: EventOptions) => ledger.events(caller, options),
+            events: (options?: EventOptions) => this.events(caller, options),
         };
     }
 

@@ -1,12 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { EventStream, Ledger } from '../ledger';
-import {
-    errorToWire,
-    eventToWire,
-    requestFromWire,
-    type WireRequest,
-} from './protocol';
+import { errorToWire, eventToWire, requestFromWire, type WireRequest } from './protocol';
 
 /** Operations the process holding the ledger offers besides the ledger's own, e.g. issuing a REST token. */
 export type RelayExtensions = Record<string, (body: Record<string, unknown>) => Promise<unknown>>;
@@ -67,7 +62,9 @@ export async function serveLedgerRelay(
                 return reply({ mspId: identity.mspId, certificate: identity.certificate });
             }
             case '/submit': {
-                const outcome = await (await session(body as never)).submit(requestFromWire(body.request as WireRequest));
+                const outcome = await (
+                    await session(body as never)
+                ).submit(requestFromWire(body.request as WireRequest));
                 return reply({
                     result: Buffer.from(outcome.result).toString('base64'),
                     transactionId: outcome.transactionId,
@@ -75,7 +72,9 @@ export async function serveLedgerRelay(
                 });
             }
             case '/evaluate': {
-                const result = await (await session(body as never)).evaluate(requestFromWire(body.request as WireRequest));
+                const result = await (
+                    await session(body as never)
+                ).evaluate(requestFromWire(body.request as WireRequest));
                 return reply({ result: Buffer.from(result).toString('base64') });
             }
             case '/events':
