@@ -39,6 +39,8 @@ module.exports = {
                 '<rootDir>/gateway/src/**/*.test.ts',
                 '<rootDir>/test/harness/**/*.test.ts',
                 '<rootDir>/test/faults/**/*.test.ts',
+                // The README's commands and the first hour, against a started default (embedded ledger).
+                '<rootDir>/test/readme/**/*.test.ts',
             ],
         },
         {

@@ -3,6 +3,7 @@ import '../server/quiet-contract-logs';
 import { Command, CommanderError } from 'commander';
 import { LedgerError } from '../ledger';
 import { coreCommands } from './commands-core';
+import { demoCommands } from './commands-demo';
 import { domainCommands } from './commands-domains';
 
 /**
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
         .showHelpAfterError();
     coreCommands(program);
     domainCommands(program);
+    demoCommands(program);
     return program;
 }
 

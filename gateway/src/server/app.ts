@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
 import {
     DocumentService,
@@ -47,6 +47,35 @@ export interface GatewayServerOptions {
     web?: WebAppOptions;
 }
 
+declare module 'fastify' {
+    interface FastifyRequest {
+        /** The error this request ended with, for its log line. */
+        failure?: Error;
+    }
+}
+
+/**
+ * The request's one log line, with its outcome: the caller's mistakes (4xx, including every
+ * contract rejection) at info, server-side failures at error. The error's code and field are
+ * in the line; the full error of a 5xx is logged where it is handled.
+ */
+function logOutcome(request: FastifyRequest, statusCode: number, elapsedMs: number): void {
+    const failure = request.failure as (Error & { code?: string; field?: string }) | undefined;
+    const line = {
+        method: request.method,
+        url: request.url,
+        status: statusCode,
+        ms: Math.round(elapsedMs * 10) / 10,
+        ...(request.actor ? { as: `${request.actor.org}/${request.actor.user}` } : {}),
+        ...(failure ? { code: failure.code ?? failure.name, ...(failure.field ? { field: failure.field } : {}) } : {}),
+    };
+    if (statusCode >= 500) {
+        request.log.error(line, 'request failed');
+    } else {
+        request.log.info(line, statusCode >= 400 ? 'request refused' : 'request');
+    }
+}
+
 export async function buildServer(options: GatewayServerOptions): Promise<FastifyInstance> {
     const orgs = await options.ledger.identities.orgs();
     const mspId = orgs.find((o) => o.org === options.org)?.mspId;
@@ -60,6 +89,8 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         bodyLimit: 16 * 1024 * 1024,
         // Requests and logs carry a request id; clients may pass their own.
         requestIdHeader: 'x-request-id',
+        // One line per request, written in onResponse below, instead of Fastify's two.
+        disableRequestLogging: true,
         ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     });
     const metrics = new Metrics();
@@ -122,8 +153,12 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     }
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+    app.addHook('onError', async (request, _reply, error) => {
+        request.failure = error;
+    });
     app.addHook('onResponse', async (request, reply) => {
         const route = request.routeOptions.url ?? 'unmatched';
+        logOutcome(request, reply.statusCode, reply.elapsedTime);
         metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
         metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
     });

@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../storage/atomic-file';
 
 /**
  * Tokens for the org's demo users (network/consortium.json), so a newcomer can call the API
- * at once. Written to `file` (0600) as `{ user: token }`; tokens still valid from an earlier
- * start are reused rather than piling up new ones.
+ * at once. Written to `file` (0600) as `{ user: token }`, and each alone to
+ * `demo-tokens/<user>` beside it (for `$(cat ...)` in a shell); tokens still valid from an
+ * earlier start are reused rather than piling up new ones.
  */
 export async function issueDemoTokens(options: {
     ledger: Ledger;
@@ -37,5 +38,15 @@ export async function issueDemoTokens(options: {
     }
     fs.mkdirSync(path.dirname(options.file), { recursive: true });
     writeFileAtomic(options.file, `${JSON.stringify(tokens, null, 2)}\n`);
+    const folder = demoTokenFolder(options.file);
+    fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    for (const [user, token] of Object.entries(tokens)) {
+        writeFileAtomic(path.join(folder, user), token);
+    }
     return tokens;
+}
+
+/** The folder of one-token files beside the demo tokens file `file`. */
+export function demoTokenFolder(file: string): string {
+    return path.join(path.dirname(file), 'demo-tokens');
 }

@@ -40,6 +40,7 @@ describe('npm start (gateway/dist/server/main.js)', () => {
                 CARELEDGER_DATA_DIR: dataDir,
                 CARELEDGER_PORT: '0',
                 CARELEDGER_LOG_LEVEL: 'warn',
+                CARELEDGER_DEMO_SEED: '0',
             },
             stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -48,7 +49,7 @@ describe('npm start (gateway/dist/server/main.js)', () => {
             child!.stdout!.on('data', (chunk: Buffer) => {
                 out += chunk.toString();
                 const match = /API:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-                if (match && out.includes('Tokens:')) {
+                if (match && out.includes('demo-tokens.json)')) {
                     resolve(match[1]);
                 }
             });

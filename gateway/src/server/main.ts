@@ -11,13 +11,18 @@
  * - CARELEDGER_TOKEN_KEY, CARELEDGER_DOCUMENT_KEY: 32-byte keys (hex or base64) sealing tokens and
  *   documents at rest; when unset, key files are generated (0600) in each org's state folder;
  * - CARELEDGER_DEMO_TOKENS: `1` to issue tokens for the demo users (default on the embedded ledger);
+ * - CARELEDGER_DEMO_SEED: `0` not to seed the demo world (demo/seed.ts) into a new embedded ledger
+ *   (default `1` there; never on Fabric, where `careledger seed` does it on request);
  * - CARELEDGER_LOG_LEVEL (default `info`).
  *
  * On the embedded ledger the process also relays the ledger to local processes (the CLI, a
  * second `npm start`) on a Unix socket in the data folder, so they work while it runs.
  */
 import './quiet-contract-logs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DemoWorld, firstCall, personasOf, seedDemoWorld, type ConsortiumFile } from '../demo';
+import type { DocumentStore } from '../documents';
 import { TokenStore } from '../auth/token-store';
 import { LocalEncryptedStore } from '../documents/local-store';
 import {
@@ -34,7 +39,7 @@ import {
 import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
 import { consortiumServer, orgPathPrefix, type OrgGateway } from './consortium';
-import { issueDemoTokens } from './demo-tokens';
+import { demoTokenFolder, issueDemoTokens } from './demo-tokens';
 import { gatewayStateDir } from './state-dir';
 
 export interface StartedGateway {
@@ -66,18 +71,21 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     const logger = { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] };
 
     const gateways: OrgGateway[] = [];
+    const documentStores = new Map<string, DocumentStore>();
     for (const [index, org] of orgs.entries()) {
         const stateDir = gatewayStateDir(config.dataDir, org);
         const tokenKey = loadOrCreateKey(path.join(stateDir, 'token.key'), env.CARELEDGER_TOKEN_KEY);
         const documentKey = loadOrCreateKey(path.join(stateDir, 'document.key'), env.CARELEDGER_DOCUMENT_KEY);
         const tokens = new TokenStore(tokenKey, path.join(stateDir, 'tokens.json'));
+        const documents = new LocalEncryptedStore(path.join(stateDir, 'documents'), documentKey);
+        documentStores.set(org, documents);
         const app = await buildServer({
             ledger,
             org,
             tokens,
             secretKey: tokenKey,
             stateDir: path.join(stateDir, 'webhooks'),
-            documents: new LocalEncryptedStore(path.join(stateDir, 'documents'), documentKey),
+            documents,
             // The first org answers at the root; every org also at /orgs/<org>/.
             publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,
             logger: { ...logger, ...(orgs.length > 1 ? { base: { org } } : {}) },
@@ -88,6 +96,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     let relay: LedgerRelay | undefined;
     if (ledger.kind === 'embedded' && !isRelayed(ledger) && config.dataDir !== ':memory:') {
         relay = await serveLedgerRelay(ledger, relaySocketPath(config.dataDir), {
+            'demo-seed': async () => seedDemoWorld({ ledger, documents: documentStores.get('hospital') }),
             'token-issue': async (body) => {
                 const gateway = gateways.find((g) => g.org === body.org);
                 if (!gateway) {
@@ -118,26 +127,31 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
         `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
     ];
+    const holdsLedger = ledger.kind === 'embedded' && !isRelayed(ledger);
+    const seeded = await seedIfNew(env, config, ledger, holdsLedger, documentStores.get('hospital'));
+    if (seeded) {
+        lines.push(`  Demo:     ${seeded}`);
+    }
     const demo = env.CARELEDGER_DEMO_TOKENS ?? (ledger.kind === 'embedded' ? '1' : '0');
     if (demo === '1') {
         const consortiumFile = path.join(projectRoot(), 'network', 'consortium.json');
+        const consortium = JSON.parse(fs.readFileSync(consortiumFile, 'utf8')) as ConsortiumFile;
+        lines.push('', 'Personas: each token file holds a bearer token; each command works at once.');
         for (const gateway of gateways) {
             const file = path.join(gatewayStateDir(config.dataDir, gateway.org), 'demo-tokens.json');
-            const demoTokens = await issueDemoTokens({
-                ledger,
-                org: gateway.org,
-                tokens: gateway.tokens,
-                consortiumFile,
-                file,
-            });
-            lines.push(`  Tokens:   ${gateway.org}: ${displayPath(file)}`);
-            const [firstUser, firstToken] = Object.entries(demoTokens).find(([user]) => user !== 'admin') ?? [];
-            if (firstUser && gateway === gateways[0]) {
+            await issueDemoTokens({ ledger, org: gateway.org, tokens: gateway.tokens, consortiumFile, file });
+            for (const persona of personasOf(consortium, [gateway.org])) {
+                const tokenFile = displayPath(path.join(demoTokenFolder(file), persona.user));
+                const call = firstCall(persona);
                 lines.push(
-                    `  Try:      curl -H "Authorization: Bearer ${firstToken}" ${address}/system/whoami   # as ${firstUser}`,
+                    `  ${persona.org}/${persona.user} (${persona.role}), token ${tokenFile}: ${call.shows}`,
+                    `    ${curlCommand(address, tokenFile, call)}`,
                 );
             }
         }
+        lines.push(
+            `  (all of an org's tokens: ${displayPath(path.join(config.dataDir, 'gateway', '<org>', 'demo-tokens.json'))})`,
+        );
     }
     const banner = `${lines.join('\n')}\n\n`;
 
@@ -161,6 +175,45 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             return closed;
         },
     };
+}
+
+/**
+ * Seeds the demo world into a new embedded ledger this process holds, unless
+ * CARELEDGER_DEMO_SEED=0; a marker in the data folder records that it was done. Returns the
+ * banner line, or undefined when nothing was to be done.
+ */
+async function seedIfNew(
+    env: NodeJS.ProcessEnv,
+    config: LedgerConfig,
+    ledger: Ledger,
+    holdsLedger: boolean,
+    documents: DocumentStore | undefined,
+): Promise<string | undefined> {
+    if (!holdsLedger || (env.CARELEDGER_DEMO_SEED ?? '1') === '0') {
+        return undefined;
+    }
+    const marker = config.dataDir === ':memory:' ? undefined : path.join(config.dataDir, 'gateway', 'demo-world.json');
+    if (marker && fs.existsSync(marker)) {
+        return 'the demo world was seeded when this ledger was new (remove .careledger/ to start over)';
+    }
+    const report = await seedDemoWorld({ ledger, documents });
+    if (marker) {
+        fs.mkdirSync(path.dirname(marker), { recursive: true });
+        fs.writeFileSync(marker, `${JSON.stringify({ seededAt: new Date().toISOString(), ...report }, null, 2)}\n`);
+    }
+    return `seeded the demo world (${report.done.length} steps: licences, partners, product ${DemoWorld.product.gtin} lot ${DemoWorld.lot.lot}, patient1's record); CARELEDGER_DEMO_SEED=0 starts empty`;
+}
+
+/** A copy-paste curl command for a persona's first call, reading the token from its file. */
+function curlCommand(
+    address: string,
+    tokenFile: string,
+    call: { method: string; path: string; body?: unknown },
+): string {
+    const body =
+        call.body === undefined ? '' : ` -H 'content-type: application/json' -d '${JSON.stringify(call.body)}'`;
+    const method = call.method === 'GET' ? '' : ` -X ${call.method}`;
+    return `curl -s${method} -H "Authorization: Bearer $(cat ${tokenFile})"${body} '${address}${call.path}'`;
 }
 
 /** `file` relative to the working directory when it is inside it, as a README command would name it. */

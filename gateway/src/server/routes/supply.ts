@@ -100,6 +100,38 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         handler: async ({ actor, body }) => client(actor.session).authorizePartner(body),
     });
 
+    defineRoute(app, context, {
+        method: 'GET',
+        url: '/supply/partners',
+        tag,
+        summary: 'The trading partners the regulator has authorised, among the consortium members',
+        response: objectSchema(
+            {
+                items: {
+                    type: 'array',
+                    items: objectSchema({ mspId: { type: 'string' }, kind: { type: 'string' } }, ['mspId', 'kind']),
+                },
+            },
+            ['items'],
+        ),
+        handler: async ({ actor }) => {
+            const members = await context.ledger.identities.orgs();
+            const found = await Promise.all(
+                members.map(({ mspId }) =>
+                    client(actor.session)
+                        .getPartner(mspId)
+                        .catch((error: { code?: string }) => {
+                            if (error.code === 'NOT_FOUND') {
+                                return undefined;
+                            }
+                            throw error;
+                        }),
+                ),
+            );
+            return { items: found.filter((partner) => partner !== undefined) };
+        },
+    });
+
     defineRoute<never, never, supply.RegisterProductInput>(app, context, {
         method: 'POST',
         url: '/supply/products',
