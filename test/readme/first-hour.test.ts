@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { demoCommitment, DemoWorld } from '../../gateway/src/demo';
 import { root, startDefault, type StartedDefault } from './started-default';
 
 /**
@@ -13,7 +14,7 @@ describe('the first five minutes on a started default', () => {
     let started: StartedDefault;
 
     beforeAll(async () => {
-        started = await startDefault({ CARELEDGER_LOG_LEVEL: 'info' });
+        started = await startDefault({ CARELEDGER_LOG_LEVEL: 'info', CARELEDGER_PUBLIC_RATE_LIMIT: '4' });
     }, 120_000);
     afterAll(async () => started?.stop());
 
@@ -63,5 +64,60 @@ describe('the first five minutes on a started default', () => {
         expect(lines).toHaveLength(1);
         expect(lines[0]).toMatchObject({ level: 30, status: 404, code: 'NOT_FOUND', as: 'hospital/physician1' });
         expect(started.output()).not.toContain('ContractError');
+    });
+
+    const tokenOf = (persona: string) => {
+        const file = new RegExp(`Bearer \\$\\(cat (\\S+/${persona})\\)`).exec(started.banner)![1];
+        return execFileSync('cat', [file], { cwd: root, encoding: 'utf8' });
+    };
+
+    it('verifies products and credentials without a token, rate-limited per address', async () => {
+        const { gtin, lot } = DemoWorld.lot;
+        const unit = `/verify/01/${gtin}/10/${lot}/21/${DemoWorld.serials[0]}`;
+        const product = await fetch(`${started.address}${unit}`);
+        expect(product.status).toBe(200);
+        expect(await product.json()).toMatchObject({ data: { verified: true } });
+        const id = 'demo-MedicalLicense-prac-hosp-0001';
+        const credential = await fetch(`${started.address}/credentials/${id}/verify`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ commitment: demoCommitment(id) }),
+        });
+        expect(credential.status).toBe(200);
+        expect(await credential.json()).toMatchObject({ verdict: 'valid' });
+        // The limit is 4 anonymous calls a minute here: two more pass, the next is refused.
+        expect((await fetch(`${started.address}${unit}`)).status).toBe(200);
+        expect((await fetch(`${started.address}${unit}`)).status).toBe(200);
+        const limited = await fetch(`${started.address}${unit}`);
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+        // With a token the caller is not anonymous: not limited.
+        const withToken = await fetch(`${started.address}${unit}`, {
+            headers: { authorization: `Bearer ${tokenOf('pharmacist1')}` },
+        });
+        expect(withToken.status).toBe(200);
+        // Routes that are not verification still need a token.
+        expect((await fetch(`${started.address}/supply/lots/${gtin}/${lot}`)).status).toBe(401);
+    });
+
+    it('takes a lot expiry as an ISO 8601 date as well as GS1 YYMMDD', async () => {
+        const post = (lotNumber: string, expiry: string) =>
+            fetch(`${started.address}/supply/lots`, {
+                method: 'POST',
+                headers: { authorization: `Bearer ${tokenOf('operator1')}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ gtin: DemoWorld.product.gtin, lot: lotNumber, expiry, quantity: 10 }),
+            });
+        const iso = await post('ISO-1', '2031-06-30');
+        expect(iso.status).toBe(201);
+        expect(await iso.json()).toMatchObject({ lot: 'ISO-1', expiry: '310630' });
+        const gs1 = await post('GS1-1', '310630');
+        expect(gs1.status).toBe(201);
+        const wrong = await post('BAD-1', '2031/06/30');
+        expect(wrong.status).toBe(400);
+        expect(await wrong.json()).toMatchObject({
+            code: 'INVALID_ARGUMENT',
+            field: expect.stringContaining('expiry'),
+        });
     });
 });

@@ -5,6 +5,8 @@ import { startGateway, type RestGateway } from './rest-support';
  * The gateway's own surface on both ledgers: tokens and identity, errors, health, metrics,
  * the OpenAPI document, and a Ping round trip seen again as a server-sent event.
  */
+jest.setTimeout(60_000);
+
 describe('REST gateway: auth, system, operations', () => {
     let env: ScenarioLedger;
     let hospital: RestGateway;

@@ -120,7 +120,10 @@ export function coreCommands(program: Command): void {
 
     program
         .command('events')
-        .option('--from <position>', 'start at <block> or after <block>:<txId>')
+        .option(
+            '--from <position>',
+            'start at <block>, after <block>:<txId>, or `now` (only new events); default: the saved checkpoint, else block 0',
+        )
         .option(
             '--out <file>',
             'append events as JSON lines; the file is the checkpoint: rerun to resume exactly where it stopped',
@@ -145,9 +148,16 @@ export function coreCommands(program: Command): void {
                         maxRate?: number;
                     },
                 ) => {
-                    const startAt = options.from ? parsePosition(options.from) : undefined;
-                    if (options.from && !startAt) {
-                        throw new Error('--from must be <block> or <block>:<txId>');
+                    // Without --from: from the checkpoint when there is one (the consumer prefers it),
+                    // else from the first block, so a first `events --out file` writes every event.
+                    const startAt =
+                        options.from === 'now'
+                            ? undefined
+                            : options.from
+                              ? parsePosition(options.from)
+                              : { blockNumber: 0n };
+                    if (options.from && options.from !== 'now' && !startAt) {
+                        throw new Error('--from must be <block>, <block>:<txId> or now');
                     }
                     const sink = options.out ? new JsonLinesSink(options.out) : undefined;
                     const checkpoints: CheckpointStore =

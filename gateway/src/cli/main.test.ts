@@ -75,6 +75,28 @@ describe('careledger CLI', () => {
         expect(store.resolve(token)).toMatchObject({ org: 'hospital', user: 'physician1' });
     });
 
+    it('events --out starts from the first block, then resumes from the file (issue #20, problem 4)', async () => {
+        const out = path.join(dataDir, 'events.jsonl');
+        const first = JSON.parse((await cli('--json', 'ping', 'before the stream')).out) as { transactionId: string };
+        // No --from: a first run writes the events already committed, not only new ones.
+        expect((await cli('events', '--out', out, '--names', 'system.', '--limit', '1')).code).toBe(0);
+        const written = fs.readFileSync(out, 'utf8').trim().split('\n');
+        expect(written).toHaveLength(1);
+        expect(JSON.parse(written[0]).eventName).toBe('system.Pinged');
+        const second = JSON.parse((await cli('--json', 'ping', 'after the first run')).out) as {
+            transactionId: string;
+        };
+        expect((await cli('events', '--out', out, '--names', 'system.', '--limit', '1')).code).toBe(0);
+        const resumed = fs
+            .readFileSync(out, 'utf8')
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line));
+        expect(resumed).toHaveLength(2);
+        expect(resumed[1].transactionId).not.toBe(resumed[0].transactionId);
+        expect([first.transactionId, second.transactionId]).toEqual(expect.arrayContaining([resumed[1].transactionId]));
+    });
+
     it('commissions in bulk and exports the lot history as EPCIS 2.0', async () => {
         const data = `0${BigInt(`0x${createHash('sha256').update(dataDir).digest('hex')}`)
             .toString()

@@ -162,7 +162,7 @@ export async function seedDemoWorld(options: SeedOptions): Promise<SeedReport> {
 }
 
 /** The salted commitment of a demo licence's (stand-in) document; the salt is derived from the id. */
-function demoCommitment(credentialId: string): string {
+export function demoCommitment(credentialId: string): string {
     const salt = createHash('sha256').update(`careledger-demo:${credentialId}`).digest('hex');
     return commitDocument(`Demo licence ${credentialId}`, salt).commitment;
 }

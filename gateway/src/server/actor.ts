@@ -97,3 +97,26 @@ export async function requireOrgAdmin(context: GatewayContext, actor: Actor): Pr
     }
     return who;
 }
+
+/**
+ * Who answers a public route called without a token (verification, which the README promises
+ * to anyone): this gateway's org admin, through a session that can only run queries — the
+ * routes that use it only verify, and a submit through it is refused.
+ */
+export async function publicActor(context: GatewayContext): Promise<Actor> {
+    const identity = await context.ledger.identities.get(context.org, 'admin');
+    const session = context.connect(identity);
+    const readOnly: LedgerSession = {
+        identity: session.identity,
+        evaluate: (request) => session.evaluate(request),
+        submit: () => Promise.reject(forbiddenHere('a call without a token can only query')),
+        events: () => Promise.reject(forbiddenHere('a call without a token can only query')),
+    };
+    return {
+        org: context.org,
+        user: 'anonymous',
+        grant: { org: context.org, user: 'anonymous', identity, offline: false, issuedAt: '' },
+        identity,
+        session: readOnly,
+    };
+}

@@ -1,5 +1,6 @@
 import { supply, type Page } from '@careledger/chaincode';
 import type { LedgerSession } from '../ledger';
+import { gs1Expiry } from './expiry';
 
 type ItemRef = supply.ItemRef;
 type SupplyStep = supply.SupplyStep;
@@ -42,8 +43,10 @@ export class SupplyClient {
         return this.submit('supply', 'RegisterProduct', [JSON.stringify(product)]);
     }
 
+    /** `expiry` as an ISO 8601 date (`2027-12-31`) or GS1 YYMMDD (`271231`); the ledger keeps YYMMDD. */
     registerLot(lot: supply.RegisterLotInput): Promise<supply.Lot> {
-        return this.submit('supply', 'RegisterLot', [JSON.stringify(lot)]);
+        const expiry = typeof lot.expiry === 'string' ? gs1Expiry(lot.expiry) : lot.expiry;
+        return this.submit('supply', 'RegisterLot', [JSON.stringify({ ...lot, expiry })]);
     }
 
     getPartner(mspId: string): Promise<supply.TradingPartner> {

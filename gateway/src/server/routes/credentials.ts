@@ -232,6 +232,7 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
     >(app, context, {
         method: 'POST',
         url: '/credentials/:id/verify',
+        public: true,
         tag,
         summary: 'Verify a presented credential: document (base64) + salt, or its SHA-256 + salt, or the commitment',
         description:

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
-import { actorOf, authenticate, type Actor } from '../actor';
+import { actorOf, authenticate, bearerToken, publicActor, type Actor } from '../actor';
+import { publicRateLimit, RateLimiter } from '../rate-limit';
 import type { GatewayContext } from '../context';
 import { commonErrors, errorResponses } from '../errors';
 
@@ -22,6 +23,12 @@ export interface RouteSpec<P, Q, B> {
     /** Success status (default 200) and its schema. */
     status?: number;
     response: object;
+    /**
+     * Anyone may call it without a token (verification): then the gateway's public actor
+     * answers, queries only, and calls are rate-limited per client address (429). With a token
+     * it acts as the token's identity like any route.
+     */
+    public?: boolean;
     handler: (
         request: { actor: Actor; params: P; query: Q; body: B; raw: FastifyRequest },
         reply: FastifyReply,
@@ -37,16 +44,19 @@ export function defineRoute<P = Record<string, string>, Q = Record<string, unkno
     app.route({
         method: spec.method,
         url: spec.url,
-        preHandler: authenticate(context),
+        preHandler: spec.public ? authenticateOrPublic(context) : authenticate(context),
         schema: {
             tags: [spec.tag],
             summary: spec.summary,
             ...(spec.description ? { description: spec.description } : {}),
-            security: [{ bearer: [] }],
+            security: spec.public ? [{ bearer: [] }, {}] : [{ bearer: [] }],
             ...(spec.params ? { params: spec.params } : {}),
             ...(spec.querystring ? { querystring: spec.querystring } : {}),
             ...(spec.body ? { body: spec.body } : {}),
-            response: { [spec.status ?? 200]: spec.response, ...errorResponses(...commonErrors) },
+            response: {
+                [spec.status ?? 200]: spec.response,
+                ...errorResponses(...commonErrors, ...(spec.public ? [429] : [])),
+            },
         },
         handler: async (request, reply) => {
             const result = await spec.handler(
@@ -65,6 +75,35 @@ export function defineRoute<P = Record<string, string>, Q = Record<string, unkno
             return result;
         },
     });
+}
+
+const publicLimiters = new WeakMap<GatewayContext, RateLimiter>();
+
+/** The bearer token's identity when there is a token; else the rate-limited public actor. */
+function authenticateOrPublic(context: GatewayContext) {
+    const withToken = authenticate(context);
+    return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+        if (bearerToken(request)) {
+            return withToken(request, reply);
+        }
+        let limiter = publicLimiters.get(context);
+        if (!limiter) {
+            limiter = new RateLimiter(publicRateLimit());
+            publicLimiters.set(context, limiter);
+        }
+        const wait = limiter.take(request.ip);
+        if (wait > 0) {
+            await reply
+                .status(429)
+                .header('retry-after', String(wait))
+                .send({
+                    code: 'RATE_LIMITED',
+                    message: `more than ${limiter.limit} calls a minute without a token from this address; retry in ${wait} s or send a bearer token`,
+                });
+            return;
+        }
+        request.actor = await publicActor(context);
+    };
 }
 
 /** Path parameters, each an id of the usual form. */

@@ -5,6 +5,7 @@ import { lightweightVerificationResponse } from '../../standards/dscsa';
 import { toEpcisDocument } from '../../standards/epcis';
 import { epcisEventOfStep } from '../../standards/supply-epcis';
 import { SupplyClient } from '../../supply';
+import { lotExpiryPattern } from '../../supply/expiry';
 import type { GatewayContext } from '../context';
 import { anyObject, defineRoute, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
@@ -170,7 +171,13 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
             {
                 gtin: { type: 'string' },
                 lot: { type: 'string' },
-                expiry: { type: 'string' },
+                expiry: {
+                    type: 'string',
+                    pattern: lotExpiryPattern,
+                    description:
+                        'ISO 8601 date (`2027-12-31`), or GS1 AI (17) YYMMDD as on the pack (`271231`; DD `00` = last day of the month). Stored and returned as YYMMDD.',
+                    examples: ['2027-12-31', '271231'],
+                },
                 quantity: { type: 'integer', minimum: 1 },
             },
             ['gtin', 'lot', 'expiry', 'quantity'],
@@ -471,6 +478,7 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
     defineRoute<{ gtin: string; lot: string; serial: string }, VerifyQuery>(app, context, {
         method: 'GET',
         url: '/verify/01/:gtin/10/:lot/21/:serial',
+        public: true,
         tag: 'standards',
         summary: 'DSCSA verification (GS1 Lightweight Messaging response), Digital Link request with lot',
         params: {
@@ -491,6 +499,7 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
     defineRoute<{ gtin: string; serial: string }, VerifyQuery>(app, context, {
         method: 'GET',
         url: '/verify/01/:gtin/21/:serial',
+        public: true,
         tag: 'standards',
         summary: 'DSCSA verification (GS1 Lightweight Messaging response), Digital Link request without lot',
         params: {
