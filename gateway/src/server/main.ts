@@ -40,6 +40,7 @@ import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
 import { consortiumServer, orgPathPrefix, type OrgGateway } from './consortium';
 import { demoTokenFolder, issueDemoTokens } from './demo-tokens';
+import { demoPersonas, type WebPersona } from './web-app';
 import { gatewayStateDir } from './state-dir';
 
 export interface StartedGateway {
@@ -70,6 +71,8 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     const orgs = await orgsToServe(env, config, ledger);
     const logger = { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] };
 
+    // The web app (served by every org's gateway; at / by the first) offers every org's demo personas.
+    let personas: WebPersona[] = [];
     const gateways: OrgGateway[] = [];
     const documentStores = new Map<string, DocumentStore>();
     for (const [index, org] of orgs.entries()) {
@@ -89,6 +92,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             // The first org answers at the root; every org also at /orgs/<org>/.
             publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,
             logger: { ...logger, ...(orgs.length > 1 ? { base: { org } } : {}) },
+            web: { personas: () => personas },
         });
         gateways.push({ org, app, tokens });
     }
@@ -124,6 +128,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         '',
         `CareLedger gateway for ${orgs.join(', ')} on the ${ledger.kind} ledger${isRelayed(ledger) ? ' (shared with the process that holds it)' : ''}`,
         `  API:      ${address}${orgs.length > 1 ? '   (one port for every org: the bearer token picks the org; /orgs/<org>/... names one)' : ''}`,
+        `  Web app:  ${address}/`,
         `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
         `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
     ];
@@ -139,7 +144,17 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         lines.push('', 'Personas: each token file holds a bearer token; each command works at once.');
         for (const gateway of gateways) {
             const file = path.join(gatewayStateDir(config.dataDir, gateway.org), 'demo-tokens.json');
-            await issueDemoTokens({ ledger, org: gateway.org, tokens: gateway.tokens, consortiumFile, file });
+            const demoTokens = await issueDemoTokens({
+                ledger,
+                org: gateway.org,
+                tokens: gateway.tokens,
+                consortiumFile,
+                file,
+            });
+            personas = [
+                ...personas,
+                ...demoPersonas(consortiumFile, { [gateway.org]: { url: address, tokens: demoTokens } }),
+            ];
             for (const persona of personasOf(consortium, [gateway.org])) {
                 const tokenFile = displayPath(path.join(demoTokenFolder(file), persona.user));
                 const call = firstCall(persona);
