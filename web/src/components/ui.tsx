@@ -144,3 +144,12 @@ export function when(iso?: string): string {
     const date = new Date(iso);
     return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
+
+/** A wide table that scrolls sideways on a phone; focusable so keyboard users can scroll it too. */
+export function Scroll({ label, children }: { label: string; children: ReactNode }) {
+    return (
+        <div className="scroll" tabIndex={0} role="group" aria-label={label}>
+            {children}
+        </div>
+    );
+}

@@ -9,7 +9,7 @@ import {
 } from '../api/ehr';
 import { loadIdentity } from '../crypto/device-key';
 import { stageLabels } from '../crypto/offline';
-import { ErrorNotice, Field, Pager, Progress, Section, useAction, usePaged, when } from '../components/ui';
+import { Scroll, ErrorNotice, Field, Pager, Progress, Section, useAction, usePaged, when } from '../components/ui';
 import { apiOf, type Session } from '../session';
 
 export const purposes: Record<string, string> = {
@@ -79,29 +79,31 @@ function Records({ ledger, version }: { ledger: PatientLedger; version: number }
             {paged.loading && <Progress label="Loading records" />}
             {!paged.loading && paged.items.length === 0 && <p>No records yet.</p>}
             {paged.items.length > 0 && (
-                <table>
-                    <caption className="sr-only">Record pointers: type, date, custodian</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">Type</th>
-                            <th scope="col">Date</th>
-                            <th scope="col">Held by</th>
-                            <th scope="col">Record</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {paged.items.map((r) => (
-                            <tr key={r.id}>
-                                <td>{r.type?.display ?? r.type?.code ?? r.mediaType}</td>
-                                <td>{when(r.date)}</td>
-                                <td>{r.custodianMsp}</td>
-                                <td>
-                                    <code>{r.id}</code>
-                                </td>
+                <Scroll label="Scrollable table">
+                    <table>
+                        <caption className="sr-only">Record pointers: type, date, custodian</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">Type</th>
+                                <th scope="col">Date</th>
+                                <th scope="col">Held by</th>
+                                <th scope="col">Record</th>
                             </tr>
-                        ))}
-                    </tbody>
-                </table>
+                        </thead>
+                        <tbody>
+                            {paged.items.map((r) => (
+                                <tr key={r.id}>
+                                    <td>{r.type?.display ?? r.type?.code ?? r.mediaType}</td>
+                                    <td>{when(r.date)}</td>
+                                    <td>{r.custodianMsp}</td>
+                                    <td>
+                                        <code>{r.id}</code>
+                                    </td>
+                                </tr>
+                            ))}
+                        </tbody>
+                    </table>
+                </Scroll>
             )}
             <Pager paged={paged as never} label="Records" />
         </Section>

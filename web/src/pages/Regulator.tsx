@@ -5,6 +5,7 @@ import { CustodyGraphView } from '../components/CustodyGraphView';
 import { custodyGraph, type Step } from '../components/custody';
 import {
     download,
+    Scroll,
     ErrorNotice,
     Field,
     Pager,
@@ -129,11 +130,7 @@ function SupplyExplorer({ api }: { api: Api }) {
             {loaded && (
                 <>
                     <Section title="Chain of custody">
-                        {Boolean(loaded.lot.recall) && (
-                            <p className="notice error" role="status">
-                                Recalled: {JSON.stringify(loaded.lot.recall)}
-                            </p>
-                        )}
+                        {Boolean(loaded.lot.recall) && <RecallNotice recall={loaded.lot.recall as RecallInfo} />}
                         <CustodyGraphView graph={custodyGraph(loaded.steps)} title={`Chain of custody of lot ${lot}`} />
                         <div className="row">
                             <button
@@ -162,28 +159,30 @@ function SupplyExplorer({ api }: { api: Api }) {
                     </Section>
                     <Section title="Where the units are now">
                         {loaded.where ? (
-                            <table>
-                                <caption className="sr-only">Units of the lot by custodian</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">Custodian</th>
-                                        <th scope="col">Status</th>
-                                        <th scope="col">Units</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {loaded.where.byCustodian.map((w) => (
-                                        <tr key={`${w.custodian}-${w.status}-${w.destination}`}>
-                                            <td>{w.custodian}</td>
-                                            <td>
-                                                {w.status}
-                                                {w.destination ? ` → ${w.destination}` : ''}
-                                            </td>
-                                            <td>{w.count}</td>
+                            <Scroll label="Scrollable table">
+                                <table>
+                                    <caption className="sr-only">Units of the lot by custodian</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">Custodian</th>
+                                            <th scope="col">Status</th>
+                                            <th scope="col">Units</th>
                                         </tr>
-                                    ))}
-                                </tbody>
-                            </table>
+                                    </thead>
+                                    <tbody>
+                                        {loaded.where.byCustodian.map((w) => (
+                                            <tr key={`${w.custodian}-${w.status}-${w.destination}`}>
+                                                <td>{w.custodian}</td>
+                                                <td>
+                                                    {w.status}
+                                                    {w.destination ? ` → ${w.destination}` : ''}
+                                                </td>
+                                                <td>{w.count}</td>
+                                            </tr>
+                                        ))}
+                                    </tbody>
+                                </table>
+                            </Scroll>
                         ) : (
                             <p>Only the regulator sees where every unit is.</p>
                         )}
@@ -208,6 +207,21 @@ function SupplyExplorer({ api }: { api: Api }) {
                 </>
             )}
         </>
+    );
+}
+
+interface RecallInfo {
+    at?: string;
+    by?: string;
+    reason?: string;
+    recallClass?: string;
+}
+
+function RecallNotice({ recall }: { recall: RecallInfo }) {
+    return (
+        <p className="notice error" role="status">
+            <strong>Recalled</strong> (class {recall.recallClass}) by {recall.by} on {when(recall.at)}: {recall.reason}
+        </p>
     );
 }
 
@@ -346,36 +360,41 @@ function AuditExplorer({ api }: { api: Api }) {
             </div>
             <ErrorNotice error={paged.error} />
             {query && (
-                <table>
-                    <caption className="sr-only">Audit entries</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">When</th>
-                            <th scope="col">Who</th>
-                            <th scope="col">Record</th>
-                            <th scope="col">Purpose</th>
-                            <th scope="col">Outcome</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {shown.map((a) => (
-                            <tr key={a.id} className={a.emergency ? 'emergency' : a.outcome !== '0' ? 'denied' : ''}>
-                                <td>{when(a.recorded)}</td>
-                                <td>
-                                    {a.agent?.actorId} ({a.agent?.mspId})
-                                </td>
-                                <td>
-                                    <code>{a.entity?.recordId}</code>
-                                </td>
-                                <td>{purposes[a.purposeOfEvent ?? ''] ?? a.purposeOfEvent}</td>
-                                <td>
-                                    {a.emergency ? 'break-glass ' : ''}
-                                    {a.outcome === '0' ? 'allowed' : `denied: ${a.outcomeDesc}`}
-                                </td>
+                <Scroll label="Scrollable table">
+                    <table>
+                        <caption className="sr-only">Audit entries</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">When</th>
+                                <th scope="col">Who</th>
+                                <th scope="col">Record</th>
+                                <th scope="col">Purpose</th>
+                                <th scope="col">Outcome</th>
                             </tr>
-                        ))}
-                    </tbody>
-                </table>
+                        </thead>
+                        <tbody>
+                            {shown.map((a) => (
+                                <tr
+                                    key={a.id}
+                                    className={a.emergency ? 'emergency' : a.outcome !== '0' ? 'denied' : ''}
+                                >
+                                    <td>{when(a.recorded)}</td>
+                                    <td>
+                                        {a.agent?.actorId} ({a.agent?.mspId})
+                                    </td>
+                                    <td>
+                                        <code>{a.entity?.recordId}</code>
+                                    </td>
+                                    <td>{purposes[a.purposeOfEvent ?? ''] ?? a.purposeOfEvent}</td>
+                                    <td>
+                                        {a.emergency ? 'break-glass ' : ''}
+                                        {a.outcome === '0' ? 'allowed' : `denied: ${a.outcomeDesc}`}
+                                    </td>
+                                </tr>
+                            ))}
+                        </tbody>
+                    </table>
+                </Scroll>
             )}
             <Pager paged={paged as never} label="Audit" />
             {shown.length > 0 && (
