@@ -32,6 +32,12 @@ export function firstCall(persona: Persona): FirstCall {
             };
         case 'hospital/patient1':
             return { method: 'GET', path: '/ehr/patients/me/audit', shows: 'who read my records' };
+        case 'hospital/physician2':
+            return {
+                method: 'GET',
+                path: '/practitioners/HospitalMSP/prac-hosp-0002/standing/MedicalLicense',
+                shows: 'my MedicalLicense: none yet (the credential gate would refuse me)',
+            };
         case 'hospital/patient2':
             return { method: 'GET', path: '/ehr/patients/me/consents', shows: 'my consents (none yet)' };
         case 'manufacturer/operator1':

@@ -154,8 +154,13 @@ export async function seedDemoWorld(options: SeedOptions): Promise<SeedReport> {
     );
     const patient1 = new EhrClient(await as('hospital', 'patient1'));
     await step(
-        `consent ${consent.id}: patient1 lets HospitalMSP's clinicians read for TREAT`,
-        () => patient1.grantConsent({ ...consent, purposes: [...consent.purposes] }),
+        `consent ${consent.id}: patient1 lets HospitalMSP's clinicians read it for TREAT`,
+        () =>
+            patient1.grantConsent({
+                ...consent,
+                scope: { kind: 'records', recordIds: [...consent.scope.recordIds] },
+                purposes: [...consent.purposes],
+            }),
         async () => exists(() => patient1.getConsent(consent.id)),
     );
     return report;

@@ -8,9 +8,12 @@ export const DemoWorld = {
     regulatorIssues: ['MedicalLicense', 'NursingLicense', 'PharmacistLicense'],
     /** Each org's admin issues ClinicalPrivileges to its own practitioners. */
     ownOrgIssues: { type: 'ClinicalPrivileges', mspIds: ['HospitalMSP'] },
+    /**
+     * physician2 stays unlicensed: the scenario suite reserves it on a shared Fabric network, and
+     * it shows the credential gate refusing.
+     */
     licences: [
         { type: 'MedicalLicense', mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' },
-        { type: 'MedicalLicense', mspId: 'HospitalMSP', actorId: 'prac-hosp-0002' },
         { type: 'NursingLicense', mspId: 'HospitalMSP', actorId: 'prac-hosp-0101' },
         { type: 'PharmacistLicense', mspId: 'HospitalMSP', actorId: 'prac-hosp-0201' },
         { type: 'PharmacistLicense', mspId: 'PharmacyMSP', actorId: 'prac-phar-0001' },
@@ -38,7 +41,8 @@ export const DemoWorld = {
     consent: {
         id: 'demo-consent-0001',
         grantee: { mspId: 'HospitalMSP' },
-        scope: { kind: 'all' as const },
+        // The demo record only: on a shared network nothing else of patient1's becomes readable.
+        scope: { kind: 'records' as const, recordIds: ['demo-rec-0001'] },
         purposes: ['TREAT'],
         period: { end: '2030-12-31T00:00:00.000Z' },
     },

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../cli/main';
-import { startGateway, type StartedGateway } from './main';
+import type { Ledger, LedgerConfig } from '../ledger';
+import { orgsToServe, startGateway, type StartedGateway } from './main';
 
 /**
  * Problem 1 of issue #20: one `npm start` on the embedded ledger serves every org of the
@@ -95,5 +96,43 @@ describe('npm start serves the whole consortium on one port', () => {
         expect(text).toContain(transactionId);
         // A token issued by the CLI is known to the running gateway at once.
         await expect(whoami(out[2].trim())).resolves.toMatchObject({ mspId: 'DistributorMSP' });
+    });
+
+    it('a second gateway (CARELEDGER_ORG) runs beside it on the same ledger, through the relay', async () => {
+        const second = await startGateway({
+            ...process.env,
+            CARELEDGER_ORG: 'distributor',
+            CARELEDGER_PORT: '0',
+            CARELEDGER_LOG_LEVEL: 'silent',
+        });
+        try {
+            expect(second.orgs).toEqual(['distributor']);
+            expect(second.banner).toContain('shared with the process that holds it');
+            const response = await fetch(`${second.address}/system/whoami`, {
+                headers: { authorization: `Bearer ${demoTokens('distributor').operator1}` },
+            });
+            await expect(response.json()).resolves.toMatchObject({ mspId: 'DistributorMSP' });
+        } finally {
+            await second.close();
+        }
+        // The first still holds and serves the ledger.
+        await expect(whoami(demoTokens('regulator').inspector1)).resolves.toMatchObject({ mspId: 'RegulatorMSP' });
+    });
+});
+
+describe('orgsToServe', () => {
+    const ledger = (kind: 'embedded' | 'fabric') =>
+        ({
+            kind,
+            identities: { orgs: async () => [{ org: 'hospital' }, { org: 'regulator' }] },
+        }) as unknown as Ledger;
+    const config = { org: 'hospital' } as LedgerConfig;
+
+    it('serves every org on the embedded ledger, CARELEDGER_ORG alone when set, one org on Fabric', async () => {
+        await expect(orgsToServe({}, config, ledger('embedded'))).resolves.toEqual(['hospital', 'regulator']);
+        await expect(
+            orgsToServe({ CARELEDGER_ORG: 'regulator' }, { ...config, org: 'regulator' }, ledger('embedded')),
+        ).resolves.toEqual(['regulator']);
+        await expect(orgsToServe({}, config, ledger('fabric'))).resolves.toEqual(['hospital']);
     });
 });
