@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
 import {
     DocumentService,
@@ -90,7 +90,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         // Requests and logs carry a request id; clients may pass their own.
         requestIdHeader: 'x-request-id',
         // One line per request, written in onResponse below, instead of Fastify's two.
-        disableRequestLogging: true,
+        logController: new LogController({ disableRequestLogging: true }),
         ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     });
     const metrics = new Metrics();
