@@ -64,6 +64,13 @@ describe('the first five minutes on a started default', () => {
         expect(lines).toHaveLength(1);
         expect(lines[0]).toMatchObject({ level: 30, status: 404, code: 'NOT_FOUND', as: 'hospital/physician1' });
         expect(started.output()).not.toContain('ContractError');
+        // Quiet: besides the banner, only JSON log lines (no warnings, no stray text).
+        const rest = started
+            .output()
+            .replace(started.banner, '')
+            .split('\n')
+            .filter((line) => line.trim());
+        expect(rest.filter((line) => !line.startsWith('{'))).toEqual([]);
     });
 
     const tokenOf = (persona: string) => {
