@@ -6,10 +6,12 @@
  * peers, the snapshots or the event consumer inconsistent. Run it through /work/wt/with-fabric
  * on a shared machine. Environment: CARELEDGER_FAULTS (comma-separated fault name fragments to
  * run only those), CARELEDGER_FAULTS_CLIENTS (default 8), CARELEDGER_FAULTS_TIMING
- * (warmup,outage,tail seconds; default 10,10,20).
+ * (warmup,outage,tail seconds; default 10,10,20), CARELEDGER_FAULTS_CONNECT_MS and
+ * CARELEDGER_GRPC_RECONNECT_BACKOFF=default (the library's reconnection as before the tuning).
  */
 import { writeFileSync } from 'node:fs';
-import { loadLedgerConfig, openLedger } from '../../gateway/src/ledger';
+import { loadLedgerConfig } from '../../gateway/src/ledger';
+import { openFabricLedger } from '../../gateway/src/ledger/fabric';
 import { readProfiles } from '../../gateway/src/ledger/fabric/profile';
 import { network } from './audit';
 import { faults } from './faults';
@@ -24,7 +26,10 @@ async function main(): Promise<number> {
         network('restart');
     }
     const config = loadLedgerConfig({ ...process.env, CARELEDGER_LEDGER: 'fabric' });
-    const ledger = await openLedger(config);
+    // CARELEDGER_FAULTS_CONNECT_MS=0 (with CARELEDGER_GRPC_RECONNECT_BACKOFF=default): the library as it was before
+    // issue #18, to measure against.
+    const connectMs = process.env.CARELEDGER_FAULTS_CONNECT_MS;
+    const ledger = await openFabricLedger(config, connectMs === undefined ? {} : { connectMs: Number(connectMs) });
     const reports: FaultReport[] = [];
     try {
         const peerEndpoints = [...(await readProfiles(config.networkDir)).values()].flatMap((p) =>
