@@ -23,6 +23,7 @@ export interface Acknowledged {
 
 export interface ClientError {
     code: string;
+    call: 'submit' | 'query';
     at: number;
     transactionId?: string;
     detail: string;
@@ -32,6 +33,8 @@ export interface LoadOptions {
     clients: readonly LoadClient[];
     /** Every n-th transaction of a client is a shared Beat (MVCC conflicts); 0: never. */
     beatEvery?: number;
+    /** Every n-th operation of a client is a query (`system:WhoAmI`, evaluate); 0: never (default). */
+    queryEvery?: number;
     /** Pause after an error (default 200 ms). */
     pauseAfterErrorMs?: number;
     /** A label that makes Ping messages and Beat names unique to this run. */
@@ -42,6 +45,7 @@ export class BoundedLoad {
     readonly acknowledged: Acknowledged[] = [];
     readonly errors: ClientError[] = [];
     mvccRetries = 0;
+    queries = 0;
     private stopping = false;
     private loops: Promise<void>[] = [];
 
@@ -71,7 +75,18 @@ export class BoundedLoad {
 
     private async loop(session: LedgerSession, client: number): Promise<void> {
         const beatEvery = this.options.beatEvery ?? 5;
+        const queryEvery = this.options.queryEvery ?? 0;
         for (let n = 1; !this.stopping; n++) {
+            if (queryEvery > 0 && n % queryEvery === 0) {
+                try {
+                    await session.evaluate({ contract: 'system', name: 'WhoAmI' });
+                    this.queries++;
+                } catch (error) {
+                    this.record(error, 'query');
+                    await new Promise((resolve) => setTimeout(resolve, this.options.pauseAfterErrorMs ?? 200));
+                }
+                continue;
+            }
             const beat = beatEvery > 0 && n % beatEvery === 0;
             const label = `${this.options.label}-${client}-${n}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
             try {
@@ -91,16 +106,21 @@ export class BoundedLoad {
                     kind: beat ? 'beat' : 'ping',
                 });
             } catch (error) {
-                const ledgerError = error instanceof LedgerError ? error : undefined;
-                this.errors.push({
-                    code: ledgerError?.code ?? 'NOT_A_LEDGER_ERROR',
-                    at: Date.now(),
-                    transactionId: ledgerError?.transactionId,
-                    detail: (error instanceof Error ? error.message : String(error)).slice(0, 300),
-                });
+                this.record(error, 'submit');
                 await new Promise((resolve) => setTimeout(resolve, this.options.pauseAfterErrorMs ?? 200));
             }
         }
+    }
+
+    private record(error: unknown, call: ClientError['call']): void {
+        const ledgerError = error instanceof LedgerError ? error : undefined;
+        this.errors.push({
+            code: ledgerError?.code ?? 'NOT_A_LEDGER_ERROR',
+            call,
+            at: Date.now(),
+            transactionId: ledgerError?.transactionId,
+            detail: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+        });
     }
 }
 
