@@ -66,6 +66,8 @@ export function faults(channel: string): Fault[] {
             return ordererName((leader + 1) % consortium.ordererOrg.orderers);
         }),
         stopStart('orderer leader stopped', async () => ordererName(await raftLeader(channel))),
+        // SIGKILL: the leader is gone at once (no drain), so the stall is Raft's and the cluster's alone.
+        stopStart('orderer leader kill -9', async () => ordererName(await raftLeader(channel)), 'kill'),
         stopStart('gateway peer stopped', () => 'peer0.hospital.careledger.local'),
         stopStart('chaincode server kill -9', () => 'chaincode.peer0.hospital.careledger.local', 'kill'),
         stopStart('whole network stopped (SIGTERM)', () => 'all'),

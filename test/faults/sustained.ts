@@ -91,7 +91,12 @@ async function main(): Promise<number> {
             mvccRetriesResolved: load.mvccRetries,
             failedSubmits: errorsByKind(load.errors.filter((e) => e.call === 'submit')),
             failedQueries: errorsByKind(load.errors.filter((e) => e.call === 'query')),
-            errorExamples: Object.fromEntries(load.errors.slice(0, 5).map((e, i) => [i, e.detail])),
+            errorExamples: Object.fromEntries(
+                [...new Set(load.errors.map((e) => `${e.call} ${e.code}`))].map((kind) => [
+                    kind,
+                    load.errors.find((e) => `${e.call} ${e.code}` === kind)?.detail ?? '',
+                ]),
+            ),
             lost: new Set(result.lost.map((l) => l.transactionId)).size,
             foreignIds: foreignIds(load.acknowledged, load.errors).length,
             heightsAgree: result.heightsAgree,
