@@ -14,6 +14,7 @@
 #   network.sh addOrg NAME      add an org from consortium.json's addableOrgs to the running network
 #   network.sh down             stop exactly what up started (by pid) and remove all generated state
 #   network.sh status           processes, memory, ports, channel height, chaincode definition
+#   network.sh snapshot         a ledger snapshot on every running peer at one height: PEER HEIGHT DIGEST lines
 #   network.sh stop NODE        stop one node (SIGTERM; e.g. peer0.hospital.careledger.local, orderer1.<domain>,
 #                               ca.<org>, chaincode.<peer>), keeping its state; `stop all`: the whole network
 #   network.sh kill NODE        the same with SIGKILL (a crash); `kill all`: every process at once (a power cut)
@@ -41,7 +42,7 @@ source "$SCRIPTS_DIR/chaincode.sh"
 source "$SCRIPTS_DIR/addorg.sh"
 
 usage() {
-    sed -n '5,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '5,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -339,6 +340,45 @@ cmd_kill() {
     info "$node killed (SIGKILL)"
 }
 
+# cmd_snapshot: once every running peer of the channel has the same block height, a ledger
+# snapshot on each (Fabric's `peer snapshot submitrequest`), and per peer one line
+# `PEER HEIGHT DIGEST`, DIGEST being the SHA-256 of the snapshot's signable metadata, which holds
+# the hashes of the world state, the private data hashes and every transaction id, and the last
+# block's hash. Equal digests: identical ledgers and world states.
+cmd_snapshot() {
+    require_fabric
+    local peers=() peer
+    for peer in $(network_peers); do process_alive "$peer" && peers+=("$peer"); done
+    ((${#peers[@]})) || die "no peer is running"
+    wait_for "" "every running peer at the same block height" peers_at_same_height "${peers[@]}"
+    local height
+    height="$(channel_height "$(peer_org "${peers[0]}")" "${peers[0]}")"
+    local last=$((height - 1)) out
+    for peer in "${peers[@]}"; do
+        if [[ ! -f "$(snapshot_dir "$peer" "$last")/_snapshot_signable_metadata.json" ]]; then
+            out="$(as_admin "$(peer_org "$peer")" "$peer" && "$FABRIC_BIN/peer" snapshot submitrequest -c "$CHANNEL" \
+                -b 0 --peerAddress "$CORE_PEER_ADDRESS" --tlsRootCertFile "$CORE_PEER_TLS_ROOTCERT_FILE" 2>&1)" ||
+                die "snapshot request on $peer failed: $out" "$LOG_DIR/$peer.log"
+        fi
+    done
+    for peer in "${peers[@]}"; do
+        wait_for "$peer" "$peer's snapshot at block $last" test -f "$(snapshot_dir "$peer" "$last")/_snapshot_signable_metadata.json"
+        echo "$peer $height $(sha256sum <"$(snapshot_dir "$peer" "$last")/_snapshot_signable_metadata.json" | cut -d' ' -f1)"
+    done
+}
+
+snapshot_dir() { echo "$DATA_DIR/$1/snapshots/completed/$CHANNEL/$2"; }
+
+peers_at_same_height() {
+    local peer height first=""
+    for peer in "$@"; do
+        height="$(channel_height "$(peer_org "$peer")" "$peer")"
+        [[ -n "$height" ]] || return 1
+        [[ -z "$first" ]] && first="$height"
+        [[ "$height" == "$first" ]] || return 1
+    done
+}
+
 main() {
     (($#)) || usage
     while (($#)); do
@@ -366,6 +406,7 @@ main() {
         restart) cmd_restart ;;
         down) cmd_down ;;
         status) cmd_status ;;
+        snapshot) cmd_snapshot ;;
         addOrg)
             (($#)) || die "usage: network.sh addOrg NAME (one of consortium.json's addableOrgs)"
             require_fabric
@@ -378,7 +419,7 @@ main() {
             shift
             ;;
         -h | --help | help) usage ;;
-        *) die "unknown verb '$verb'; verbs: check up createChannel deployCC restart addOrg down status start stop kill" ;;
+        *) die "unknown verb '$verb'; verbs: check up createChannel deployCC restart addOrg down status snapshot start stop kill" ;;
         esac
     done
 }

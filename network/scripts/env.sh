@@ -20,6 +20,10 @@
 #                                   peer / orderer (default 180MiB / 110MiB): the GC works harder near it
 #                                   instead of letting blocks buffered under load grow the heap
 #   CARELEDGER_CHAINCODE_NODE_OPTIONS  NODE_OPTIONS of the chaincode servers
+#   CARELEDGER_CLUSTER_RPC_TIMEOUT  orderer cluster RPC timeout (default 7s, Fabric's; 3s measured no shorter
+#                                   leader-loss stall on the loaded shared machine: test/faults/README.md)
+#   CARELEDGER_GOSSIP_ALIVE_INTERVAL, CARELEDGER_GOSSIP_ALIVE_EXPIRATION  gossip alive messages and how long
+#                                   until a silent peer leaves the membership (default 2s / 10s)
 #   CARELEDGER_PEER_ENV, CARELEDGER_ORDERER_ENV  extra VAR=value settings (space-separated) for every
 #                                   peer / orderer, after the ones nodes.sh sets (experiments, e.g. GOGC=200)
 #   CARELEDGER_CHAINCODE_DIR        the chaincode workspace deployCC compiles and deploys (default chaincode/)
@@ -58,6 +62,9 @@ GOGC_TARGET="${CARELEDGER_GOGC:-100}"
 PEER_MEMORY_LIMIT="${CARELEDGER_PEER_MEMORY_LIMIT:-180MiB}"
 ORDERER_MEMORY_LIMIT="${CARELEDGER_ORDERER_MEMORY_LIMIT:-110MiB}"
 CHAINCODE_NODE_OPTIONS="${CARELEDGER_CHAINCODE_NODE_OPTIONS:-}"
+CLUSTER_RPC_TIMEOUT="${CARELEDGER_CLUSTER_RPC_TIMEOUT:-7s}"
+GOSSIP_ALIVE_INTERVAL="${CARELEDGER_GOSSIP_ALIVE_INTERVAL:-2s}"
+GOSSIP_ALIVE_EXPIRATION="${CARELEDGER_GOSSIP_ALIVE_EXPIRATION:-10s}"
 read -r -a PEER_EXTRA_ENV <<<"${CARELEDGER_PEER_ENV:-}"
 read -r -a ORDERER_EXTRA_ENV <<<"${CARELEDGER_ORDERER_ENV:-}"
 

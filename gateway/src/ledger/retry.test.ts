@@ -83,4 +83,19 @@ describe('backoffDelay', () => {
         expect(backoffDelay(20, { random: top, baseDelayMs: 10, maxDelayMs: 500 })).toBe(499);
         expect(backoffDelay(3, { random: () => 0 })).toBe(0);
     });
+
+    it('retries endorsers that disagreed because one had not committed a concurrent write yet, not other endorsement failures', async () => {
+        const disagreed = new LedgerError(
+            'ENDORSEMENT_FAILURE',
+            'ProposalResponsePayloads do not match; 10 ABORTED: failed to collect enough transaction endorsements, see attached details for more info',
+        );
+        const session = fakeSession([disagreed]);
+        await expect(withRetry(session, { sleep: async () => undefined }).submit(request)).resolves.toMatchObject({
+            transactionId: 'tx2',
+        });
+        const policy = new LedgerError('ENDORSEMENT_FAILURE', 'failed to collect enough transaction endorsements');
+        const refused = fakeSession([policy]);
+        await expect(withRetry(refused, { sleep: async () => undefined }).submit(request)).rejects.toBe(policy);
+        expect(refused.calls).toBe(1);
+    });
 });

@@ -3,9 +3,10 @@ import type { EventOptions, EventStream, LedgerSession, SubmitResult, Transactio
 
 /**
  * Retries submits that lost an MVCC race. A read conflict means another transaction changed
- * what this one read between endorsement and commit; endorsing again reads the new values, so
- * the retry is safe for every CareLedger transaction (each re-validates its inputs against
- * current state). Other errors, and evaluates, are passed through untouched.
+ * what this one read between endorsement and commit (or, seen at endorsement, that the
+ * endorsers read it at different heights); endorsing again reads the new values, so the retry
+ * is safe for every CareLedger transaction (each re-validates its inputs against current
+ * state). Other errors, and evaluates, are passed through untouched.
  */
 export interface RetryOptions {
     /** Retries after the first attempt (default 3). */
@@ -23,9 +24,21 @@ export interface RetryOptions {
 
 const defaults = { attempts: 3, baseDelayMs: 50, maxDelayMs: 2_000 };
 
+/**
+ * MVCC conflicts, and endorsements whose endorsers returned different results because one of
+ * them had not yet committed a concurrent write to what the transaction read (Fabric's
+ * "ProposalResponsePayloads do not match"): nothing was ordered, and endorsing again reads
+ * the new values. (Non-deterministic chaincode also disagrees; it fails again, `attempts` times.)
+ */
 export function isRetryable(error: unknown): error is LedgerError {
-    return error instanceof LedgerError && error.code === 'MVCC_CONFLICT';
+    return (
+        error instanceof LedgerError &&
+        (error.code === 'MVCC_CONFLICT' ||
+            (error.code === 'ENDORSEMENT_FAILURE' && endorsersDisagreed.test(error.detail)))
+    );
 }
+
+const endorsersDisagreed = /ProposalResponsePayloads do not match/;
 
 /** The delay before retry `attempt` (1-based): full jitter over an exponential ceiling. */
 export function backoffDelay(attempt: number, options: RetryOptions = {}): number {

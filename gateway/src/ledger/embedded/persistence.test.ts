@@ -133,14 +133,15 @@ describe('embedded ledger persistence', () => {
             }
         }
         expect(replayed).toEqual([one.transactionId, two.transactionId, three.transactionId]);
-    });
+    }, 30_000);
 
+    // Opening a ledger on disk fsyncs its genesis block: on a busy shared disk that alone can take seconds.
     it('stores private keys readable by the owner only', async () => {
         await open();
         const mode = statSync(path.join(dataDir, 'identities', 'hospital', 'physician1', 'key.pem')).mode & 0o777;
         expect(mode).toBe(0o600);
         expect(statSync(path.join(dataDir, 'identities', 'hospital', 'ca', 'key.pem')).mode & 0o777).toBe(0o600);
-    });
+    }, 30_000);
 
     // A crash at every step of block 3's commit (engine.ts CommitStep). Its one transaction (the
     // third beat, name n2) was never acknowledged in any case: before the block write it is gone,
@@ -191,7 +192,7 @@ describe('embedded ledger persistence', () => {
         } finally {
             await store.close();
         }
-    });
+    }, 30_000);
 
     it('keeps every acknowledged transaction when killed -9 during a stream of writes', async () => {
         const { signal, committed } = await runWriter(dataDir, ['stream'], 25);

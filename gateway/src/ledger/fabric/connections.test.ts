@@ -62,4 +62,16 @@ describe('ConnectionPool', () => {
             pool.close();
         }
     });
+
+    test('ready rejects UNAVAILABLE, naming the peer, when its connection cannot be made in time', async () => {
+        const pool = new ConnectionPool();
+        try {
+            await expect(pool.ready(peer0, 300)).rejects.toMatchObject({
+                code: 'UNAVAILABLE',
+                message: expect.stringContaining('peer0.hospital.careledger.local (127.0.0.1:1)'),
+            });
+        } finally {
+            pool.close();
+        }
+    });
 });

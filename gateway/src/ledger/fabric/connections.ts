@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
+import { LedgerError } from '../errors';
 import type { PeerEndpoint } from './profile';
 
 /**
@@ -15,9 +16,17 @@ import type { PeerEndpoint } from './profile';
  */
 export const reconnectBackoff = { initialMs: 250, maxMs: 1_000 };
 
+/** CARELEDGER_GRPC_RECONNECT_BACKOFF=default leaves gRPC's own backoff, to measure against it (test/faults). */
+const bounded =
+    process.env.CARELEDGER_GRPC_RECONNECT_BACKOFF === 'default'
+        ? {}
+        : {
+              'grpc.initial_reconnect_backoff_ms': reconnectBackoff.initialMs,
+              'grpc.max_reconnect_backoff_ms': reconnectBackoff.maxMs,
+          };
+
 export const channelOptions: grpc.ChannelOptions = {
-    'grpc.initial_reconnect_backoff_ms': reconnectBackoff.initialMs,
-    'grpc.max_reconnect_backoff_ms': reconnectBackoff.maxMs,
+    ...bounded,
     'grpc.keepalive_time_ms': 120_000,
     'grpc.keepalive_timeout_ms': 20_000,
     'grpc.keepalive_permit_without_calls': 1,
@@ -40,6 +49,32 @@ export class ConnectionPool {
             this.clients.set(peer.endpoint, client);
         }
         return client;
+    }
+
+    /**
+     * Resolves once the connection to `peer` is ready, connecting if needed, or rejects with
+     * UNAVAILABLE after `timeoutMs`. gRPC fails a call at once while its channel waits out a
+     * reconnect backoff, even when the peer listens again; waiting here (at most one backoff,
+     * reconnectBackoff.maxMs) lets the first call after a restart through instead.
+     */
+    async ready(peer: PeerEndpoint, timeoutMs: number): Promise<void> {
+        const client = this.get(peer);
+        if (client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY) {
+            return;
+        }
+        await new Promise<void>((resolve, reject) =>
+            client.waitForReady(Date.now() + timeoutMs, (error) =>
+                error
+                    ? reject(
+                          new LedgerError(
+                              'UNAVAILABLE',
+                              `peer ${peer.hostAlias} (${peer.endpoint}) not reachable within ${timeoutMs} ms`,
+                              { cause: error },
+                          ),
+                      )
+                    : resolve(),
+            ),
+        );
     }
 
     close(): void {

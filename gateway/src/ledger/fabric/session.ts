@@ -27,6 +27,8 @@ export interface Deadlines {
     endorseMs: number;
     submitMs: number;
     commitStatusMs: number;
+    /** How long a call waits for its peer's connection to be (re)established before it fails over (0: not at all, gRPC fails it at once). */
+    connectMs: number;
 }
 
 export const defaultDeadlines: Deadlines = {
@@ -34,6 +36,8 @@ export const defaultDeadlines: Deadlines = {
     endorseMs: 30_000,
     submitMs: 10_000,
     commitStatusMs: 60_000,
+    // Over one capped reconnect backoff (connections.ts), so a peer that listens again is reached.
+    connectMs: 2_000,
 };
 
 export interface SessionContext {
@@ -153,7 +157,7 @@ export class FabricSession implements LedgerSession {
         let transactionId: string | undefined;
         try {
             const transaction = await peers.run(async (peer) => {
-                const gateway = this.gateway(peer);
+                const gateway = await this.reach(peer);
                 await this.catchUp(peer);
                 const proposal = proposalBytes
                     ? gateway.newProposal(proposalBytes)
@@ -163,10 +167,12 @@ export class FabricSession implements LedgerSession {
                 return proposal.endorse();
             });
             const transactionBytes = transaction.getBytes();
-            const submitted = await peers.run((peer) => this.gateway(peer).newTransaction(transactionBytes).submit());
+            const submitted = await peers.run(async (peer) =>
+                (await this.reach(peer)).newTransaction(transactionBytes).submit(),
+            );
             const commitBytes = submitted.getBytes();
             const status = await peers.run(async (peer) => {
-                const commit = this.gateway(peer).newCommit(commitBytes);
+                const commit = (await this.reach(peer)).newCommit(commitBytes);
                 const committed = await commit.getStatus();
                 // Signed by now: the request proves the commit to any peer that catches up later.
                 this.context.readAfterWrite.committed(peer.endpoint, committed.blockNumber, commit.getBytes());
@@ -182,7 +188,7 @@ export class FabricSession implements LedgerSession {
                 blockNumber: status.blockNumber,
             };
         } catch (error) {
-            throw ledgerErrorFrom(error, transactionId);
+            throw ownTransaction(ledgerErrorFrom(error, transactionId), transactionId);
         }
     }
 
@@ -191,11 +197,9 @@ export class FabricSession implements LedgerSession {
         let transactionId: string | undefined;
         try {
             return await this.context.peers.run(async (peer) => {
+                const gateway = await this.reach(peer);
                 await this.catchUp(peer);
-                const proposal = this.contract(this.gateway(peer), request).newProposal(
-                    request.name,
-                    proposalOptions(request),
-                );
+                const proposal = this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
                 transactionId = proposal.getTransactionId();
                 return proposal.evaluate();
             });
@@ -228,6 +232,14 @@ export class FabricSession implements LedgerSession {
             options.from,
             peers.targets.length,
         );
+    }
+
+    /** The peer's gateway once its connection is ready (UNAVAILABLE, for failover, if not in time). */
+    private async reach(peer: PeerEndpoint): Promise<Gateway> {
+        if (this.context.deadlines.connectMs > 0) {
+            await this.context.pool.ready(peer, this.context.deadlines.connectMs);
+        }
+        return this.gateway(peer);
     }
 
     /** Waits until `peer` has committed the latest transaction this ledger submitted. */
@@ -269,6 +281,17 @@ export class FabricSession implements LedgerSession {
         }
         return gateway;
     }
+}
+
+/**
+ * The error of a call whose transaction exists (its proposal was made): it carries that
+ * transaction's id, so the caller can ask whether it committed. Errors raised before any of the
+ * call's own steps (an unreachable peer, a peer that could not confirm catching up) have none.
+ */
+function ownTransaction(error: LedgerError, transactionId: string | undefined): LedgerError {
+    return error.transactionId || !transactionId
+        ? error
+        : new LedgerError(error.code, error.detail, { ...error.options, transactionId });
 }
 
 /** The digest offline signers sign: SHA-256 of the bytes signed, whatever the gateway's own hash. */

@@ -1,0 +1,175 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Ledger } from '../../gateway/src/ledger';
+import { audit, peerHeights } from './audit';
+import { eventCheck, SupervisedConsumer } from './consumers';
+import type { Fault } from './faults';
+import { BoundedLoad, errorsByKind, foreignIds, longestStall, type LoadClient } from './load';
+
+/**
+ * One fault under load: the load runs `warmupMs`, the fault is injected, the network stays
+ * faulty for `outageMs`, recovers, and the load runs `tailMs` more. Then: every acknowledged
+ * transaction VALID on every peer, heights and snapshot digests equal, the checkpointed
+ * consumer saw every acknowledged transaction's event exactly once.
+ */
+export interface Timing {
+    warmupMs: number;
+    outageMs: number;
+    tailMs: number;
+}
+
+export interface FaultReport {
+    fault: string;
+    acknowledged: number;
+    lost: number;
+    lostExamples: Array<{ transactionId: string; peer: string; code: string }>;
+    /** Errors carrying a transaction id that was not theirs (must be 0). */
+    foreignIds: number;
+    /** Errors whose own transaction did commit VALID (the client was told "failed" for a write that happened). */
+    failedButCommitted: number;
+    errors: Record<string, number>;
+    errorsAfterRecovery: Record<string, number>;
+    /** The first detail of each kind of error, to say what failed. */
+    errorExamples: Record<string, string>;
+    mvccRetries: number;
+    /** Longest time without an acknowledged transaction, from the fault to the end of the load. */
+    stallSeconds: number;
+    /** From recovery (the node serving again) to the first acknowledged transaction after it. */
+    firstAckAfterRecoverySeconds: number | null;
+    /** From recovery to every peer holding every block that existed at recovery. */
+    catchUpSeconds: number | null;
+    heightsAgree: boolean;
+    digestsAgree: boolean;
+    height: number;
+    eventsMissing: number;
+    eventsRepeated: number;
+    consumerRestarts: number;
+    injectSeconds: number;
+    recoverSeconds: number;
+    observed?: string[];
+}
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Up to `count` non-admin users, round-robin over the founding orgs (consortium.json). */
+export function loadClients(count: number): LoadClient[] {
+    const consortium = JSON.parse(readFileSync(path.join(root, 'network', 'consortium.json'), 'utf8')) as {
+        orgs: Array<{ org: string; users: Array<{ name: string; role: string }> }>;
+    };
+    const perOrg = consortium.orgs.map((o) =>
+        o.users.filter((u) => u.role !== 'admin').map((u) => ({ org: o.org, user: u.name })),
+    );
+    const clients: LoadClient[] = [];
+    for (let round = 0; clients.length < count && round < 10; round++) {
+        for (const users of perOrg) {
+            if (users[round] && clients.length < count) {
+                clients.push(users[round]);
+            }
+        }
+    }
+    return clients;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runFault(
+    ledger: Ledger,
+    fault: Fault & { observed?: string[] },
+    options: { clients: LoadClient[]; timing: Timing; networkDir: string; channel: string; peerEndpoints: string[] },
+): Promise<FaultReport> {
+    const startHeights = await peerHeights(options.peerEndpoints);
+    const startAt = { blockNumber: BigInt(Math.max(0, ...startHeights.values())) };
+    // The hospital's two peers: the consumer's stream fails over when the first one stops.
+    const consumer = await SupervisedConsumer.open(ledger, 'hospital', consumerUser(), startAt);
+    consumer.start();
+    const load = new BoundedLoad(ledger, {
+        clients: options.clients,
+        label: `f${Date.now().toString(36)}`,
+    });
+    await load.start();
+    await sleep(options.timing.warmupMs);
+
+    const faultAt = Date.now();
+    await fault.inject();
+    const injected = Date.now();
+    await sleep(Math.max(0, options.timing.outageMs - (injected - faultAt)));
+    const recoverStarted = Date.now();
+    await fault.recover();
+    const recovered = Date.now();
+
+    // Catch-up: every peer up to the highest height at recovery.
+    const target = Math.max(0, ...(await peerHeights(options.peerEndpoints)).values());
+    let catchUpSeconds: number | null = null;
+    const tailEnd = recovered + options.timing.tailMs;
+    while (Date.now() < tailEnd + 30_000) {
+        const heights = await peerHeights(options.peerEndpoints);
+        if (heights.size === options.peerEndpoints.length && Math.min(...heights.values()) >= target) {
+            catchUpSeconds = (Date.now() - recovered) / 1000;
+            break;
+        }
+        await sleep(200);
+    }
+    await sleep(Math.max(0, tailEnd - Date.now()));
+    await load.stop();
+    const ended = Date.now();
+
+    const ackedIds = load.acknowledged.map((a) => a.transactionId);
+    await consumer.caughtUp(ackedIds, 60_000);
+    await consumer.stop();
+    const events = eventCheck(consumer.seen, ackedIds);
+
+    const result = await audit(ledger, options.networkDir, options.channel, [
+        ...ackedIds,
+        ...load.errors.map((e) => e.transactionId).filter((id): id is string => !!id),
+    ]);
+    const ackedSet = new Set(ackedIds);
+    const lost = result.lost.filter((l) => ackedSet.has(l.transactionId));
+    // An error's own transaction that is VALID on the peers (absent from `lost`) committed after all.
+    const invalidOrAbsent = new Set(result.lost.map((l) => l.transactionId));
+    const failedButCommitted = load.errors.filter(
+        (e) => e.transactionId && !ackedSet.has(e.transactionId) && !invalidOrAbsent.has(e.transactionId),
+    ).length;
+    const firstAck = load.acknowledged
+        .map((a) => a.at)
+        .filter((at) => at >= recovered)
+        .sort((a, b) => a - b)[0];
+
+    return {
+        fault: fault.name,
+        acknowledged: ackedIds.length,
+        lost: new Set(lost.map((l) => l.transactionId)).size,
+        lostExamples: lost.slice(0, 5),
+        foreignIds: foreignIds(load.acknowledged, load.errors).length,
+        failedButCommitted,
+        errors: errorsByKind(load.errors),
+        errorsAfterRecovery: errorsByKind(load.errors.filter((e) => e.at >= recovered)),
+        errorExamples: Object.fromEntries(
+            [...new Set(load.errors.map((e) => e.code))].map((code) => [
+                code,
+                load.errors.find((e) => e.code === code)?.detail ?? '',
+            ]),
+        ),
+        mvccRetries: load.mvccRetries,
+        stallSeconds: longestStall(load.acknowledged, faultAt, ended),
+        firstAckAfterRecoverySeconds: firstAck === undefined ? null : (firstAck - recovered) / 1000,
+        catchUpSeconds,
+        heightsAgree: result.heightsAgree,
+        digestsAgree: result.digestsAgree,
+        height: Math.max(...Object.values(result.heights)),
+        eventsMissing: events.missing.length,
+        eventsRepeated: events.repeated.length,
+        consumerRestarts: consumer.restarts,
+        injectSeconds: (injected - faultAt) / 1000,
+        recoverSeconds: (recovered - recoverStarted) / 1000,
+        ...(fault.observed ? { observed: fault.observed } : {}),
+    };
+}
+
+/** The hospital's first user that is neither admin nor among the load's first clients. */
+function consumerUser(): string {
+    const consortium = JSON.parse(readFileSync(path.join(root, 'network', 'consortium.json'), 'utf8')) as {
+        orgs: Array<{ org: string; users: Array<{ name: string; role: string }> }>;
+    };
+    const hospital = consortium.orgs.find((o) => o.org === 'hospital');
+    return hospital?.users.filter((u) => u.role !== 'admin').at(-1)?.name ?? 'admin';
+}
