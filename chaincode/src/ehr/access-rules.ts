@@ -55,7 +55,7 @@ export async function decideOrdinaryAccess(
     if (denial || isErased(record)) {
         return deny(denial ?? 'record-erased');
     }
-    const consents = await allLiveConsentsOf(ctx, agent.mspId, agent.actorId, record.patientId);
+    const consents = await allLiveConsentsOf(ctx, agent, record.patientId);
     return decideAccess(consents, record, purpose, txTime(ctx));
 }
 

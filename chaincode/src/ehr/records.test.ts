@@ -378,6 +378,35 @@ describe('ehr record pointers', () => {
             });
         });
 
+        it('an org-wide consent reaches only licensed clinicians of that org (#17 finding 5)', async () => {
+            await grantConsent(h, cast.patient, 'c-org', { grantee: { mspId: Hospital } });
+            const asNurse = (
+                await h.evaluate(cast.nurse, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
+            expect(ids(asNurse)).toEqual(['rec-a', 'rec-b']);
+            expect((await h.evaluate(cast.nurse, 'ehr-consent:GetConsent', ['c-org'])).json()).toMatchObject({
+                id: 'c-org',
+            });
+            const orgGrantee = JSON.stringify({ mspId: Hospital });
+            for (const who of [cast.patient2, cast.pharmacist, cast.hospitalAdmin, cast.unlicensedPhysician]) {
+                await expect(
+                    h.evaluate(who, 'ehr:ListRecordsByPatient', [cast.patientId, '10', '']),
+                ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+                await expect(h.evaluate(who, 'ehr-consent:GetConsent', ['c-org'])).rejects.toMatchObject({
+                    code: 'FORBIDDEN',
+                });
+                await expect(
+                    h.evaluate(who, 'ehr-consent:ListConsentsByGrantee', [orgGrantee, '10', '']),
+                ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            }
+            const denied = (
+                await h.submit(cast.unlicensedPhysician, 'ehr-access:AccessRecord', ['rec-a', 'TREAT'])
+            ).json<{
+                allowed: boolean;
+            }>();
+            expect(denied.allowed).toBe(false);
+        });
+
         it('lists by custodian for its staff and regulators only', async () => {
             const asStaff = (
                 await h.evaluate(cast.hospitalAdmin, 'ehr:ListRecordsByCustodian', ['', '10', ''])
