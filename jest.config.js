@@ -27,6 +27,8 @@ const common = {
     modulePathIgnorePatterns,
     setupFiles: ['<rootDir>/test/harness/quiet-chaincode-logs.js'],
     testEnvironment: 'node',
+    // Nine engineers share two cores: a hook that takes 5 s under load is not a failure.
+    testTimeout: 30_000,
 };
 
 module.exports = {

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { RegulatorMsp, txTime, type Caller } from '../common';
+import { RegulatorMsp, requireNotExpiredByPeerClock, txTime, type Caller } from '../common';
 import { holdsValidLicence, isClinician } from './clinicians';
 import { decideAccess } from './consent';
 import { allLiveConsentsOf } from './consent-store';
@@ -56,7 +56,12 @@ export async function decideOrdinaryAccess(
         return deny(denial ?? 'record-erased');
     }
     const consents = await allLiveConsentsOf(ctx, agent, record.patientId);
-    return decideAccess(consents, record, purpose, txTime(ctx));
+    const decision = decideAccess(consents, record, purpose, txTime(ctx));
+    if (decision.allowed) {
+        const admitting = consents.find((consent) => consent.id === decision.consentId);
+        requireNotExpiredByPeerClock(ctx, admitting?.period.end, `consent ${decision.consentId}`);
+    }
+    return decision;
 }
 
 /** Break-glass: any licensed clinician outside the regulator, without consent; the reason is checked by the contract. */

@@ -143,7 +143,7 @@ export class WebhookDispatcher {
                 try {
                     const session = await this.options.connect(grant);
                     // The same rule as every stream: the registering admin receives only what they may see.
-                    const reader = await eventReaderOf(session);
+                    const reader = await eventReaderOf(session, grant.identity);
                     const consumer = new CheckpointedConsumer({
                         session,
                         checkpoints: this.checkpoints(hook.id),

@@ -65,9 +65,9 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
                 }
             }
             const names = request.query.names?.split(',').filter(Boolean) ?? [];
-            const session = actorOf(request).session;
+            const { session, identity } = actorOf(request);
             // EHR events follow the audit trail's rules (chaincode ehr/event-audience.ts): decided once per stream.
-            const reader = await eventReaderOf(session);
+            const reader = await eventReaderOf(session, identity);
             const stream = await session.events(from ? { from } : {});
             context.metrics.sseClients.inc();
             reply.hijack();
