@@ -27,11 +27,11 @@ const common = {
     modulePathIgnorePatterns,
     setupFiles: ['<rootDir>/test/harness/quiet-chaincode-logs.js'],
     testEnvironment: 'node',
-    // Nine engineers share two cores: a hook that takes 5 s under load is not a failure.
-    testTimeout: 30_000,
 };
 
 module.exports = {
+    // Nine engineers share two cores: a hook that takes 5 s under load is not a failure.
+    testTimeout: 30_000,
     projects: [
         {
             ...common,
@@ -48,7 +48,7 @@ module.exports = {
         {
             ...common,
             displayName: 'scenarios',
-            testMatch: ['<rootDir>/test/scenarios/**/*.test.ts'],
+            testMatch: ['<rootDir>/test/scenarios/**/*.test.ts', '<rootDir>/test/privacy/**/*.test.ts'],
         },
         {
             ...common,
