@@ -51,6 +51,7 @@ export {
     LocationWindowMs,
     MaxErasureBatch,
     MaxLiveConsentsPerGrantee,
+    mayReceiveEhrEvent,
     saltedDigest,
 } from './ehr';
 export type {
@@ -66,6 +67,7 @@ export type {
     DenialReason,
     EhrEventName,
     EhrEventPayloads,
+    EventReader,
     ErasedRecord,
     ErasureProof,
     ErasureReceipt,

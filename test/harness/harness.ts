@@ -1,4 +1,5 @@
 import { contracts as careLedgerContracts, parseContractError } from '@careledger/chaincode';
+import { setEndorserClock } from '../../chaincode/src/common/time';
 import type { Contract } from 'fabric-contract-api';
 import { createHash } from 'node:crypto';
 import { CollectionRegistry, type CollectionDefinition } from '../../gateway/src/ledger/embedded/collections';
@@ -75,6 +76,11 @@ export interface CallOptions {
     transient?: Readonly<Record<string, string | Uint8Array>>;
     /** Transaction timestamp of this call only (ISO-8601). */
     time?: string;
+    /**
+     * The endorsing peers' clock for this call (ISO-8601); default: the transaction timestamp,
+     * as for an honest client. Set it apart from `time` to send a backdated or postdated proposal.
+     */
+    peerTime?: string;
     /**
      * MSP ids of the orgs whose peers run the call. Submit: default the caller's org and the
      * next org of the consortium, as a 2-of-N endorsement policy needs; evaluate: default
@@ -317,6 +323,9 @@ export class ContractHarness {
     ): Promise<ParsedProposal> {
         const credentials = await who.credentials();
         const millis = options.time === undefined ? this.time : parseTime(options.time, 'options.time');
+        const peerMillis = options.peerTime === undefined ? millis : parseTime(options.peerTime, 'options.peerTime');
+        // The simulated peers' clock, which the contracts' proposal time window compares against.
+        setEndorserClock(() => peerMillis);
         const nonce = createHash('sha256')
             .update(`careledger-harness-nonce:${this.nonceCounter++}`)
             .digest()

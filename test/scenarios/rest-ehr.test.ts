@@ -46,7 +46,7 @@ describe('REST: EHR documents with consent', () => {
         expect(enrolled).toMatchObject({ status: 200, body: { patientId: 'pat-7c1e04a9' } });
 
         recordId = uniqueId('rec');
-        const stored = await hospital.call<{ sha256: string; size: number; uri: string }>('POST', '/documents', {
+        const stored = await hospital.call<{ sha256: string; size: number }>('POST', '/documents', {
             token: await hospital.token('nurse1'),
             body: {
                 recordId,
@@ -70,7 +70,7 @@ describe('REST: EHR documents with consent', () => {
             size: summary.length,
             custodianMsp: 'HospitalMSP',
         });
-        expect(JSON.stringify(pointer.body)).not.toContain(stored.body.uri);
+        expect(JSON.stringify(pointer.body)).not.toContain('careledger-doc:');
     });
 
     it('releases the document to a consented physician, audited, and refuses it after revocation', async () => {
@@ -129,11 +129,17 @@ describe('REST: EHR documents with consent', () => {
         const pointer = await hospital.call<{ contentHash: string }>('GET', `/ehr/records/${recordId}`, {
             token: patient,
         });
-        const sha256 = pointer.body.contentHash;
-        // Someone with the store key swaps the bytes behind the address.
+        expect(pointer.status).toBe(200);
+        // Someone with the store key swaps the bytes behind the record's handle (the only document file of its record).
+        const keyFile = (fs.readdirSync(documentDir, { recursive: true }) as string[]).find((file) =>
+            file.endsWith('.key'),
+        ) as string;
+        const handle = path.basename(keyFile, '.key');
+        const forgedKey = Buffer.alloc(32, 3);
+        fs.writeFileSync(path.join(documentDir, keyFile), seal(documentKey, forgedKey, `key\n${handle}\n${recordId}`));
         fs.writeFileSync(
-            path.join(documentDir, sha256.slice(0, 2), sha256),
-            seal(documentKey, Buffer.from('forged'), sha256),
+            path.join(documentDir, keyFile.replace(/\.key$/, '.doc')),
+            seal(forgedKey, Buffer.from('forged'), `doc\n${handle}\n${recordId}`),
         );
         const read = await hospital.call('GET', `/documents/${recordId}?purpose=TREAT`, {
             token: await hospital.token('physician1'),

@@ -1,13 +1,15 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CareLedgerContract } from '../common/contract';
-import { conflict, forbidden, invalidArgument } from '../common/errors';
+import { conflict, forbidden, invalidArgument, notFound } from '../common/errors';
 import { emitEvent } from '../common/events';
 import { toBytes } from '../common/json';
 import { pageByPartialKey, parsePageSize, type Page } from '../common/pagination';
 import { txTime, txTimeIso } from '../common/time';
 import { parseJsonArg, requireId, requireSha256Hex } from '../common/validation';
 import {
+    isRegulator,
     isSubject,
+    requireActor,
     requireHistoryReader,
     requireIssuer,
     requireIssuerOrgAdminOrRegulator,
@@ -26,7 +28,16 @@ import {
 import { byIssuerKey, bySubjectKey, CredentialKeyTypes } from './keys';
 import { assessCredential, assessSubject } from './standing';
 import { claimStatusListIndex } from './status-list';
-import { findCredential, findCurrentCredential, getCredential, saveWithChange, setCurrentCredential } from './store';
+import {
+    deleteRegulatorHold,
+    findCredential,
+    findCurrentCredential,
+    findRegulatorHold,
+    getCredential,
+    putRegulatorHold,
+    saveWithChange,
+    setCurrentCredential,
+} from './store';
 import type {
     Actor,
     Credential,
@@ -188,6 +199,45 @@ export class CredentialsContract extends CareLedgerContract {
         reasonReference: string,
     ): Promise<string> {
         return this.changeStatus(ctx, 'reinstate', credentialId, reasonCode, reasonReference);
+    }
+
+    /**
+     * Lifts the regulator's suspension of a practitioner for a type (the regulator only), e.g.
+     * after the suspended credential was revoked and a new one issued. Reinstating the suspended
+     * credential lifts it too.
+     */
+    @Transaction()
+    @Returns('string')
+    async LiftRegulatorHold(
+        ctx: Context,
+        subjectJson: string,
+        credentialType: string,
+        reasonCode: string,
+        reasonReference: string,
+    ): Promise<string> {
+        const subject = requirePractitionerRef(
+            parseJsonArg<Record<string, unknown>>(subjectJson, 'subject'),
+            'subject',
+        );
+        const type = requireCredentialType(credentialType, 'credentialType');
+        const reason = requireReason(reasonCode, reasonReference);
+        const actor = requireActor(ctx);
+        if (!isRegulator(actor)) {
+            throw forbidden("only the regulator lifts the regulator's suspension of a practitioner");
+        }
+        const hold = await findRegulatorHold(ctx, subject, type);
+        if (!hold) {
+            throw notFound('regulator hold', `${subject.mspId}/${subject.actorId}/${type}`);
+        }
+        await deleteRegulatorHold(ctx, subject, type);
+        const lifted = { ...hold, liftedAt: txTimeIso(ctx), liftedBy: actor, liftReason: reason };
+        emitEvent(ctx, 'credentials.RegulatorHoldLifted', {
+            subject,
+            type,
+            credentialId: hold.credentialId,
+            liftedAt: lifted.liftedAt,
+        });
+        return JSON.stringify(lifted);
     }
 
     /** Revokes a credential for good (the issuing org or the regulator), with a reason. */
@@ -358,6 +408,18 @@ export class CredentialsContract extends CareLedgerContract {
                 throw conflict(`credential ${id} is already revoked`, 'credentialId');
             }
             updated = { ...withStatus(ctx, credential, 'revoked', reason, actor), suspendedBy: undefined };
+        }
+        if (action === 'suspend' && authority === 'regulator') {
+            await putRegulatorHold(ctx, {
+                subject: credential.subject,
+                type: credential.type,
+                credentialId: credential.id,
+                since: txTimeIso(ctx),
+                reason,
+                by: actor,
+            });
+        } else if (action === 'reinstate' && authority === 'regulator') {
+            await deleteRegulatorHold(ctx, credential.subject, credential.type);
         }
         const pastTense = { suspend: 'suspended', reinstate: 'reinstated', revoke: 'revoked' } as const;
         const { credential: saved, change } = await saveWithChange(ctx, updated, {

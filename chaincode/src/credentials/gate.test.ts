@@ -1,6 +1,6 @@
 import { ContractHarness } from '@careledger/testing';
 import { Context, Returns, Transaction } from 'fabric-contract-api';
-import { credentialsCast, licensePractitioner } from '../../../test/fixtures/credentials';
+import { credentialsCast, licensePractitioner, orgAdmin } from '../../../test/fixtures/credentials';
 import { contracts } from '../index';
 import { CareLedgerContract } from '../common/contract';
 import { compositeKey } from '../common/keys';
@@ -64,6 +64,41 @@ describe('requireValidCredential: the credential gate', () => {
         expect((await act()).payload).toBe(id);
         await h.submit(cast.regulator, 'credentials:RevokeCredential', [id, 'disciplinary-action', '']);
         await expectDenied('revoked');
+    });
+
+    it("binds the regulator's suspension to the practitioner: the issuer cannot undo it by re-issuing (#17 finding 7)", async () => {
+        const privileges = 'ClinicalPrivileges';
+        const hospitalAdmin = orgAdmin(h, 'HospitalMSP');
+        const first = await licensePractitioner(h, holder, privileges);
+        expect((await act(cast.physician, privileges)).payload).toBe(first);
+        await h.submit(cast.regulator, 'credentials:SuspendCredential', [first, 'investigation-pending', '']);
+        await expectDenied('suspended', cast.physician, privileges);
+
+        // The issuing hospital revokes the suspended credential and issues a fresh one.
+        await h.submit(hospitalAdmin, 'credentials:RevokeCredential', [first, 'administrative-hold', '']);
+        const second = await licensePractitioner(h, holder, privileges);
+        expect(second).not.toBe(first);
+        await expectDenied('suspended', cast.physician, privileges);
+        // Nor can a transaction dated before the suspension slip under it.
+        h.setTime('2025-06-01T00:00:00.000Z');
+        await expectDenied('suspended', cast.physician, privileges);
+        h.setTime('2026-01-01T00:00:00.000Z');
+
+        await expect(
+            h.submit(hospitalAdmin, 'credentials:LiftRegulatorHold', [
+                JSON.stringify(holder),
+                privileges,
+                'investigation-closed',
+                '',
+            ]),
+        ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+        await h.submit(cast.regulator, 'credentials:LiftRegulatorHold', [
+            JSON.stringify(holder),
+            privileges,
+            'investigation-closed',
+            '',
+        ]);
+        expect((await act(cast.physician, privileges)).payload).toBe(second);
     });
 
     it('follows the validity window of the transaction time', async () => {

@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import { forbidden } from '../common/errors';
 import { caller } from '../common/identity';
-import { txTime } from '../common/time';
+import { requireNotExpiredByPeerClock, txTime } from '../common/time';
 import { assessSubject } from './standing';
 import type { Credential } from './types';
 
@@ -27,5 +27,6 @@ export async function requireValidCredential(ctx: Context, type: string): Promis
     if (assessment.verdict !== 'valid' || !assessment.credential) {
         throw forbidden(`requires a valid ${type} (${assessment.verdict}): ${assessment.reason}`);
     }
+    requireNotExpiredByPeerClock(ctx, assessment.credential.validUntil, `${type} ${assessment.credential.id}`);
     return assessment.credential;
 }

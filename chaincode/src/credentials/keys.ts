@@ -25,6 +25,8 @@ export const CredentialKeyTypes = {
     statusList: 'credentials.statuslist',
     /** issuer mspId ~ purpose ~ anchoredAt ~ txId → StatusListAnchor */
     statusListHistory: 'credentials.statuslisthistory',
+    /** subject mspId ~ subject actorId ~ type → RegulatorHold: the regulator's suspension of the practitioner */
+    regulatorHold: 'credentials.regulatorhold',
 } as const;
 
 const seqDigits = 8;
@@ -70,4 +72,8 @@ export function statusListHistoryKey(
     txId: string,
 ): string {
     return compositeKey(ctx, CredentialKeyTypes.statusListHistory, [issuerMspId, purpose, anchoredAt, txId]);
+}
+
+export function regulatorHoldKey(ctx: Context, subject: PractitionerRef, type: string): string {
+    return compositeKey(ctx, CredentialKeyTypes.regulatorHold, [subject.mspId, subject.actorId, type]);
 }

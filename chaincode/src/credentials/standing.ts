@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { findCredential, findCurrentCredential, findIssuer } from './store';
+import { findCredential, findCurrentCredential, findIssuer, findRegulatorHold } from './store';
 import type { Credential, PractitionerRef, Verdict } from './types';
 
 /**
@@ -57,6 +57,17 @@ export async function assessSubject(
     type: string,
     now: Date,
 ): Promise<Assessment> {
+    const hold = await findRegulatorHold(ctx, subject, type);
+    if (hold) {
+        // Checked before any credential: re-issuing cannot undo the regulator's word, and a
+        // transaction dated before the suspension cannot slip under it either.
+        const current = await findCurrentCredential(ctx, subject, type);
+        return {
+            verdict: 'suspended',
+            reason: `${subject.mspId}/${subject.actorId} is suspended for ${type} by the regulator since ${hold.since} (${hold.reason.code}; credential ${hold.credentialId})`,
+            credential: current,
+        };
+    }
     const current = await findCurrentCredential(ctx, subject, type);
     if (!current) {
         return { verdict: 'unknown', reason: `${subject.mspId}/${subject.actorId} holds no ${type}` };

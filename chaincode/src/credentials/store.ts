@@ -2,12 +2,13 @@ import type { Context } from 'fabric-contract-api';
 import { notFound } from '../common/errors';
 import { fromBytes, toBytes } from '../common/json';
 import { txTimeIso } from '../common/time';
-import { changeKey, credentialKey, currentCredentialKey, issuerKey } from './keys';
+import { changeKey, credentialKey, currentCredentialKey, issuerKey, regulatorHoldKey } from './keys';
 import type {
     Actor,
     Credential,
     CredentialAction,
     PractitionerRef,
+    RegulatorHold,
     StatusChange,
     StatusReason,
     TrustedIssuer,
@@ -44,6 +45,23 @@ export async function findCurrentCredential(
 ): Promise<Credential | undefined> {
     const pointer = await readJson<{ credentialId: string }>(ctx, currentCredentialKey(ctx, subject, type));
     return pointer && findCredential(ctx, pointer.credentialId);
+}
+
+/** The regulator's suspension of `subject` for `type`, which binds every credential of that type. */
+export function findRegulatorHold(
+    ctx: Context,
+    subject: PractitionerRef,
+    type: string,
+): Promise<RegulatorHold | undefined> {
+    return readJson<RegulatorHold>(ctx, regulatorHoldKey(ctx, subject, type));
+}
+
+export async function putRegulatorHold(ctx: Context, hold: RegulatorHold): Promise<void> {
+    await ctx.stub.putState(regulatorHoldKey(ctx, hold.subject, hold.type), toBytes(hold));
+}
+
+export async function deleteRegulatorHold(ctx: Context, subject: PractitionerRef, type: string): Promise<void> {
+    await ctx.stub.deleteState(regulatorHoldKey(ctx, subject, type));
 }
 
 export async function setCurrentCredential(ctx: Context, credential: Credential): Promise<void> {

@@ -25,6 +25,21 @@ export const ClinicalPrivileges = CredentialTypes.ClinicalPrivileges;
  * wrote, within that org's MSP. The MSP is part of the binding, so an id enrolled by one
  * org's CA can never stand for another org's practitioner.
  */
+/**
+ * The regulator's suspension of a practitioner for a credential type. It binds the practitioner,
+ * not one credential: an issuer revoking the suspended credential and issuing a new one does not
+ * lift it; only the regulator does (reinstating the credential, or LiftRegulatorHold).
+ */
+export interface RegulatorHold {
+    subject: PractitionerRef;
+    type: string;
+    /** The credential the regulator suspended. */
+    credentialId: string;
+    since: string;
+    reason: StatusReason;
+    by: Actor;
+}
+
 export interface PractitionerRef {
     mspId: string;
     actorId: string;

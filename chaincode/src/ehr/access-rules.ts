@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { RegulatorMsp, txTime, type Caller } from '../common';
+import { RegulatorMsp, requireNotExpiredByPeerClock, txTime, type Caller } from '../common';
 import { holdsValidLicence, isClinician } from './clinicians';
 import { decideAccess } from './consent';
 import { allLiveConsentsOf } from './consent-store';
@@ -55,8 +55,13 @@ export async function decideOrdinaryAccess(
     if (denial || isErased(record)) {
         return deny(denial ?? 'record-erased');
     }
-    const consents = await allLiveConsentsOf(ctx, agent.mspId, agent.actorId, record.patientId);
-    return decideAccess(consents, record, purpose, txTime(ctx));
+    const consents = await allLiveConsentsOf(ctx, agent, record.patientId);
+    const decision = decideAccess(consents, record, purpose, txTime(ctx));
+    if (decision.allowed) {
+        const admitting = consents.find((consent) => consent.id === decision.consentId);
+        requireNotExpiredByPeerClock(ctx, admitting?.period.end, `consent ${decision.consentId}`);
+    }
+    return decision;
 }
 
 /** Break-glass: any licensed clinician outside the regulator, without consent; the reason is checked by the contract. */

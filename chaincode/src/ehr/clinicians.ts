@@ -35,3 +35,12 @@ export async function holdsValidLicence(ctx: Context, who: Clinician): Promise<b
         throw error;
     }
 }
+
+/**
+ * Whether an org-wide grant of `mspId` reaches the caller: only clinicians of that org whose
+ * licence is valid now. An org-wide consent is meant for the care team, never for the org's other
+ * patients, pharmacists, operators or administrators.
+ */
+export async function isLicensedClinicianOf(ctx: Context, who: Caller, mspId: string): Promise<boolean> {
+    return who.mspId === mspId && isClinician(who) && (await holdsValidLicence(ctx, who));
+}

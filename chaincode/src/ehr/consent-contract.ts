@@ -13,6 +13,7 @@ import {
     txTime,
     txTimeIso,
 } from '../common';
+import { isLicensedClinicianOf } from './clinicians';
 import { grantsTo, parseGrantInput, requireGrantee } from './consent';
 import {
     getConsent,
@@ -122,7 +123,10 @@ export class EhrConsentContract extends CareLedgerContract {
             throw notFound('consent', id);
         }
         const who = caller(ctx);
-        const isGrantee = who.actorId !== undefined && grantsTo(consent, who.mspId, who.actorId);
+        const isGrantee =
+            who.actorId !== undefined &&
+            grantsTo(consent, who.mspId, who.actorId) &&
+            (consent.grantee.actorId !== undefined || (await isLicensedClinicianOf(ctx, who, consent.grantee.mspId)));
         if (!(isGrantee || isRegulatorInspector(who) || (await speaksForPatient(ctx, consent.patientId)))) {
             throw forbidden(`consent ${id} is readable by its patient, grantee and regulators only`);
         }
@@ -158,7 +162,7 @@ export class EhrConsentContract extends CareLedgerContract {
 
     /**
      * Live, unexpired consents that name grantee `{mspId, actorId?}` exactly (a practitioner, or an org
-     * when `actorId` is absent): for that practitioner, members of that org, and regulators.
+     * when `actorId` is absent): for that practitioner, licensed clinicians of that org, and regulators.
      */
     @Transaction(false)
     @Returns('string')
@@ -173,7 +177,9 @@ export class EhrConsentContract extends CareLedgerContract {
         const mark = requireBookmark(bookmark);
         const who = caller(ctx);
         const isGrantee =
-            who.mspId === grantee.mspId && (grantee.actorId === undefined || grantee.actorId === who.actorId);
+            grantee.actorId === undefined
+                ? await isLicensedClinicianOf(ctx, who, grantee.mspId)
+                : who.mspId === grantee.mspId && grantee.actorId === who.actorId;
         if (!(isGrantee || isRegulatorInspector(who))) {
             throw forbidden('consents are listed for their grantee and regulators only');
         }

@@ -1,5 +1,6 @@
 import type { Context } from 'fabric-contract-api';
-import { allByPartialKey, fromBytes, toBytes } from '../common';
+import { allByPartialKey, fromBytes, toBytes, type Caller } from '../common';
+import { isLicensedClinicianOf } from './clinicians';
 import { EhrKeys, EhrObjects, WholeOrg } from './keys';
 import type { Consent } from './types';
 
@@ -48,17 +49,19 @@ export function liveConsentsFor(
     return consentsUnder(ctx, [mspId, actorId ?? WholeOrg, patientId]);
 }
 
-/** Live consents of `patientId` that reach this practitioner: granted to them, then to their whole org. */
-export async function allLiveConsentsOf(
-    ctx: Context,
-    mspId: string,
-    actorId: string,
-    patientId: string,
-): Promise<Consent[]> {
-    return [
-        ...(await liveConsentsFor(ctx, mspId, actorId, patientId)),
-        ...(await liveConsentsFor(ctx, mspId, undefined, patientId)),
-    ];
+/**
+ * Live consents of `patientId` that reach this caller: granted to them, then to their whole org —
+ * the latter only when the caller is a clinician of that org with a valid licence now.
+ */
+export async function allLiveConsentsOf(ctx: Context, who: Caller, patientId: string): Promise<Consent[]> {
+    if (who.actorId === undefined) {
+        return [];
+    }
+    const personal = await liveConsentsFor(ctx, who.mspId, who.actorId, patientId);
+    if (!(await isLicensedClinicianOf(ctx, who, who.mspId))) {
+        return personal;
+    }
+    return [...personal, ...(await liveConsentsFor(ctx, who.mspId, undefined, patientId))];
 }
 
 export async function putNewConsent(ctx: Context, consent: Consent): Promise<void> {

@@ -17,7 +17,7 @@ import {
     txTimeIso,
     type Page,
 } from '../common';
-import { requireLicensedClinician } from './clinicians';
+import { holdsValidLicence, isClinician, requireLicensedClinician } from './clinicians';
 import { allLiveConsentsOf } from './consent-store';
 import { requireMspId, scopeCovers, inPeriod } from './consent';
 import { EhrKeys, EhrObjects } from './keys';
@@ -263,9 +263,11 @@ export class EhrContract extends CareLedgerContract {
         let visible: (record: RecordPointer) => boolean = () => true;
         if (!(isRegulatorInspector(who) || (await speaksForPatient(ctx, id)))) {
             const now = txTime(ctx);
-            const consents = who.actorId
-                ? (await allLiveConsentsOf(ctx, who.mspId, who.actorId, id)).filter((c) => inPeriod(c, now))
-                : [];
+            // Only a licensed clinician lists through a consent; an org-wide one reaches clinicians of that org alone.
+            const consents =
+                isClinician(who) && (await holdsValidLicence(ctx, who))
+                    ? (await allLiveConsentsOf(ctx, who, id)).filter((c) => inPeriod(c, now))
+                    : [];
             if (consents.length === 0) {
                 throw forbidden(`caller holds no consent of patient ${id} valid now`);
             }

@@ -18,4 +18,5 @@ export { saltedDigest, TransientKeys as EhrTransientKeys } from './location';
 export { LocationWindowMs } from './access-contract';
 export { MaxErasureBatch } from './erasure-contract';
 export { MaxLiveConsentsPerGrantee } from './consent-store';
+export { mayReceiveEhrEvent, type EventReader } from './event-audience';
 export { EhrAccessContract, EhrConsentContract, EhrContract, EhrErasureContract };

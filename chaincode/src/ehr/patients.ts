@@ -1,5 +1,15 @@
 import type { Context } from 'fabric-contract-api';
-import { caller, forbidden, fromBytes, notFound, requireId, requireRole, txTime, type Caller } from '../common';
+import {
+    caller,
+    forbidden,
+    fromBytes,
+    notFound,
+    requireId,
+    requireRole,
+    txTime,
+    requireNotExpiredByPeerClock,
+    type Caller,
+} from '../common';
 import { EhrKeys } from './keys';
 import type { Delegate, PatientEnrolment } from './types';
 
@@ -78,6 +88,7 @@ async function requireDelegateCaller(ctx: Context, who: Caller, patientId: strin
     if (!isActiveDelegate(delegate, txTime(ctx))) {
         throw forbidden(`caller ${who.mspId}/${who.actorId} is not an active delegate of patient ${patientId}`);
     }
+    requireNotExpiredByPeerClock(ctx, delegate?.until, `the delegation of ${who.mspId}/${who.actorId}`);
     return { patientId, actor: { mspId: who.mspId, actorId: who.actorId, asDelegate: true } };
 }
 

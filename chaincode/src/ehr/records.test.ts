@@ -100,6 +100,34 @@ describe('ehr record pointers', () => {
             await expectRejected(h, () => register(h, cast.physician, input), { code: 'INVALID_ARGUMENT', field });
         });
 
+        it('refuses free text and unknown fields, which Fabric would keep in every block (#17 finding 2)', async () => {
+            const label = 'Discharge summary of Jane Roe, MRN 0012345';
+            const withDisplay = recordInput('rec-1', cast.patientId, {
+                type: { system: 'http://loinc.org', code: '18842-5', display: label },
+            });
+            await expectRejected(h, () => register(h, cast.physician, withDisplay), {
+                code: 'INVALID_ARGUMENT',
+                field: 'record.type.display',
+            });
+            await expectRejected(
+                h,
+                () => register(h, cast.physician, recordInput('rec-1', cast.patientId, { note: label })),
+                {
+                    code: 'INVALID_ARGUMENT',
+                    field: 'record.note',
+                },
+            );
+            await register(h, cast.physician, recordInput('rec-1', cast.patientId));
+            const amended = {
+                ...recordInput('rec-2', cast.patientId, { previousId: 'rec-1', title: label }),
+            } as Record<string, unknown>;
+            delete amended.patientId;
+            await expectRejected(h, () => h.submit(cast.physician, 'ehr:AmendRecord', [JSON.stringify(amended)]), {
+                code: 'INVALID_ARGUMENT',
+                field: 'record.title',
+            });
+        });
+
         it('is for clinicians only', async () => {
             for (const who of [cast.patient, cast.hospitalAdmin, cast.pharmacist, cast.distributor, cast.inspector]) {
                 await expectRejected(h, () => register(h, who, recordInput('rec-1', cast.patientId)), {
@@ -348,6 +376,35 @@ describe('ehr record pointers', () => {
                 code: 'INVALID_ARGUMENT',
                 field: 'patientId',
             });
+        });
+
+        it('an org-wide consent reaches only licensed clinicians of that org (#17 finding 5)', async () => {
+            await grantConsent(h, cast.patient, 'c-org', { grantee: { mspId: Hospital } });
+            const asNurse = (
+                await h.evaluate(cast.nurse, 'ehr:ListRecordsByPatient', [cast.patientId, '10', ''])
+            ).json<Page>();
+            expect(ids(asNurse)).toEqual(['rec-a', 'rec-b']);
+            expect((await h.evaluate(cast.nurse, 'ehr-consent:GetConsent', ['c-org'])).json()).toMatchObject({
+                id: 'c-org',
+            });
+            const orgGrantee = JSON.stringify({ mspId: Hospital });
+            for (const who of [cast.patient2, cast.pharmacist, cast.hospitalAdmin, cast.unlicensedPhysician]) {
+                await expect(
+                    h.evaluate(who, 'ehr:ListRecordsByPatient', [cast.patientId, '10', '']),
+                ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+                await expect(h.evaluate(who, 'ehr-consent:GetConsent', ['c-org'])).rejects.toMatchObject({
+                    code: 'FORBIDDEN',
+                });
+                await expect(
+                    h.evaluate(who, 'ehr-consent:ListConsentsByGrantee', [orgGrantee, '10', '']),
+                ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            }
+            const denied = (
+                await h.submit(cast.unlicensedPhysician, 'ehr-access:AccessRecord', ['rec-a', 'TREAT'])
+            ).json<{
+                allowed: boolean;
+            }>();
+            expect(denied.allowed).toBe(false);
         });
 
         it('lists by custodian for its staff and regulators only', async () => {

@@ -23,6 +23,14 @@ export function requireLoincType(value: unknown, field: string): Coding {
         throw invalidArgument(field, 'must be a coding object {system, code}');
     }
     const coding = value as Record<string, unknown>;
+    if (coding.display !== undefined) {
+        // Arguments stay in every peer's blocks forever, and a label can carry a name or an MRN.
+        throw invalidArgument(
+            `${field}.display`,
+            'free text is not accepted in transaction arguments; send system and code only (display comes from the code)',
+        );
+    }
+    requireOnlyFields(coding, ['system', 'code'], field);
     if (coding.system !== LoincSystem) {
         throw invalidArgument(`${field}.system`, `must be ${LoincSystem}`);
     }
@@ -57,7 +65,18 @@ function requireDocumentFields(input: Record<string, unknown>, field: string): D
     };
 }
 
+const documentFieldNames = ['type', 'contentHash', 'size', 'mediaType', 'locationDigest'];
+
+/** Refuses fields outside `allowed`: an unknown field would be kept in the blocks with no rule applied to it. */
+function requireOnlyFields(input: Record<string, unknown>, allowed: readonly string[], field: string): void {
+    const extra = Object.keys(input).find((name) => !allowed.includes(name));
+    if (extra !== undefined) {
+        throw invalidArgument(`${field}.${extra}`, `is not a field of ${field} (allowed: ${allowed.join(', ')})`);
+    }
+}
+
 export function parseRegisterInput(input: Record<string, unknown>): RegisterRecordInput {
+    requireOnlyFields(input, ['id', 'patientId', ...documentFieldNames], 'record');
     return {
         id: requireId(input.id, 'record.id'),
         patientId: requireId(input.patientId, 'record.patientId'),
@@ -66,6 +85,7 @@ export function parseRegisterInput(input: Record<string, unknown>): RegisterReco
 }
 
 export function parseAmendInput(input: Record<string, unknown>): AmendRecordInput {
+    requireOnlyFields(input, ['id', 'previousId', ...documentFieldNames], 'record');
     const parsed = {
         id: requireId(input.id, 'record.id'),
         previousId: requireId(input.previousId, 'record.previousId'),

@@ -9,16 +9,19 @@ import type { DocumentLedger } from './service';
  * consent-checked `AccessRecord` followed by the custodian's location grant.
  */
 export const ehrDocumentLedger: DocumentLedger = {
-    async register(session, pointer, metadata) {
-        const { record } = await new EhrClient(session).registerRecord({
-            id: String(metadata.recordId),
-            patientId: String(metadata.patientId),
-            type: metadata.type as EhrCoding,
-            contentHash: pointer.sha256,
-            size: pointer.size,
-            mediaType: pointer.contentType,
-            location: pointer.uri,
-        });
+    async register(session, pointer, metadata, storeBytes) {
+        const { record } = await new EhrClient(session).registerRecord(
+            {
+                id: String(metadata.recordId),
+                patientId: String(metadata.patientId),
+                type: metadata.type as EhrCoding,
+                contentHash: pointer.sha256,
+                size: pointer.size,
+                mediaType: pointer.contentType,
+                location: pointer.uri,
+            },
+            { beforeLocation: storeBytes },
+        );
         return { recordId: record.id };
     },
 
@@ -34,6 +37,7 @@ export const ehrDocumentLedger: DocumentLedger = {
             sha256: location.contentHash,
             size: access.record.size,
             contentType: location.mediaType,
+            location: location.location,
             auditId: access.audit.id,
         };
     },

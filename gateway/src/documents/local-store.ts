@@ -1,14 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-file';
 import { open, seal } from '../storage/sealing';
-import { niUri, type DocumentStore, type StoredDocument } from './store';
+import { documentUri, requireHandle, type DocumentStore, type StoredDocument } from './store';
 
 /**
- * The embedded default: one file per document under `dir/<first two hex>/<digest>`, sealed
- * with AES-256-GCM under the store key, the digest bound as additional data so a file moved
- * to another name no longer opens. Storing the same document twice stores it once.
+ * The embedded default: per document, under `dir/<first two hex of the handle>/`:
+ * - `<handle>.key`: the document's own random AES-256 key, sealed under the store key and
+ *   bound to the handle and the record id;
+ * - `<handle>.doc`: the bytes, sealed under the document's key, bound likewise.
+ * `dir/records/<SHA-256 of the record id>` names the handle of a record, for erasure.
+ * Deleting removes the key first: without it the bytes cannot be opened, whatever copy survives.
  */
 export class LocalEncryptedStore implements DocumentStore {
     constructor(
@@ -16,63 +19,121 @@ export class LocalEncryptedStore implements DocumentStore {
         private readonly key: Buffer,
     ) {}
 
-    async put(bytes: Uint8Array): Promise<StoredDocument> {
-        const sha256 = createHash('sha256').update(bytes).digest('hex');
-        const file = this.fileOf(sha256);
-        try {
-            await fs.access(file);
-        } catch {
-            writeFileAtomic(file, seal(this.key, bytes, sha256));
-        }
-        return { sha256, size: bytes.length, uri: niUri(sha256) };
+    async put(handle: string, recordId: string, bytes: Uint8Array): Promise<StoredDocument> {
+        const { keyFile, docFile } = this.filesOf(handle);
+        const documentKey = randomBytes(32);
+        writeFileAtomic(docFile, seal(documentKey, bytes, binding('doc', handle, recordId)));
+        writeFileAtomic(keyFile, seal(this.key, documentKey, binding('key', handle, recordId)));
+        writeFileAtomic(this.indexOf(recordId), handle);
+        return stored(handle, bytes);
     }
 
-    async get(sha256: string): Promise<Uint8Array | undefined> {
-        let sealed: Buffer;
-        try {
-            sealed = await fs.readFile(this.fileOf(sha256));
-        } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-                return undefined;
-            }
-            throw error;
+    async get(handle: string, recordId: string): Promise<Uint8Array | undefined> {
+        const { keyFile, docFile } = this.filesOf(handle);
+        const sealedKey = await readIfExists(keyFile);
+        const sealedDoc = await readIfExists(docFile);
+        if (!sealedKey || !sealedDoc) {
+            return undefined;
         }
-        return open(this.key, sealed, sha256);
+        const documentKey = open(this.key, sealedKey, binding('key', handle, recordId));
+        return open(documentKey, sealedDoc, binding('doc', handle, recordId));
     }
 
-    async delete(sha256: string): Promise<boolean> {
-        try {
-            await fs.unlink(this.fileOf(sha256));
-            return true;
-        } catch {
-            return false;
-        }
+    async eraseRecord(recordId: string): Promise<boolean> {
+        const handle = (await readIfExists(this.indexOf(recordId)))?.toString('utf8');
+        const deleted = handle ? await this.delete(handle) : false;
+        await unlinkIfExists(this.indexOf(recordId));
+        return deleted;
     }
 
-    private fileOf(sha256: string): string {
-        if (!/^[0-9a-f]{64}$/.test(sha256)) {
-            throw new Error('a document address is a SHA-256 digest: 64 lowercase hex characters');
-        }
-        return path.join(this.dir, sha256.slice(0, 2), sha256);
+    async delete(handle: string): Promise<boolean> {
+        const { keyFile, docFile } = this.filesOf(handle);
+        const removedKey = await unlinkIfExists(keyFile);
+        const removedDoc = await unlinkIfExists(docFile);
+        return removedKey || removedDoc;
+    }
+
+    private filesOf(handle: string): { keyFile: string; docFile: string } {
+        const folder = path.join(this.dir, requireHandle(handle).slice(0, 2));
+        return { keyFile: path.join(folder, `${handle}.key`), docFile: path.join(folder, `${handle}.doc`) };
+    }
+
+    private indexOf(recordId: string): string {
+        return path.join(this.dir, 'records', createHash('sha256').update(recordId).digest('hex'));
     }
 }
 
-/** In memory, for tests and throwaway servers. Bytes are copied in and out. */
+/** In memory, for tests and throwaway servers: the same per-document keys and bindings. */
 export class MemoryDocumentStore implements DocumentStore {
-    private readonly documents = new Map<string, Buffer>();
+    private readonly documents = new Map<string, { recordId: string; key: Buffer; sealed: Buffer }>();
+    private readonly handles = new Map<string, string>();
 
-    async put(bytes: Uint8Array): Promise<StoredDocument> {
-        const sha256 = createHash('sha256').update(bytes).digest('hex');
-        this.documents.set(sha256, Buffer.from(bytes));
-        return { sha256, size: bytes.length, uri: niUri(sha256) };
+    async put(handle: string, recordId: string, bytes: Uint8Array): Promise<StoredDocument> {
+        const key = randomBytes(32);
+        this.documents.set(requireHandle(handle), {
+            recordId,
+            key,
+            sealed: seal(key, bytes, binding('doc', handle, recordId)),
+        });
+        this.handles.set(recordId, handle);
+        return stored(handle, bytes);
     }
 
-    async get(sha256: string): Promise<Uint8Array | undefined> {
-        const bytes = this.documents.get(sha256);
-        return bytes && Buffer.from(bytes);
+    async get(handle: string, recordId: string): Promise<Uint8Array | undefined> {
+        const document = this.documents.get(requireHandle(handle));
+        if (!document) {
+            return undefined;
+        }
+        return open(document.key, document.sealed, binding('doc', handle, recordId));
     }
 
-    async delete(sha256: string): Promise<boolean> {
-        return this.documents.delete(sha256);
+    async eraseRecord(recordId: string): Promise<boolean> {
+        const handle = this.handles.get(recordId);
+        return handle ? this.delete(handle) : false;
+    }
+
+    async delete(handle: string): Promise<boolean> {
+        const document = this.documents.get(requireHandle(handle));
+        if (document) {
+            document.key.fill(0);
+            this.handles.delete(document.recordId);
+        }
+        return this.documents.delete(handle);
+    }
+}
+
+function binding(part: 'doc' | 'key', handle: string, recordId: string): string {
+    return `${part}\n${handle}\n${recordId}`;
+}
+
+function stored(handle: string, bytes: Uint8Array): StoredDocument {
+    return {
+        handle,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        size: bytes.length,
+        uri: documentUri(handle),
+    };
+}
+
+async function readIfExists(file: string): Promise<Buffer | undefined> {
+    try {
+        return await fs.readFile(file);
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            return undefined;
+        }
+        throw error;
+    }
+}
+
+async function unlinkIfExists(file: string): Promise<boolean> {
+    try {
+        await fs.unlink(file);
+        return true;
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            return false;
+        }
+        throw error;
     }
 }

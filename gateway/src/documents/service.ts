@@ -1,44 +1,50 @@
 import { createHash } from 'node:crypto';
 import { LedgerError, type LedgerSession } from '../ledger';
-import type { DocumentStore } from './store';
+import { documentUri, handleOfUri, newDocumentHandle, type DocumentStore } from './store';
 
 /**
  * Off-chain EHR documents with their pointers on the ledger.
  *
- * Storing: the bytes go to the store first (content-addressed, so a retry is harmless), then
- * the pointer with the digest and size is registered on the ledger as the caller.
- * Reading: the ledger decides first, through the EHR contract's audited access transaction
- * (a consent check that leaves an audit entry), and returns the registered digest; the bytes
- * are released only if their SHA-256 equals it.
+ * Storing: the ledger decides first — the pointer (SHA-256, size, media type, salted digest of
+ * the location) is registered as the caller, which the contract refuses for anyone but a
+ * licensed clinician of the custodian — and only then are the bytes sealed into the store,
+ * before the location goes to the custodian's private data. A refused upload stores nothing.
+ * Reading: the ledger decides first, through the EHR contract's audited access transaction;
+ * the location it releases after an allowed access names the stored document, which must be
+ * bound to that record and match the registered SHA-256. The hash alone never finds bytes.
  */
 export interface DocumentPointer {
     sha256: string;
     size: number;
+    /** The location: `careledger-doc:<handle>`. */
     uri: string;
     contentType: string;
 }
 
-/** The two ledger operations documents need; the EHR client provides them. */
+/** The ledger operations documents need; the EHR client provides them. */
 export interface DocumentLedger {
-    /** Registers the pointer; returns the record id and transaction. */
+    /**
+     * Registers the pointer (the contract decides who may), then runs `storeBytes`, then stores
+     * the location in the custodian's private data. Returns the record id.
+     */
     register(
         session: LedgerSession,
         pointer: DocumentPointer,
         metadata: Record<string, unknown>,
+        storeBytes: () => Promise<void>,
     ): Promise<{ recordId: string }>;
     /** The audited, consent-checked access: throws FORBIDDEN when the caller may not read it. */
     authorizeRead(
         session: LedgerSession,
         recordId: string,
         purpose: string,
-    ): Promise<{ sha256: string; size: number; contentType: string; auditId?: string }>;
+    ): Promise<{ sha256: string; size: number; contentType: string; location: string; auditId?: string }>;
 }
 
 export interface StoredRecord {
     recordId: string;
     sha256: string;
     size: number;
-    uri: string;
 }
 
 export class DocumentService {
@@ -51,11 +57,29 @@ export class DocumentService {
         session: LedgerSession,
         bytes: Uint8Array,
         contentType: string,
-        metadata: Record<string, unknown>,
+        metadata: Record<string, unknown> & { recordId: string },
     ): Promise<StoredRecord> {
-        const stored = await this.backend.put(bytes);
-        const { recordId } = await this.ledger.register(session, { ...stored, contentType }, metadata);
-        return { recordId, ...stored };
+        const handle = newDocumentHandle();
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        let stored = false;
+        try {
+            const { recordId } = await this.ledger.register(
+                session,
+                { sha256, size: bytes.length, uri: documentUri(handle), contentType },
+                metadata,
+                async () => {
+                    await this.backend.put(handle, metadata.recordId, bytes);
+                    stored = true;
+                },
+            );
+            return { recordId, sha256, size: bytes.length };
+        } catch (error) {
+            if (stored) {
+                // The location never reached the ledger: no reader could ever be released these bytes.
+                await this.backend.delete(handle);
+            }
+            throw error;
+        }
     }
 
     async read(
@@ -64,12 +88,24 @@ export class DocumentService {
         purpose: string,
     ): Promise<{ bytes: Uint8Array; contentType: string; sha256: string; auditId?: string }> {
         const pointer = await this.ledger.authorizeRead(session, recordId, purpose);
-        const bytes = await this.backend.get(pointer.sha256);
-        if (!bytes) {
+        const handle = handleOfUri(pointer.location);
+        if (!handle) {
             throw new LedgerError(
                 'NOT_FOUND',
-                `document ${pointer.sha256} of record ${recordId} is not in this gateway's store`,
+                `record ${recordId} does not point at a document of this gateway's store`,
             );
+        }
+        let bytes: Uint8Array | undefined;
+        try {
+            bytes = await this.backend.get(handle, recordId);
+        } catch {
+            throw new LedgerError(
+                'INTERNAL',
+                `the document at record ${recordId}'s location was not stored for that record; not released`,
+            );
+        }
+        if (!bytes) {
+            throw new LedgerError('NOT_FOUND', `the document of record ${recordId} is not in this gateway's store`);
         }
         const actual = createHash('sha256').update(bytes).digest('hex');
         if (actual !== pointer.sha256 || bytes.length !== pointer.size) {
@@ -79,5 +115,16 @@ export class DocumentService {
             );
         }
         return { bytes, contentType: pointer.contentType, sha256: actual, auditId: pointer.auditId };
+    }
+
+    /** Destroys the stored documents (their keys and bytes) of erased records; returns how many were held here. */
+    async erase(recordIds: readonly string[]): Promise<number> {
+        let erased = 0;
+        for (const recordId of recordIds) {
+            if (await this.backend.eraseRecord(recordId)) {
+                erased += 1;
+            }
+        }
+        return erased;
     }
 }

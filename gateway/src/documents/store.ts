@@ -1,31 +1,63 @@
+import { randomBytes } from 'node:crypto';
+
 /**
- * Content-addressed storage of off-chain documents. A document's address is the SHA-256 of
- * its plaintext, which is also what the ledger records, so a reader can always check that
- * the bytes a store returns are the bytes that were registered. Implementations: the local
- * encrypted store (default) and any S3-compatible object store (`put` under the hex digest).
+ * Off-chain storage of EHR documents. A document is stored under a random **handle** that
+ * only the record's location names (the location is the custodian's private data, released
+ * by the ledger only after an allowed, audited access), sealed under its own random key and
+ * bound to the record id it was uploaded for. So:
+ * - release follows the record's access decision, never the content hash: knowing a
+ *   document's SHA-256 (public in its pointer) finds nothing, and a second pointer carrying the
+ *   same hash gets no bytes (its location names no stored document of its own record);
+ * - erasure destroys the per-document key and the bytes (crypto-erasure even if a copy of the
+ *   ciphertext survives in a backup).
+ * The SHA-256 on the ledger still proves the bytes are the registered ones.
  */
 export interface StoredDocument {
+    /** Random store handle, 32 lowercase hex characters. */
+    handle: string;
     /** SHA-256 of the plaintext, 64 lowercase hex characters. */
     sha256: string;
     size: number;
-    /** Where the document lives, as recorded in the ledger pointer (RFC 6920 `ni:` URI by default). */
+    /** The record's location: `careledger-doc:<handle>`, kept in the custodian's private data only. */
     uri: string;
 }
 
 export interface DocumentStore {
-    put(bytes: Uint8Array): Promise<StoredDocument>;
-    /** The stored bytes, or undefined when this store has no document with that digest. */
-    get(sha256: string): Promise<Uint8Array | undefined>;
-    delete(sha256: string): Promise<boolean>;
+    /** Seals `bytes` under a new per-document key, bound to `recordId`, at `handle` ({@link newDocumentHandle}). */
+    put(handle: string, recordId: string, bytes: Uint8Array): Promise<StoredDocument>;
+    /** The bytes stored at `handle` for `recordId`; undefined when absent or erased. Throws if bound to another record. */
+    get(handle: string, recordId: string): Promise<Uint8Array | undefined>;
+    /** Destroys the key and bytes of the document stored for a record (found through the store's own index). */
+    eraseRecord(recordId: string): Promise<boolean>;
+    /** Destroys the document's key and bytes; true when something was deleted. */
+    delete(handle: string): Promise<boolean>;
 }
 
-/** RFC 6920 named-information URI of a SHA-256 digest. */
-export function niUri(sha256Hex: string): string {
-    return `ni:///sha-256;${Buffer.from(sha256Hex, 'hex').toString('base64url')}`;
+const handlePattern = /^[0-9a-f]{32}$/;
+const scheme = 'careledger-doc:';
+
+export function requireHandle(handle: string): string {
+    if (!handlePattern.test(handle)) {
+        throw new Error('a document handle is 32 lowercase hex characters');
+    }
+    return handle;
 }
 
-/** The hex digest named by an `ni:///sha-256;...` URI, or undefined for any other URI. */
-export function digestOfNiUri(uri: string): string | undefined {
-    const match = /^ni:\/\/\/sha-256;([A-Za-z0-9_-]{43})$/.exec(uri);
-    return match ? Buffer.from(match[1], 'base64url').toString('hex') : undefined;
+/** A fresh random handle. */
+export function newDocumentHandle(): string {
+    return randomBytes(16).toString('hex');
+}
+
+/** The location a record carries for a stored document. */
+export function documentUri(handle: string): string {
+    return `${scheme}${requireHandle(handle)}`;
+}
+
+/** The handle named by a document location, or undefined for any other location. */
+export function handleOfUri(uri: string): string | undefined {
+    if (!uri.startsWith(scheme)) {
+        return undefined;
+    }
+    const handle = uri.slice(scheme.length);
+    return handlePattern.test(handle) ? handle : undefined;
 }

@@ -46,6 +46,11 @@ export interface RecordAmendment extends Omit<NewRecord, 'patientId'> {
     previousId: string;
 }
 
+export interface RegisterOptions {
+    /** Runs after the pointer committed and before the location is stored (e.g. sealing the bytes off-chain). */
+    beforeLocation?: () => Promise<void>;
+}
+
 export interface RegisteredRecord {
     record: RecordPointer;
     /** The salt the location digest was computed with. */
@@ -121,13 +126,20 @@ export class EhrClient {
      * the caller's org's private data (endorsed by the caller's org alone). If the second step
      * fails, retry it with {@link storeRecordLocation} and the returned salt.
      */
-    async registerRecord(record: NewRecord): Promise<RegisteredRecord> {
+    async registerRecord(record: NewRecord, options: RegisterOptions = {}): Promise<RegisteredRecord> {
         const { location, salt = newSalt(), ...fields } = record;
         const pointer = await this.submit<RecordPointer>({
             contract: 'ehr',
             name: 'RegisterRecord',
-            args: [JSON.stringify({ ...fields, locationDigest: saltedDigest(salt, location) })],
+            args: [
+                JSON.stringify({
+                    ...fields,
+                    type: codeOnly(fields.type),
+                    locationDigest: saltedDigest(salt, location),
+                }),
+            ],
         });
+        await options.beforeLocation?.();
         await this.storeRecordLocation(pointer.id, location, salt);
         return { record: pointer, salt };
     }
@@ -138,7 +150,13 @@ export class EhrClient {
         const pointer = await this.submit<RecordPointer>({
             contract: 'ehr',
             name: 'AmendRecord',
-            args: [JSON.stringify({ ...fields, locationDigest: saltedDigest(salt, location) })],
+            args: [
+                JSON.stringify({
+                    ...fields,
+                    type: codeOnly(fields.type),
+                    locationDigest: saltedDigest(salt, location),
+                }),
+            ],
         });
         await this.storeRecordLocation(pointer.id, location, salt);
         return { record: pointer, salt };
@@ -339,6 +357,15 @@ export class EhrClient {
     private async evaluate<T>(request: TransactionRequest): Promise<T> {
         return fromBytes<T>(await this.session.evaluate(request));
     }
+}
+
+/**
+ * A coding as it may go into transaction arguments: system and code only. Arguments are kept
+ * in every peer's blocks forever, so free text (`display`, which a client may fill with a
+ * patient's name) never goes there; a reader derives the display from the code system.
+ */
+function codeOnly(coding: EhrCoding): EhrCoding {
+    return { system: coding?.system, code: coding?.code };
 }
 
 function pageArgs(page: PageRequest): [string, string] {

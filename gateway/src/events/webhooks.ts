@@ -14,6 +14,7 @@ import {
     type CheckpointStore,
 } from './checkpoint-store';
 import { CheckpointedConsumer } from './consumer';
+import { eventReaderOf, readerMayReceive } from './audience';
 import { eventToJson } from './event-json';
 
 /**
@@ -140,12 +141,19 @@ export class WebhookDispatcher {
         const loop = async () => {
             for (let failures = 0; active();) {
                 try {
+                    const session = await this.options.connect(grant);
+                    // The same rule as every stream: the registering admin receives only what they may see.
+                    const reader = await eventReaderOf(session, grant.identity);
                     const consumer = new CheckpointedConsumer({
-                        session: await this.options.connect(grant),
+                        session,
                         checkpoints: this.checkpoints(hook.id),
                         startAt: hook.from ? parsePosition(hook.from) : undefined,
                         eventNames: hook.eventNames,
-                        handle: (event) => this.deliver(hook, event),
+                        handle: async (event) => {
+                            if (readerMayReceive(reader, event)) {
+                                await this.deliver(hook, event);
+                            }
+                        },
                     });
                     this.consumers.set(hook.id, consumer);
                     if (!active()) {

@@ -71,6 +71,7 @@ export async function endorse(
         ok: true,
         transaction: {
             txId: proposal.txId,
+            args: proposal.args,
             creatorMspId: proposal.creator.mspId,
             timestamp: proposal.timestamp,
             functionName,

@@ -14,7 +14,8 @@ import { validateCreator } from './msp';
 import { parseProposal, type ParsedProposal } from './proposal';
 import { ReadWriteLock } from './rw-lock';
 import { LevelStore, MemoryStore, type LedgerStore } from './store';
-import type { Block, EndorsedTransaction, ValidationCode } from './types';
+import { privateDataOf, toLedgerBlock, withPrivateData } from './ledger-block';
+import type { Block, EndorsedBlock, EndorsedTransaction, ValidationCode } from './types';
 import { validateBlock } from './validator';
 import { WorldState } from './world-state';
 
@@ -249,16 +250,17 @@ export class Engine {
             const number = this.state.height;
             const previousHash =
                 number === 0 ? '' : sha256(encode(await this.store.getBlock(number - 1))).toString('hex');
-            const block: Block = {
+            const endorsed: EndorsedBlock = {
                 number,
                 previousHash,
                 transactions,
                 validation: validateBlock(this.state, transactions, number),
             };
+            const block = toLedgerBlock(endorsed);
             this.options.atCommitStep?.('before-block-write', number);
-            await this.store.appendBlock(block);
+            await this.store.appendBlock(block, privateDataOf(endorsed));
             this.options.atCommitStep?.('after-block-write', number);
-            await this.store.commitState(number + 1, this.state.apply(block));
+            await this.store.commitState(number + 1, this.state.apply(endorsed));
             this.options.atCommitStep?.('after-state-commit', number);
             return block;
         });
@@ -269,13 +271,13 @@ export class Engine {
         const height = await this.store.loadState(this.state);
         this.state.height = height;
         for (let number = height; number < this.store.blockCount; number++) {
-            const block = await this.store.getBlock(number);
+            const block = withPrivateData(await this.store.getBlock(number), await this.store.getPrivateData(number));
             await this.store.commitState(number + 1, this.state.apply(block));
         }
         if (this.store.blockCount === 0) {
             // Block 0 is the genesis block, as on a channel: transactions start at block 1.
             const genesis: Block = { number: 0, previousHash: '', transactions: [], validation: [] };
-            await this.store.appendBlock(genesis);
+            await this.store.appendBlock(genesis, {});
             await this.store.commitState(1, this.state.apply(genesis));
         }
         this.events = new EventHub(this.options.chaincode, this.store.blockCount, (number) =>

@@ -29,6 +29,12 @@ export interface EmbeddedLedgerOptions {
     maxBlockTransactions?: number;
     /** Test hook: runs at each step of a block's commit (engine.ts CommitStep). */
     atCommitStep?: (step: CommitStep, blockNumber: number) => void;
+    /**
+     * The clock this ledger's sessions stamp proposals with (milliseconds), as an SDK client's
+     * own clock does on Fabric; default the wall clock. Tests set it to send backdated proposals,
+     * which the contracts' time window must refuse.
+     */
+    clientClock?: () => number;
 }
 
 /**
@@ -53,7 +59,7 @@ export async function openEmbeddedLedger(config: LedgerConfig, options: Embedded
     return {
         kind: 'embedded',
         identities,
-        connect: (identity) => new EmbeddedSession(engine, identity, config),
+        connect: (identity) => new EmbeddedSession(engine, identity, config, options.clientClock ?? Date.now),
         close: () => engine.close(),
     };
 }
@@ -63,6 +69,7 @@ class EmbeddedSession implements LedgerSession {
         private readonly engine: Engine,
         readonly identity: SigningIdentity,
         private readonly config: LedgerConfig,
+        private readonly clock: () => number,
     ) {}
 
     async submit(request: TransactionRequest): Promise<SubmitResult> {
@@ -154,7 +161,7 @@ class EmbeddedSession implements LedgerSession {
     }
 
     private unsignedProposal(request: TransactionRequest): { txId: string; proposalBytes: Uint8Array } {
-        const now = Date.now();
+        const now = this.clock();
         return buildProposal({
             channel: this.config.channel,
             chaincode: this.config.chaincode,
@@ -168,7 +175,7 @@ class EmbeddedSession implements LedgerSession {
 
     /** A signed proposal as a Fabric client builds it: the client's clock, a fresh nonce. */
     private async propose(request: TransactionRequest) {
-        const now = Date.now();
+        const now = this.clock();
         const { proposalBytes } = buildProposal({
             channel: this.config.channel,
             chaincode: this.config.chaincode,

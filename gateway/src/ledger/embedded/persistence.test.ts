@@ -186,7 +186,7 @@ describe('embedded ledger persistence', () => {
             return put(...args);
         };
         try {
-            await store.appendBlock({ number: 0, previousHash: '', transactions: [], validation: [] });
+            await store.appendBlock({ number: 0, previousHash: '', transactions: [], validation: [] }, {});
             expect(puts).toHaveLength(1);
             expect(puts[0][2]).toMatchObject({ sync: true });
         } finally {

@@ -1,27 +1,34 @@
 import { ClassicLevel } from 'classic-level';
 import { mkdir } from 'node:fs/promises';
 import { decode, encode } from './codec';
+import type { PrivateDataOfBlock } from './ledger-block';
 import type { Block } from './types';
 import type { StateChange, WorldState } from './world-state';
 
 /**
- * Where the embedded ledger keeps blocks and state. A block is written first; its state
- * changes follow in one batch together with the new state height, so on open any block the
- * state has not yet absorbed (a crash between the two writes) is applied again.
+ * Where the embedded ledger keeps blocks and state. A block is written first, with its private
+ * data beside it (blocks hold only hashes of private data); its state changes follow in one
+ * batch together with the new state height, which also drops the block's private data (the state
+ * holds it now, and a purge must leave no other copy). On open any block the state has not yet
+ * absorbed (a crash between the two writes) is applied again, with its private data.
  */
 export interface LedgerStore {
     /** Number of blocks stored. */
     readonly blockCount: number;
     /** Loads the persisted state into `state` (which must be empty) and returns its height. */
     loadState(state: WorldState): Promise<number>;
-    appendBlock(block: Block): Promise<void>;
+    appendBlock(block: Block, privateData: PrivateDataOfBlock): Promise<void>;
+    /** Applies `changes` and drops the private data of block `height - 1`. */
     commitState(height: number, changes: StateChange[]): Promise<void>;
     getBlock(number: number): Promise<Block>;
+    /** The private data of a block whose state is not yet committed; empty otherwise. */
+    getPrivateData(number: number): Promise<PrivateDataOfBlock>;
     close(): Promise<void>;
 }
 
 export class MemoryStore implements LedgerStore {
     private readonly blocks: Block[] = [];
+    private readonly privateData = new Map<number, PrivateDataOfBlock>();
 
     get blockCount(): number {
         return this.blocks.length;
@@ -31,11 +38,18 @@ export class MemoryStore implements LedgerStore {
         return 0;
     }
 
-    async appendBlock(block: Block): Promise<void> {
+    async appendBlock(block: Block, privateData: PrivateDataOfBlock): Promise<void> {
         this.blocks.push(block);
+        this.privateData.set(block.number, privateData);
     }
 
-    async commitState(): Promise<void> {}
+    async commitState(height: number): Promise<void> {
+        this.privateData.delete(height - 1);
+    }
+
+    async getPrivateData(number: number): Promise<PrivateDataOfBlock> {
+        return this.privateData.get(number) ?? {};
+    }
 
     async getBlock(number: number): Promise<Block> {
         const block = this.blocks[number];
@@ -50,6 +64,7 @@ export class MemoryStore implements LedgerStore {
 
 const heightKey = 'meta!height';
 const blockKey = (number: number) => `block!${number.toString().padStart(12, '0')}`;
+const privateDataKey = (number: number) => `pvt!${number.toString().padStart(12, '0')}`;
 const pad = (n: number) => n.toString().padStart(12, '0');
 
 /** Blocks and state in one LevelDB (classic-level), the store Fabric peers use for state. */
@@ -88,14 +103,27 @@ export class LevelStore implements LedgerStore {
     }
 
     /**
-     * The commit point: the block is on disk, fsynced (LevelDB's `sync`), before any of its
-     * submitters is told it committed, so an acknowledged transaction survives kill -9 and power
-     * loss. One fsync per block; the state batch that follows is not synced: a state lost with
-     * the power is rebuilt from the block on open.
+     * The commit point: the block (with its private data beside it) is on disk, fsynced
+     * (LevelDB's `sync`), before any of its submitters is told it committed, so an acknowledged
+     * transaction survives kill -9 and power loss. One fsync per block; the state batch that
+     * follows is not synced: a state lost with the power is rebuilt from the block on open.
      */
-    async appendBlock(block: Block): Promise<void> {
-        await this.db.put(blockKey(block.number), encode(block), { sync: true });
+    async appendBlock(block: Block, privateData: PrivateDataOfBlock): Promise<void> {
+        if (Object.keys(privateData).length === 0) {
+            await this.db.put(blockKey(block.number), encode(block), { sync: true });
+        } else {
+            await this.db
+                .batch()
+                .put(blockKey(block.number), encode(block))
+                .put(privateDataKey(block.number), encode(privateData))
+                .write({ sync: true });
+        }
         this.count = block.number + 1;
+    }
+
+    async getPrivateData(number: number): Promise<PrivateDataOfBlock> {
+        const value = await this.db.get(privateDataKey(number));
+        return value === undefined ? {} : decode<PrivateDataOfBlock>(value);
     }
 
     async commitState(height: number, changes: StateChange[]): Promise<void> {
@@ -112,6 +140,7 @@ export class LevelStore implements LedgerStore {
             }
         }
         batch.put(heightKey, String(height));
+        batch.del(privateDataKey(height - 1));
         await batch.write();
     }
 

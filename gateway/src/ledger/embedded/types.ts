@@ -92,6 +92,11 @@ export interface ChaincodeResponse {
 /** A transaction as the orderer receives it: endorsed results plus who, when and what. */
 export interface EndorsedTransaction {
     txId: string;
+    /**
+     * The chaincode input (`contract:Function` and its arguments), kept in the block as Fabric
+     * keeps the proposal payload; transient data is never part of it. Absent in hand-built tests.
+     */
+    args?: Buffer[];
     creatorMspId: string;
     /** Seconds and nanos of the proposal's timestamp. */
     timestamp: { seconds: number; nanos: number };
@@ -105,12 +110,38 @@ export interface EndorsedTransaction {
 /** Fabric's TxValidationCode names for the outcomes the embedded ledger produces. */
 export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT' | 'DUPLICATE_TXID';
 
+/** A private write as a block keeps it (Fabric's hashed rwset): hashes only. */
+export interface HashedPrivateWrite {
+    keyHash: string;
+    /** SHA-256 of the value; null for a delete or purge. */
+    valueHash: Buffer | null;
+    purge: boolean;
+}
+
+export interface HashedCollectionRwSet {
+    collection: string;
+    hashedReads: HashedRead[];
+    hashedWrites: HashedPrivateWrite[];
+    hashedMetadataWrites: Array<{ keyHash: string; entries: Record<string, Buffer> }>;
+}
+
+/** A transaction as a block keeps it: its private data only as hashes. */
+export interface LedgerTransaction extends Omit<EndorsedTransaction, 'rwset'> {
+    rwset: Omit<RwSet, 'collections'> & { collections: HashedCollectionRwSet[] };
+}
+
+/** A block as stored and delivered: private data only as hashes (see ledger-block.ts). */
 export interface Block {
     number: number;
     /** SHA-256 of the previous block's bytes, hex; empty for block 0. */
     previousHash: string;
-    transactions: EndorsedTransaction[];
+    transactions: LedgerTransaction[];
     validation: ValidationCode[];
+}
+
+/** A validated block with its endorsed transactions, private writes in clear: what state applies. */
+export interface EndorsedBlock extends Omit<Block, 'transactions'> {
+    transactions: EndorsedTransaction[];
 }
 
 /** One entry of a key's history, as `getHistoryForKey` reports it. */

@@ -1,6 +1,17 @@
 import { keyHashOf, sha256 } from './hashing';
 import { SortedKeyMap } from './sorted-map';
-import type { Block, HashedValue, Height, HistoryEntry, VersionedValue } from './types';
+import type {
+    Block,
+    CollectionRwSet,
+    EndorsedBlock,
+    EndorsedTransaction,
+    HashedCollectionRwSet,
+    HashedValue,
+    Height,
+    HistoryEntry,
+    LedgerTransaction,
+    VersionedValue,
+} from './types';
 
 /** A write the state store must persist, produced when a block is applied. */
 export type StateChange =
@@ -68,13 +79,17 @@ export class WorldState {
         );
     }
 
-    /** Applies the valid transactions of a validated block and returns what changed. */
-    apply(block: Block): StateChange[] {
+    /**
+     * Applies the valid transactions of a validated block and returns what changed. A block with
+     * its private data (an {@link EndorsedBlock}) updates values and hashes; a stored block alone
+     * updates the hashes only, as on a peer of an org outside the collection.
+     */
+    apply(block: EndorsedBlock | Block): StateChange[] {
         if (block.number !== this.height) {
             throw new Error(`block ${block.number} applied at height ${this.height}`);
         }
         const changes: StateChange[] = [];
-        block.transactions.forEach((tx, txNum) => {
+        (block.transactions as Array<EndorsedTransaction | LedgerTransaction>).forEach((tx, txNum) => {
             if (block.validation[txNum] !== 'VALID') {
                 return;
             }
@@ -100,7 +115,12 @@ export class WorldState {
                     this.setPublic(key, { ...current, version, metadata: nonEmpty(entries) }, changes);
                 }
             }
-            for (const coll of tx.rwset.collections) {
+            for (const set of tx.rwset.collections as Array<CollectionRwSet | HashedCollectionRwSet>) {
+                if ('hashedWrites' in set) {
+                    this.applyHashed(set, version, changes);
+                    continue;
+                }
+                const coll = set;
                 for (const write of coll.writes) {
                     const keyHash = keyHashOf(write.key);
                     if (write.value === null) {
@@ -135,6 +155,24 @@ export class WorldState {
         });
         this.height = block.number + 1;
         return changes;
+    }
+
+    private applyHashed(set: HashedCollectionRwSet, version: Height, changes: StateChange[]): void {
+        for (const write of set.hashedWrites) {
+            const metadata = this.getHash(set.collection, write.keyHash)?.metadata;
+            this.setHash(
+                set.collection,
+                write.keyHash,
+                write.valueHash === null ? null : { valueHash: write.valueHash, version, metadata },
+                changes,
+            );
+        }
+        for (const { keyHash, entries } of set.hashedMetadataWrites) {
+            const current = this.getHash(set.collection, keyHash);
+            if (current) {
+                this.setHash(set.collection, keyHash, { ...current, version, metadata: nonEmpty(entries) }, changes);
+            }
+        }
     }
 
     /** Loads one persisted change without a block: used when reopening a persisted ledger. */

@@ -17,10 +17,12 @@ export function documentRoutes(app: FastifyInstance, context: GatewayContext): v
         method: 'POST',
         url: '/documents',
         tag: 'documents',
-        summary: 'Store a document (encrypted, content-addressed) and register its pointer with SHA-256 and size',
+        summary: 'Store a document (sealed under its own key) and register its pointer with SHA-256 and size',
         description:
-            "The bytes stay in this gateway's document store; the ledger gets the pointer (SHA-256, size, media type) and " +
-            "the custodian's private data its location (an RFC 6920 `ni:` URI of the digest).",
+            'The ledger decides first: the pointer (SHA-256, size, media type) is registered as the caller, which only a ' +
+            "licensed clinician of the custodian may do; only then are the bytes sealed into this gateway's store, under a " +
+            "random handle that the custodian's private data alone names (the location). A refused upload stores nothing. " +
+            '`type.display` is accepted and dropped: free text never goes into transaction arguments.',
         body: {
             type: 'object',
             required: ['recordId', 'patientId', 'type', 'contentType', 'content'],
@@ -44,9 +46,8 @@ export function documentRoutes(app: FastifyInstance, context: GatewayContext): v
                 recordId: { type: 'string' },
                 sha256: { type: 'string' },
                 size: { type: 'integer' },
-                uri: { type: 'string' },
             },
-            ['recordId', 'sha256', 'size', 'uri'],
+            ['recordId', 'sha256', 'size'],
         ),
         handler: async ({ actor, body }) =>
             context.documents.store(actor.session, Buffer.from(body.content, 'base64'), body.contentType, {

@@ -389,7 +389,8 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
         method: 'POST',
         url: '/ehr/erasure',
         tag,
-        summary: "Erase the calling patient's records at a custodian (tombstones, then purges locations)",
+        summary:
+            "Erase the calling patient's records at a custodian (tombstones, purges locations, destroys the stored documents' keys and bytes)",
         body: {
             type: 'object',
             required: ['custodianMsp'],
@@ -402,7 +403,12 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
                 'id',
             ]),
         },
-        handler: async ({ actor, body }) => client(actor.session).eraseRecords(body.custodianMsp),
+        handler: async ({ actor, body }) => {
+            const receipts = await client(actor.session).eraseRecords(body.custodianMsp);
+            // The documents this gateway holds for the erased records: their keys and bytes are destroyed.
+            await context.documents.erase(receipts.flatMap((receipt) => receipt.recordIds));
+            return receipts;
+        },
     });
 
     defineRoute<{ id: string }, { custodianMsp?: string }>(app, context, {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatPosition, parsePosition } from '../../events/checkpoint-store';
+import { eventReaderOf, readerMayReceive } from '../../events/audience';
 import { eventToJson } from '../../events/event-json';
 import type { EventPosition } from '../../ledger';
 import { actorOf, authenticate, requireOrgAdmin } from '../actor';
@@ -30,7 +31,7 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
             preHandler,
             schema: {
                 tags: ['events'],
-                summary: 'Chaincode events as server-sent events',
+                summary: 'Chaincode events as server-sent events (EHR events only to those the audit trail admits)',
                 description:
                     'Each SSE message has `id` = resume position (`block:txId`), `event` = event name, `data` = the event as ' +
                     'JSON. Reconnecting with `Last-Event-ID` (browsers do this) resumes after that event; `from=<block>` ' +
@@ -64,7 +65,10 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
                 }
             }
             const names = request.query.names?.split(',').filter(Boolean) ?? [];
-            const stream = await actorOf(request).session.events(from ? { from } : {});
+            const { session, identity } = actorOf(request);
+            // EHR events follow the audit trail's rules (chaincode ehr/event-audience.ts): decided once per stream.
+            const reader = await eventReaderOf(session, identity);
+            const stream = await session.events(from ? { from } : {});
             context.metrics.sseClients.inc();
             reply.hijack();
             const out = reply.raw;
@@ -82,6 +86,9 @@ export function eventRoutes(app: FastifyInstance, context: GatewayContext): void
             try {
                 for await (const event of stream) {
                     if (names.length && !names.some((prefix) => event.eventName.startsWith(prefix))) {
+                        continue;
+                    }
+                    if (!readerMayReceive(reader, event)) {
                         continue;
                     }
                     out.write(
