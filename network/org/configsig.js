@@ -91,7 +91,10 @@ switch (command) {
         const writes = update.getWriteSet().getGroupsMap().get('Application');
         const changed = after.filter((org) => {
             const group = writes.getGroupsMap().get(org);
-            return before.includes(org) && group.getVersion() > 0 && group.getValuesMap().getLength() > 0;
+            // A member's group carries values or policies in the write set only when they change.
+            return (
+                before.includes(org) && (group.getValuesMap().getLength() > 0 || group.getPoliciesMap().getLength() > 0)
+            );
         });
         console.log(`channel: ${channelId}`);
         console.log(`digest: ${digestOf(configUpdate)}`);

@@ -23,6 +23,9 @@
 #   org.sh sign UPDATE.pb OUT.sig   this org's admin signs; only the signature leaves the host
 #   org.sh submit UPDATE.pb SIG... [--force]    submit once a MAJORITY of members' admins signed
 #                                   (this org signs on submitting); says whose signatures are missing
+#   org.sh rotate-admin OUT_BUNDLE   new admin key and certificate, the old one revoked; the
+#                                   bundle with the CA's revocation list (then propose-update-msp)
+#   org.sh fetch-config OUT.pb      the channel's config block, as this org's admin (who is a member)
 #   org.sh define OUT.json [SEQ]    the chaincode definition this org proposes (policy over members)
 #   org.sh approve DEF.json         install the package, start chaincode servers, approve
 #   org.sh commit DEF.json MEMBER_BUNDLE...     commit (endorsed by this org and the bundles' orgs)
@@ -33,6 +36,13 @@
 set -Eeuo pipefail
 trap 'echo "ERROR: unexpected failure (exit $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
 umask 077
+
+usage() {
+    sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 2
+}
+
+[[ $# -gt 0 && "$1" != help && "$1" != -h && "$1" != --help ]] || usage
 
 ORG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../scripts/env.sh
@@ -58,11 +68,6 @@ source "$ORG_ROOT/scripts/nodes.sh"
 source "$ORG_ROOT/scripts/channel.sh"
 # shellcheck source=scripts/lifecycle.sh
 source "$ORG_ROOT/scripts/lifecycle.sh"
-
-usage() {
-    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
-    exit 2
-}
 
 cmd_init() {
     require_fabric
@@ -179,6 +184,17 @@ submit)
     require_fabric
     (($# >= 1)) || die "usage: org.sh submit UPDATE.pb SIG... [--force]"
     submit_update "$@"
+    ;;
+rotate-admin)
+    require_fabric
+    rotate_admin "${1:?usage: org.sh rotate-admin OUT_BUNDLE}"
+    ;;
+fetch-config)
+    require_fabric
+    work="$(mktemp -d "$RUN_DIR/fetch.XXXXXX")"
+    fetch_config "$work"
+    cp "$work/config_block.pb" "${1:?usage: org.sh fetch-config OUT.pb}"
+    info "members: $(channel_members "$work/config_block.pb")"
     ;;
 define)
     require_fabric

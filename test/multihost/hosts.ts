@@ -11,6 +11,8 @@ import * as readline from 'node:readline';
 export const root = path.resolve(__dirname, '..', '..');
 const hostsScript = path.join(__dirname, 'hosts.sh');
 const orgScript = path.join(root, 'network', 'org', 'org.sh');
+/** org.sh's readiness waits: generous, for a shared 2-core machine (no assertion depends on it). */
+const env = { ...process.env, CARELEDGER_TIMEOUT: process.env.CARELEDGER_TIMEOUT ?? '180' };
 
 export interface Run {
     status: number;
@@ -52,6 +54,7 @@ export class Hosts {
     /** COMMAND on ORG's host as ORG's user (synchronous). */
     run(org: string, ...command: string[]): Run {
         const result = spawnSync('bash', [hostsScript, 'as', org, ...command], {
+            env,
             encoding: 'utf8',
             maxBuffer: 64 * 1024 * 1024,
         });
@@ -71,7 +74,7 @@ export class Hosts {
     /** org.sh VERB ARGS on ORG's host, whatever its exit status. */
     orgRun(org: string, ...args: string[]): Promise<Run> {
         return new Promise((resolve) => {
-            const child = spawn('bash', [hostsScript, 'as', org, 'bash', orgScript, ...args]);
+            const child = spawn('bash', [hostsScript, 'as', org, 'bash', orgScript, ...args], { env });
             let output = '';
             child.stdout.on('data', (d: Buffer) => (output += d.toString()));
             child.stderr.on('data', (d: Buffer) => (output += d.toString()));

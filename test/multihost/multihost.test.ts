@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { commitDocument } from '../../gateway/src/credentials';
 import { documentDigest } from '../../gateway/src/ehr';
 import { withCheckDigit } from '../fixtures/supply';
-import { CallError, Hosts, type OrgClient } from './hosts';
+import { CallError, Hosts, root, type OrgClient } from './hosts';
 
 /**
  * Issue 16: the consortium on separate hosts. Each org runs network/org/org.sh in its own
@@ -29,6 +29,7 @@ const addresses = {
 };
 const founders = ['hospital', 'manufacturer', 'distributor', 'regulator'] as const;
 
+const orgScript = path.join(root, 'network', 'org', 'org.sh');
 const hosts = new Hosts(mkdtempSync(path.join(tmpdir(), 'careledger-multihost-')), addresses);
 const mail = (file: string) => path.join(hosts.mail, file);
 const clients: Partial<Record<string, OrgClient>> = {};
@@ -444,6 +445,40 @@ describeHosts('a consortium on separate hosts', () => {
         }
         expect(checked).toBeGreaterThanOrEqual(20);
         figures.processesChecked = checked;
+    });
+
+    test('rotating the regulator’s admin: new key, old certificate revoked through the channel, then refused', async () => {
+        const retired = `${hosts.home('regulator')}/run/retired-admin`;
+        const asRetired = (...args: string[]) =>
+            hosts.run('regulator', 'env', `CARELEDGER_ADMIN_MSP=${retired}`, 'bash', orgScript, ...args);
+        await hosts.org('regulator', 'rotate-admin', mail('regulator-rotated.bundle.tgz'));
+        // Until the channel knows, the old certificate still works: that is why the update matters.
+        expect(asRetired('fetch-config', `${hosts.home('regulator')}/run/before.pb`).status).toBe(0);
+        const update = mail('regulator-rotated.update.pb');
+        const proposed = await hosts.org(
+            'regulator',
+            'propose-update-msp',
+            mail('regulator-rotated.bundle.tgz'),
+            update,
+        );
+        expect(proposed).toContain('changes: RegulatorMSP');
+        await hosts.org('hospital', 'sign', update, mail('regulator-rotated.HospitalMSP.sig'));
+        await hosts.org('manufacturer', 'sign', update, mail('regulator-rotated.ManufacturerMSP.sig'));
+        const submitted = await hosts.org(
+            'regulator',
+            'submit',
+            update,
+            mail('regulator-rotated.HospitalMSP.sig'),
+            mail('regulator-rotated.ManufacturerMSP.sig'),
+        );
+        expect(submitted).toContain('accepted by the ordering service');
+        const refused = asRetired('fetch-config', `${hosts.home('regulator')}/run/after.pb`);
+        expect(refused.status).not.toBe(0);
+        expect(refused.output).toMatch(/FORBIDDEN|access denied|revoked/i);
+        // The new admin goes on acting for the regulator (it proposes and submits the next update).
+        expect(
+            (await hosts.orgRun('regulator', 'fetch-config', `${hosts.home('regulator')}/run/after.pb`)).status,
+        ).toBe(0);
     });
 
     test('removing a member: the pharmacy leaves by a majority’s signed update, and can no longer transact', async () => {

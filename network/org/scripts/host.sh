@@ -53,7 +53,8 @@ else
     DOMAIN="$(org_domain "$ORG")"
     ORG_DIR="$ORGS_DIR/peerOrganizations/$DOMAIN"
 fi
-ADMIN_MSP="$ORG_DIR/users/admin@$DOMAIN/msp"
+# CARELEDGER_ADMIN_MSP: act with another admin folder (e.g. a retired one, to see it refused).
+ADMIN_MSP="${CARELEDGER_ADMIN_MSP:-$ORG_DIR/users/admin@$DOMAIN/msp}"
 
 # ---------------------------------------------------------------------------- ports
 # env.sh's port functions take a node's number; here it is the number within this org.

@@ -132,3 +132,39 @@ unpack_bundle() {
     [[ -f "$dir/org.json" && -f "$dir/msp/cacerts/ca.pem" ]] || die "$file is not an org bundle (no org.json or msp/cacerts/ca.pem)"
     node "$ORG_SCRIPTS/../bundle.js" check-public "$dir" || die "$file contains private key material: refused"
 }
+
+# rotate-admin OUT_BUNDLE: a new key and certificate for the org's admin, the old certificate
+# revoked by the org's CA, and the CA's revocation list (CRL) in the org's MSP, so that the new
+# bundle, once a majority has put it into the channel (propose-update-msp), makes every node
+# refuse the old admin certificate (a lost or compromised admin key). The old admin folder is
+# kept in run/retired-admin/ only so its refusal can be shown; in production destroy it.
+rotate_admin() {
+    local out="$1" old serial aki secret work
+    [[ "$IS_ORDERER" == false ]] || die "rotate-admin is a peer org's step"
+    start_org_ca
+    old="$ADMIN_MSP/signcerts/cert.pem"
+    serial="$(openssl x509 -in "$old" -noout -serial | cut -d= -f2 | tr '[:upper:]' '[:lower:]')"
+    aki="$(openssl x509 -in "$old" -noout -ext authorityKeyIdentifier | sed -n 's/^ *\(keyid:\)\{0,1\}\([0-9A-Fa-f:]\{20,\}\).*/\2/p' | tr -d ':' | tr '[:upper:]' '[:lower:]')"
+    [[ -n "$serial" && -n "$aki" ]] || die "could not read the serial and authority key id of $old"
+    step "$ORG: rotating the admin certificate (serial $serial)"
+    rm -rf "$RUN_DIR/retired-admin"
+    cp -R "$ADMIN_MSP" "$RUN_DIR/retired-admin"
+    secret="$(random_secret)"
+    ca_client "$ORG" identity modify admin --secret "$secret" -u "$(ca_url)" -M "$DATA_DIR/registrar.$ORG/msp"
+    work="$(mktemp -d "$RUN_DIR/admin.XXXXXX")"
+    enroll "$ORG" admin "$secret" "$work/msp"
+    cp "$work/msp/signcerts/cert.pem" "$ADMIN_MSP/signcerts/cert.pem"
+    cp "$work/msp/keystore/key.pem" "$ADMIN_MSP/keystore/key.pem"
+    rm -rf "$work"
+    info "new admin certificate: serial $(openssl x509 -in "$ADMIN_MSP/signcerts/cert.pem" -noout -serial | cut -d= -f2)"
+    ca_client "$ORG" revoke -u "$(ca_url)" -M "$DATA_DIR/registrar.$ORG/msp" -s "$serial" -a "$aki" -r superseded --gencrl
+    [[ -s "$DATA_DIR/registrar.$ORG/msp/crls/crl.pem" ]] || die "the CA wrote no revocation list"
+    local dir peer
+    for dir in "$ORG_DIR/msp" $(my_peers | while read -r peer; do echo "$(peer_dir "$peer")/msp"; done); do
+        mkdir -p "$dir/crls"
+        cp "$DATA_DIR/registrar.$ORG/msp/crls/crl.pem" "$dir/crls/crl.pem"
+    done
+    info "old certificate revoked; the CA's revocation list is in the org's MSP (peers apply it at their next start)"
+    write_bundle "$out"
+    info "send $out to a member: org.sh propose-update-msp $(basename "$out") UPDATE.pb, signed by a majority"
+}
