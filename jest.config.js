@@ -3,7 +3,8 @@
  * - unit: tests beside the code in chaincode/ and gateway/ (contract harness, pure functions);
  * - scenarios: the end-to-end suite in test/scenarios, run once per ledger (CARELEDGER_LEDGER);
  * - network: tests that only make sense on a real Fabric network (test/network);
- * - browser: the web app's journeys in Chromium (test/browser), on either ledger.
+ * - browser: the web app's journeys in Chromium (test/browser), on either ledger;
+ * - multihost: the consortium on separate hosts (network namespaces), each org run by network/org/org.sh.
  * test/run.js decides which run and against which ledger.
  */
 const transform = {
@@ -43,6 +44,7 @@ module.exports = {
                 '<rootDir>/test/faults/**/*.test.ts',
                 // The README's commands and the first hour, against a started default (embedded ledger).
                 '<rootDir>/test/readme/**/*.test.ts',
+                '<rootDir>/test/multihost/org-tools.test.ts',
             ],
         },
         {
@@ -59,6 +61,11 @@ module.exports = {
             ...common,
             displayName: 'network',
             testMatch: ['<rootDir>/test/network/**/*.test.ts'],
+        },
+        {
+            ...common,
+            displayName: 'multihost',
+            testMatch: ['<rootDir>/test/multihost/multihost.test.ts'],
         },
     ],
 };

@@ -6,9 +6,12 @@
  *   3. the web app: its component tests (vitest), then its journeys in Chromium (playwright-core
  *      driving Debian's /usr/bin/chromium, installed by test/browser/install-chromium.sh when absent)
  *      against gateways on the embedded ledger;
- *   4. when Fabric is installed: bring the network up, run the same scenario suite and the
+ *   4. the Kubernetes deployment: helm lint --strict and kubeconform on every chart (deploy/validate.sh);
+ *   5. when Fabric is installed: bring the network up, run the same scenario suite and the
  *      network-only tests against it through @hyperledger/fabric-gateway, the web app's smoke
- *      journey in Chromium, and take it down.
+ *      journey in Chromium, and take it down;
+ *   6. when Fabric is installed and this machine can make network namespaces (as root): the
+ *      multi-host test (test/multihost), each org in its own namespace, as its own user.
  * When Fabric is not found, one line says the network suite was skipped and why.
  * Exit status is non-zero if any step failed.
  */
@@ -101,6 +104,11 @@ if (chromium) {
     ]);
 }
 
+results.push([
+    'deploy charts (helm lint, kubeconform)',
+    run('deploy charts (helm lint, kubeconform)', 'bash', [path.join(root, 'deploy', 'validate.sh')]),
+]);
+
 const fabric = fabricFound();
 if (!fabric.found) {
     console.log(`\nnetwork suite skipped: Fabric not found (${fabric.report.split('\n').pop()})`);
@@ -132,6 +140,15 @@ if (!fabric.found) {
     }
     if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {
         results.push(['network down', run('network down', 'bash', [network, 'down'])]);
+    }
+    const hosts = spawnSync('bash', [path.join(root, 'test', 'multihost', 'hosts.sh'), 'check'], { encoding: 'utf8' });
+    if (hosts.status !== 0) {
+        console.log(`\nmulti-host test skipped: ${`${hosts.stdout}${hosts.stderr}`.trim()}`);
+    } else {
+        results.push([
+            'multi-host (Fabric, network namespaces)',
+            runJest('multi-host (Fabric, network namespaces)', ['--selectProjects', 'multihost', '--runInBand'], {}),
+        ]);
     }
 }
 
