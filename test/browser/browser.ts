@@ -21,19 +21,24 @@ export function launchBrowser(): Promise<Browser> {
 export async function seriousViolations(page: Page, label: string): Promise<string[]> {
     const results = await new AxeBuilder({ page }).analyze();
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    axeLog.push({
+    const entry = {
         page: label,
-        violations: results.violations.length,
+        ledger: process.env.CARELEDGER_LEDGER ?? 'embedded',
         serious: serious.length,
+        others: results.violations.filter((v) => !serious.includes(v)).map((v) => `${v.id} (${v.impact})`),
         passes: results.passes.length,
-    });
+    };
+    axeLog.push(entry);
+    // One line per page checked, for the report (ignored by git with the screenshots).
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    fs.appendFileSync(path.join(screenshotDir, 'axe.jsonl'), `${JSON.stringify(entry)}\n`);
     return serious.map(
         (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
 }
 
 /** Every axe run of this process, for the report. */
-export const axeLog: Array<{ page: string; violations: number; serious: number; passes: number }> = [];
+export const axeLog: Array<{ page: string; ledger: string; serious: number; others: string[]; passes: number }> = [];
 
 export async function screenshot(page: Page, name: string): Promise<void> {
     fs.mkdirSync(screenshotDir, { recursive: true });

@@ -79,4 +79,11 @@ describe('browser: the app as npm start serves it', () => {
         await screenshot(page, 'start-regulator');
         await page.getByRole('button', { name: 'Sign out' }).click();
     });
+
+    it('an org administrator lands on the administration page', async () => {
+        await signInAs('manufacturer', 'admin');
+        await page.getByRole('heading', { name: 'manufacturer administration' }).waitFor();
+        expect(await page.getByLabel('Who the chaincode sees').textContent()).toContain('ManufacturerMSP');
+        expect(await seriousViolations(page, 'admin (npm start)')).toEqual([]);
+    });
 });
