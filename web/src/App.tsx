@@ -104,7 +104,9 @@ function AdminHome({ session }: { session: Session }) {
                 Administrators enrol users and manage webhooks through the API: see{' '}
                 <a href="/docs">the API documentation</a>.
             </p>
-            <pre tabIndex={0} aria-label="Who the chaincode sees">{who}</pre>
+            <pre tabIndex={0} aria-label="Who the chaincode sees">
+                {who}
+            </pre>
         </>
     );
 }
