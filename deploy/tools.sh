@@ -17,7 +17,7 @@ K8S_VALIDATE_VERSION=1.37.0
 # kubeVersion) and the newest the schema package ships.
 SCHEMA_VERSIONS=(v1.28.0 v1.37.0)
 
-CACHE="${CARELEDGER_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/careledger/deploy-tools}"
+CACHE="${CARELEDGER_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.cache}/careledger/deploy-tools}"
 mkdir -p "$CACHE"
 log() { echo "[deploy/tools] $*" >&2; }
 die() {
