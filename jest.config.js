@@ -50,7 +50,11 @@ module.exports = {
         {
             ...common,
             displayName: 'scenarios',
-            testMatch: ['<rootDir>/test/scenarios/**/*.test.ts', '<rootDir>/test/privacy/**/*.test.ts'],
+            testMatch: [
+                '<rootDir>/test/scenarios/**/*.test.ts',
+                '<rootDir>/test/privacy/**/*.test.ts',
+                '<rootDir>/test/security/**/*.test.ts',
+            ],
         },
         {
             ...common,

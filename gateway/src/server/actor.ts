@@ -55,6 +55,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 export function authenticate(context: GatewayContext) {
     return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+        if (request.actor) {
+            return; // authenticated already (onRequest); routes may list it again as a preHandler
+        }
         const token = bearerToken(request);
         if (!token) {
             throw unauthenticated('send "Authorization: Bearer <token>"; tokens are issued by POST /auth/enroll');

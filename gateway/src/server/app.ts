@@ -1,5 +1,8 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { createHash } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
 import {
@@ -12,12 +15,14 @@ import {
 import { WebhookDispatcher } from '../events/webhooks';
 import type { Ledger, SigningIdentity } from '../ledger';
 import { withRetry, type RetryOptions } from '../ledger/retry';
-import { signingIdentityOf } from './actor';
+import { authenticate, signingIdentityOf } from './actor';
 import type { GatewayContext } from './context';
-import { errorBodySchema, installErrorHandler } from './errors';
+import { clientErrorResponse, errorBodySchema, HttpError, installErrorHandler, sendError } from './errors';
+import { parseJsonBody } from './json-body';
 import { Metrics } from './metrics';
 import { registerRoutes } from './routes';
 import { registerWebApp, type WebAppOptions } from './web-app';
+import { strictValidatorCompiler } from './validation';
 
 /**
  * One organisation's REST gateway over a ledger. The caller owns the ledger (and closes it);
@@ -45,6 +50,15 @@ export interface GatewayServerOptions {
     docsUi?: boolean;
     /** The web app at `/` and its `/app/config` (demo personas); see web-app.ts. */
     web?: WebAppOptions;
+    /**
+     * Requests per minute per caller on authentication and expensive routes (see `rateLimitedRoutes`);
+     * `false` turns limiting off (load tests, fuzzing). Default: the limits in `rateLimitedRoutes`.
+     */
+    rateLimit?: false | { scale: number };
+    /** Serve HTTPS with this key and certificate (PEM), e.g. the org's TLS certificate. See docs/http.md. */
+    https?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
+    /** Largest JSON body in bytes on routes that carry no documents (default 1 MiB). */
+    bodyLimit?: number;
 }
 
 declare module 'fastify' {
@@ -76,6 +90,25 @@ function logOutcome(request: FastifyRequest, statusCode: number, elapsedMs: numb
     }
 }
 
+/**
+ * Routes limited per caller (bearer token, or client address without one), per minute. Authentication
+ * is limited hardest (guessing); then the routes that cost the ledger or the disk the most.
+ */
+export const rateLimitedRoutes: Array<{ method: string; url: RegExp; max: number }> = [
+    { method: 'POST', url: /^\/auth\//, max: 30 },
+    { method: 'DELETE', url: /^\/auth\//, max: 30 },
+    { method: 'POST', url: /^\/documents$/, max: 120 },
+    { method: 'GET', url: /^\/documents\//, max: 600 },
+    { method: 'GET', url: /^\/events$/, max: 60 },
+    { method: 'POST', url: /^\/webhooks$/, max: 60 },
+    { method: 'POST', url: /^\/offline\//, max: 600 },
+    { method: 'POST', url: /commission$|^\/supply\/(pack|ship|receive)$/, max: 600 },
+    { method: 'POST', url: /break-glass$/, max: 30 },
+];
+
+/** Routes that carry a whole document in their JSON body (base64) accept up to this many bytes. */
+export const documentBodyLimit = 24 * 1024 * 1024;
+
 export async function buildServer(options: GatewayServerOptions): Promise<FastifyInstance> {
     const orgs = await options.ledger.identities.orgs();
     const mspId = orgs.find((o) => o.org === options.org)?.mspId;
@@ -86,12 +119,35 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     }
     const app = Fastify({
         logger: options.logger ?? false,
-        bodyLimit: 16 * 1024 * 1024,
+        bodyLimit: options.bodyLimit ?? 1024 * 1024,
+        // Ids in paths are validated by the route (400 naming the field), not cut off by the router (404).
+        routerOptions: { maxParamLength: 1024 },
         // Requests and logs carry a request id; clients may pass their own.
         requestIdHeader: 'x-request-id',
         // One line per request, written in onResponse below, instead of Fastify's two.
         logController: new LogController({ disableRequestLogging: true }),
-        ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+        ...(options.https ? { https: options.https } : {}),
+        // Malformed URLs (FST_ERR_BAD_URL) are answered by the router itself unless told otherwise.
+        frameworkErrors: (error, request, reply) => void sendError(request, reply, error),
+        // Node's HTTP parser refuses some requests (431, malformed lines) before Fastify: same error shape.
+        clientErrorHandler: (error: Error & { code?: string }, socket) => {
+            if (socket.writable) {
+                socket.end(clientErrorResponse(error));
+            } else {
+                socket.destroy(error);
+            }
+        },
+    });
+    // JSON bodies taken as sent: no coercion between types (path and query read as their declared types).
+    app.setValidatorCompiler(strictValidatorCompiler);
+    // JSON is the only media type a body may have (text/plain would reach the schema as a string).
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        try {
+            done(null, parseJsonBody(body as string));
+        } catch (error) {
+            done(error as Error, undefined);
+        }
     });
     const metrics = new Metrics();
     let markClosing: () => void = () => undefined;
@@ -119,8 +175,63 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         closing,
     };
 
+    // Every route answering with the bearer scheme authenticates first (onRequest): a request without
+    // a valid token gets 401 before its body is parsed or validated. The path/method table answers 405.
+    const routeTable: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+    const limits = options.rateLimit === false ? undefined : (options.rateLimit?.scale ?? 1);
+    const authenticated = authenticate(context);
+    app.addHook('onRoute', (route) => {
+        const url = route.url ?? route.path;
+        const methods = ([] as string[]).concat(route.method);
+        const pattern = new RegExp(`^${url.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}/?$`);
+        let entry = routeTable.find((r) => r.pattern.source === pattern.source);
+        if (!entry) {
+            entry = { pattern, methods: new Set() };
+            routeTable.push(entry);
+        }
+        methods.forEach((m) => entry.methods.add(m));
+        const schema = route.schema as { security?: Array<Record<string, unknown>> } | undefined;
+        if (schema?.security?.some((s) => 'bearer' in s)) {
+            route.onRequest = [
+                authenticated,
+                ...([] as unknown[]).concat(route.onRequest ?? []),
+            ] as typeof route.onRequest;
+        }
+        if (methods.includes('POST') && url === '/documents') {
+            route.bodyLimit = documentBodyLimit;
+        }
+        const limit = rateLimitedRoutes.find((r) => methods.includes(r.method) && r.url.test(url));
+        if (limit && limits !== undefined) {
+            route.config = {
+                ...(route.config as object),
+                rateLimit: { max: Math.ceil(limit.max * limits), timeWindow: 60_000 },
+            };
+        }
+    });
+    await app.register(rateLimit, {
+        global: false,
+        // Per token when one is sent (many users share a hospital's NAT), per client address otherwise.
+        keyGenerator: (request) => {
+            const header = request.headers.authorization;
+            return header ? `t:${createHash('sha256').update(header).digest('base64url')}` : `a:${request.ip}`;
+        },
+        errorResponseBuilder: (_request, context) =>
+            new HttpError(
+                'RATE_LIMITED',
+                `more than ${context.max} requests in ${context.after}; retry after ${context.after}`,
+            ),
+    });
+    await app.register(helmet, {
+        global: true,
+        // The API answers JSON: nothing in it may load anything. /docs sets its own policy (staticCSP).
+        contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+        crossOriginResourcePolicy: { policy: 'same-origin' },
+    });
     app.addSchema(errorBodySchema);
-    installErrorHandler(app);
+    installErrorHandler(app, (path) => {
+        const entry = routeTable.find((r) => r.pattern.test(path));
+        return entry ? [...entry.methods].filter((m) => m !== 'HEAD').sort() : [];
+    });
     await app.register(swagger, {
         openapi: {
             openapi: '3.0.3',
@@ -149,7 +260,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },
     });
     if (options.docsUi ?? true) {
-        await app.register(swaggerUi, { routePrefix: '/docs' });
+        await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     }
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -161,6 +272,21 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         logOutcome(request, reply.statusCode, reply.elapsedTime);
         metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
         metrics.duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+        // One audit line for every state-changing request, administrative actions included:
+        // who (org/user of the token), what (method and route), and the outcome.
+        if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+            request.log.info(
+                {
+                    audit: {
+                        org: request.actor?.org ?? context.org,
+                        user: request.actor?.user ?? null,
+                        action: `${request.method} ${route}`,
+                        status: reply.statusCode,
+                    },
+                },
+                'audit',
+            );
+        }
     });
     app.addHook('preClose', async () => markClosing());
     app.addHook('onClose', async () => webhooks.close());
