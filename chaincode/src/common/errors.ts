@@ -36,6 +36,8 @@ export interface ParsedContractError {
     detail: string;
 }
 
+const shimArityPattern = /Expected (\d+) parameters, but (\d+) have been supplied/;
+
 const errorPattern = new RegExp(`(${ErrorCodes.join('|')})(?:\\(([^)]*)\\))?: (.*)$`, 's');
 
 /**
@@ -45,7 +47,11 @@ const errorPattern = new RegExp(`(${ErrorCodes.join('|')})(?:\\(([^)]*)\\))?: (.
 export function parseContractError(text: string): ParsedContractError | undefined {
     const match = errorPattern.exec(text);
     if (!match) {
-        return undefined;
+        // fabric-shim checks the argument count before any contract code runs, in its own words.
+        const arity = shimArityPattern.exec(text);
+        return arity
+            ? { code: 'INVALID_ARGUMENT', field: 'args', detail: `expected ${arity[1]} arguments, got ${arity[2]}` }
+            : undefined;
     }
     const [, code, field, detail] = match;
     return { code: code as ContractErrorCode, field: field || undefined, detail };

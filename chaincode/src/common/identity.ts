@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { forbidden } from './errors';
 
@@ -58,4 +59,19 @@ export function requireMsp(ctx: Context, ...mspIds: string[]): Caller {
         throw forbidden(`requires an identity of ${mspIds.join(' or ')}; caller is ${who.mspId}`);
     }
     return who;
+}
+
+/**
+ * The caller's key id: SHA-256 (hex) of the SubjectPublicKeyInfo of the certificate that signed
+ * the proposal. A CA can issue another certificate with the same name and attributes, but not
+ * with the holder's key: binding an identity to key ids binds it to whoever holds those keys.
+ */
+export function callerKeyId(ctx: Context): string {
+    const pem = Buffer.from(ctx.clientIdentity.getIDBytes()).toString('utf8');
+    return keyIdOfCertificate(pem);
+}
+
+export function keyIdOfCertificate(pem: string): string {
+    const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+    return createHash('sha256').update(spki).digest('hex');
 }

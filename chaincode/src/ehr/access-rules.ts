@@ -3,7 +3,7 @@ import { RegulatorMsp, requireNotExpiredByPeerClock, txTime, type Caller } from 
 import { holdsValidLicence, isClinician } from './clinicians';
 import { decideAccess } from './consent';
 import { allLiveConsentsOf } from './consent-store';
-import { getEnrolment } from './patients';
+import { getEnrolment, holdsPatientKey } from './patients';
 import { isErased } from './records';
 import type { DenialReason, StoredRecord } from './types';
 
@@ -21,7 +21,8 @@ async function isOwnPatient(ctx: Context, agent: Agent, patientId: string): Prom
     if (agent.role !== 'patient' || agent.actorId !== patientId) {
         return false;
     }
-    return (await getEnrolment(ctx, patientId))?.homeMsp === agent.mspId;
+    const enrolment = await getEnrolment(ctx, patientId);
+    return enrolment?.homeMsp === agent.mspId && holdsPatientKey(ctx, enrolment);
 }
 
 /** Rules shared by ordinary and emergency reads, in order; `undefined` means none denied. */

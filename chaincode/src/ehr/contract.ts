@@ -1,6 +1,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
     caller,
+    callerKeyId,
     CareLedgerContract,
     conflict,
     forbidden,
@@ -25,6 +26,7 @@ import { putLocation, saltedDigest, transientLocation } from './location';
 import {
     getDelegate,
     getEnrolment,
+    holdsPatientKey,
     queriedPatientId,
     requireEnrolment,
     requirePatientCaller,
@@ -47,7 +49,11 @@ export class EhrContract extends CareLedgerContract {
         super('ehr');
     }
 
-    /** Binds the caller's patient id to their MSP. Repeating it from the same MSP is a no-op. */
+    /**
+     * Binds the caller's patient id to their MSP and to the key of the certificate that signs this
+     * transaction. Repeating it with a bound key is a no-op; another certificate with the same id
+     * (a clone an admin had the CA issue) is refused: only the patient adds keys (AuthorizePatientKey).
+     */
     @Transaction()
     @Returns('string')
     async EnrolPatient(ctx: Context): Promise<string> {
@@ -57,12 +63,55 @@ export class EhrContract extends CareLedgerContract {
             if (existing.homeMsp !== who.mspId) {
                 throw conflict(`patient ${who.actorId} is already enrolled with another MSP`, 'patientId');
             }
+            if (!holdsPatientKey(ctx, existing)) {
+                throw forbidden(
+                    `patient ${who.actorId} is enrolled with other keys; a new key needs the patient's AuthorizePatientKey`,
+                );
+            }
             return JSON.stringify(existing);
         }
-        const enrolment: PatientEnrolment = { patientId: who.actorId, homeMsp: who.mspId, enrolledAt: txTimeIso(ctx) };
+        const enrolment: PatientEnrolment = {
+            patientId: who.actorId,
+            homeMsp: who.mspId,
+            enrolledAt: txTimeIso(ctx),
+            keyIds: [callerKeyId(ctx)],
+        };
         await ctx.stub.putState(EhrKeys.patient(ctx, who.actorId), toBytes(enrolment));
         emitEhrEvent(ctx, 'ehr.PatientEnrolled', enrolment);
         return JSON.stringify(enrolment);
+    }
+
+    /**
+     * The patient, signing with a bound key, authorises another key (SHA-256 hex of its SPKI) to speak
+     * for them: a new device, or a renewed certificate. Nobody else can add a key.
+     */
+    @Transaction()
+    @Returns('string')
+    async AuthorizePatientKey(ctx: Context, keyId: string): Promise<string> {
+        const patient = await requirePatientCaller(ctx);
+        const id = requireKeyId(keyId);
+        const keyIds = patient.keyIds ?? [callerKeyId(ctx)];
+        const updated: PatientEnrolment = { ...patient, keyIds: keyIds.includes(id) ? keyIds : [...keyIds, id] };
+        await ctx.stub.putState(EhrKeys.patient(ctx, patient.patientId), toBytes(updated));
+        return JSON.stringify(updated);
+    }
+
+    /** The patient, signing with a bound key, withdraws one of their keys (never the last one). */
+    @Transaction()
+    @Returns('string')
+    async RevokePatientKey(ctx: Context, keyId: string): Promise<string> {
+        const patient = await requirePatientCaller(ctx);
+        const id = requireKeyId(keyId);
+        const keyIds = patient.keyIds ?? [callerKeyId(ctx)];
+        if (!keyIds.includes(id)) {
+            throw notFound('patient key', id);
+        }
+        if (keyIds.length === 1) {
+            throw conflict('the last key of a patient cannot be withdrawn; authorise another first', 'keyId');
+        }
+        const updated: PatientEnrolment = { ...patient, keyIds: keyIds.filter((k) => k !== id) };
+        await ctx.stub.putState(EhrKeys.patient(ctx, patient.patientId), toBytes(updated));
+        return JSON.stringify(updated);
     }
 
     /** The patient names `{mspId, actorId, until?}` to grant and revoke consents for them. */
@@ -324,4 +373,11 @@ function recordEvent(record: RecordPointer): RecordEventPayload {
         custodianMsp: record.custodianMsp,
         typeCode: record.type.code,
     };
+}
+
+function requireKeyId(keyId: string): string {
+    if (typeof keyId !== 'string' || !/^[0-9a-f]{64}$/.test(keyId)) {
+        throw invalidArgument('keyId', 'must be the SHA-256 of a public key (SPKI), 64 lowercase hex digits');
+    }
+    return keyId;
 }

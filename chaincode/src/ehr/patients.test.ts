@@ -1,4 +1,5 @@
-import { ContractHarness } from '@careledger/testing';
+import { ContractHarness, type HarnessIdentity } from '@careledger/testing';
+import { keyIdOfCertificate } from '../common';
 import { ehrCast, expectRejected, Hospital, type EhrCast } from '../../../test/fixtures/ehr';
 import type { Delegate, PatientEnrolment } from './types';
 
@@ -19,6 +20,7 @@ describe('ehr patients and delegates', () => {
                 patientId: 'pat-00000001',
                 homeMsp: Hospital,
                 enrolledAt: '2026-01-01T00:00:00.000Z',
+                keyIds: [await keyIdOf(newcomer)],
             });
             expect(result.event).toEqual({ name: 'ehr.PatientEnrolled', payload: result.json() });
             expect(h.getState(h.key('ehr.patient', 'pat-00000001'))).toEqual(result.json());
@@ -36,6 +38,45 @@ describe('ehr patients and delegates', () => {
             await expectRejected(h, () => h.submit(cast.impostor, 'ehr:EnrolPatient'), {
                 code: 'CONFLICT',
                 field: 'patientId',
+            });
+        });
+
+        it("refuses a clone: another certificate with the patient's id and MSP but not the patient's key", async () => {
+            // What an org admin can get from its own CA: a second user carrying the patient's id.
+            const clone = h.identity({ mspId: Hospital, role: 'patient', actorId: cast.patientId, name: 'clone' });
+            expect(await keyIdOf(clone)).not.toBe(await keyIdOf(cast.patient));
+            const before = h.snapshot();
+            await expectRejected(h, () => h.submit(clone, 'ehr:EnrolPatient'), { code: 'FORBIDDEN' });
+            const delegate = JSON.stringify({ mspId: Hospital, actorId: 'prac-clone-1' });
+            await expectRejected(h, () => h.submit(clone, 'ehr:NameDelegate', [delegate]), { code: 'FORBIDDEN' });
+            const cloneKey = await keyIdOf(clone);
+            await expectRejected(h, () => h.submit(clone, 'ehr:AuthorizePatientKey', [cloneKey]), {
+                code: 'FORBIDDEN',
+            });
+            expect(h.snapshot()).toEqual(before);
+        });
+
+        it('lets only the patient, signing with a bound key, authorise and withdraw keys', async () => {
+            const device = h.identity({ mspId: Hospital, role: 'patient', actorId: cast.patientId, name: 'new-phone' });
+            const deviceKey = await keyIdOf(device);
+            const delegate = JSON.stringify({ mspId: Hospital, actorId: 'prac-hosp-0001' });
+            await expectRejected(h, () => h.submit(device, 'ehr:NameDelegate', [delegate]), { code: 'FORBIDDEN' });
+            await expectRejected(h, () => h.submit(cast.patient, 'ehr:AuthorizePatientKey', ['ABC']), {
+                code: 'INVALID_ARGUMENT',
+                field: 'keyId',
+            });
+            const added = await h.submit(cast.patient, 'ehr:AuthorizePatientKey', [deviceKey]);
+            expect(added.json<PatientEnrolment>().keyIds).toEqual([await keyIdOf(cast.patient), deviceKey]);
+            await h.submit(device, 'ehr:NameDelegate', [delegate]);
+            // The new device withdraws the old key: the old certificate speaks for no one afterwards.
+            const oldKey = await keyIdOf(cast.patient);
+            await h.submit(device, 'ehr:RevokePatientKey', [oldKey]);
+            await expectRejected(h, () => h.submit(cast.patient, 'ehr:NameDelegate', [delegate]), {
+                code: 'FORBIDDEN',
+            });
+            await expectRejected(h, () => h.submit(device, 'ehr:RevokePatientKey', [deviceKey]), {
+                code: 'CONFLICT',
+                field: 'keyId',
             });
         });
 
@@ -134,3 +175,7 @@ describe('ehr patients and delegates', () => {
         });
     });
 });
+
+async function keyIdOf(identity: HarnessIdentity): Promise<string> {
+    return keyIdOfCertificate((await identity.credentials()).certificate);
+}

@@ -1,6 +1,7 @@
 import type { Context } from 'fabric-contract-api';
 import {
     caller,
+    callerKeyId,
     forbidden,
     fromBytes,
     notFound,
@@ -37,12 +38,25 @@ export async function requireEnrolment(ctx: Context, patientId: string): Promise
     return enrolment;
 }
 
-/** The calling patient, enrolled, presenting a certificate of their home MSP. */
+/**
+ * True when the caller's certificate carries a key bound to the patient. A certificate the CA
+ * issued later with the same patient id (an admin's clone) has another key and speaks for no one.
+ */
+export function holdsPatientKey(ctx: Context, enrolment: PatientEnrolment): boolean {
+    return enrolment.keyIds === undefined || enrolment.keyIds.includes(callerKeyId(ctx));
+}
+
+/** The calling patient, enrolled, presenting a certificate of their home MSP with a bound key. */
 export async function requirePatientCaller(ctx: Context): Promise<PatientEnrolment> {
     const who = requireRole(ctx, 'patient');
     const enrolment = await requireEnrolment(ctx, who.actorId);
     if (enrolment.homeMsp !== who.mspId) {
         throw forbidden(`patient ${who.actorId} is enrolled with ${enrolment.homeMsp}; caller presents ${who.mspId}`);
+    }
+    if (!holdsPatientKey(ctx, enrolment)) {
+        throw forbidden(
+            `patient ${who.actorId} is bound to other keys: this certificate's key was never authorised by the patient`,
+        );
     }
     return enrolment;
 }
@@ -100,7 +114,7 @@ export async function speaksForPatient(ctx: Context, patientId: string): Promise
     }
     if (who.role === 'patient' && who.actorId === patientId) {
         const enrolment = await getEnrolment(ctx, patientId);
-        return enrolment?.homeMsp === who.mspId;
+        return enrolment?.homeMsp === who.mspId && holdsPatientKey(ctx, enrolment);
     }
     return isActiveDelegate(await getDelegate(ctx, patientId, who.mspId, who.actorId), txTime(ctx));
 }

@@ -17,6 +17,12 @@ export interface PatientEnrolment {
     /** The MSP whose certificates speak for this patient; set once, at enrolment. */
     homeMsp: string;
     enrolledAt: string;
+    /**
+     * SHA-256 of the public keys (SPKI) that speak for the patient: the enrolling certificate's key,
+     * then keys the patient authorised with a bound key. Absent only on enrolments made before keys
+     * were bound; those accept any key of the home MSP.
+     */
+    keyIds?: string[];
 }
 
 /** Someone a patient named to grant and revoke consents on their behalf. */
