@@ -20,6 +20,7 @@ interface Issued {
     signing: 'gateway' | 'offline';
     registered?: boolean;
     certificate?: string;
+    secret?: string;
 }
 
 interface Who {
@@ -74,9 +75,16 @@ describe('REST: enrolment through the org CA', () => {
             user: nurse.user,
             signing: 'gateway',
         });
-        // The directory finds her like any enrolled user, and a plain token request now works too.
-        const again = await hospital.call<Issued>('POST', '/auth/enroll', { token: admin, body: { user: nurse.user } });
+        // A new token for her needs her own secret, shown once at registration: the admin's token is not enough.
+        expect(issued.body.secret).toMatch(/^cls_/);
+        const byAdmin = await hospital.call('POST', '/auth/enroll', { token: admin, body: { user: nurse.user } });
+        expect(byAdmin).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+        const again = await hospital.call<Issued>('POST', '/auth/token', {
+            body: { user: nurse.user, secret: issued.body.secret },
+        });
         expect(again).toMatchObject({ status: 201, body: { registered: false, signing: 'gateway' } });
+        const whoAgain = await hospital.call<Who>('GET', '/system/whoami', { token: again.body.token });
+        expect(whoAgain.body).toMatchObject({ role: 'nurse', actorId: nurse.actorId });
     });
 
     it('keeps every other token from acting as her, and her token from acting as anyone else', async () => {

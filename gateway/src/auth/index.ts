@@ -1,2 +1,3 @@
 export * from './token-store';
 export * from './enrollment';
+export * from './user-secrets';

@@ -61,4 +61,44 @@ describe('TokenStore', () => {
         expect(store.resolve(token)).toBeUndefined();
         expect(store.revoke(token)).toBe(false);
     });
+
+    it('expires tokens after their lifetime and drops them', () => {
+        const store = new TokenStore(Buffer.alloc(32, 5), undefined, { ttlSeconds: 60 });
+        const issuedAt = new Date('2026-01-01T00:00:00Z');
+        const token = store.issue('hospital', 'alice', alice, { now: issuedAt });
+        expect(store.resolve(token, new Date('2026-01-01T00:00:59Z'))).toMatchObject({
+            user: 'alice',
+            expiresAt: '2026-01-01T00:01:00.000Z',
+        });
+        expect(store.resolve(token, new Date('2026-01-01T00:01:00Z'))).toBeUndefined();
+        expect(store.size).toBe(0);
+        const longer = store.issue('hospital', 'alice', alice, { now: issuedAt, ttlSeconds: 3600 });
+        expect(store.resolve(longer, new Date('2026-01-01T00:59:00Z'))).toBeDefined();
+    });
+
+    it("revokes every token of one user at once, and nobody else's, without naming users on disk", () => {
+        const file = path.join(dir, 'tokens.json');
+        const store = new TokenStore(Buffer.alloc(32, 6), file);
+        const first = store.issue('hospital', 'alice', alice);
+        const second = store.issue('hospital', 'alice', alice, { offline: true });
+        const bobs = store.issue('hospital', 'bob', bob);
+        const otherOrg = store.issue('clinic', 'alice', alice);
+        expect(fs.readFileSync(file, 'utf8')).not.toMatch(/alice|bob/);
+        expect(store.revokeUser('hospital', 'alice')).toBe(2);
+        expect(store.resolve(first)).toBeUndefined();
+        expect(store.resolve(second)).toBeUndefined();
+        expect(store.resolve(bobs)?.user).toBe('bob');
+        expect(store.resolve(otherOrg)?.org).toBe('clinic');
+        expect(new TokenStore(Buffer.alloc(32, 6), file).resolve(first)).toBeUndefined();
+        expect(store.revokeUser('hospital', 'alice')).toBe(0);
+    });
+
+    it('refuses anything that is not a live token of this store, whatever its type', () => {
+        const store = new TokenStore(Buffer.alloc(32, 7));
+        const token = store.issue('hospital', 'alice', alice);
+        for (const forged of ['', 'clt_', `${token} `, token.toUpperCase(), `clt_${'A'.repeat(43)}`, '__proto__']) {
+            expect(store.resolve(forged)).toBeUndefined();
+        }
+        expect(store.resolve(undefined as unknown as string)).toBeUndefined();
+    });
 });

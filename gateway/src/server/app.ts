@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
+import { UserSecrets } from '../auth/user-secrets';
 import {
     DocumentService,
     ehrDocumentLedger,
@@ -34,6 +35,8 @@ export interface GatewayServerOptions {
     /** The org this gateway serves, e.g. `hospital`. */
     org: string;
     tokens: TokenStore;
+    /** Users' own secrets for new tokens; default in memory (a file in production: see main.ts). */
+    secrets?: UserSecrets;
     /** Key sealing webhook identities at rest. */
     secretKey: Buffer;
     /** Folder for webhook registrations and checkpoints; undefined keeps them in memory. */
@@ -167,6 +170,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         org: options.org,
         mspId,
         tokens: options.tokens,
+        secrets: options.secrets ?? new UserSecrets(),
         webhooks,
         documents: new DocumentService(options.documents ?? new MemoryDocumentStore(), documentLedger),
         metrics,

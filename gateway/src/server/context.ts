@@ -1,4 +1,5 @@
 import type { TokenStore } from '../auth/token-store';
+import type { UserSecrets } from '../auth/user-secrets';
 import type { DocumentService } from '../documents';
 import type { WebhookDispatcher } from '../events/webhooks';
 import type { Ledger, LedgerSession, SigningIdentity } from '../ledger';
@@ -11,6 +12,8 @@ export interface GatewayContext {
     org: string;
     mspId: string;
     tokens: TokenStore;
+    /** Users' own secrets for new tokens (an admin's token cannot re-issue another user's). */
+    secrets: UserSecrets;
     webhooks: WebhookDispatcher;
     documents: DocumentService;
     metrics: Metrics;

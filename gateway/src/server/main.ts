@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import { DemoWorld, firstCall, personasOf, seedDemoWorld, type ConsortiumFile } from '../demo';
 import type { DocumentStore } from '../documents';
 import { TokenStore } from '../auth/token-store';
+import { UserSecrets } from '../auth/user-secrets';
 import { LocalEncryptedStore } from '../documents/local-store';
 import {
     isRelayed,
@@ -86,6 +87,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             ledger,
             org,
             tokens,
+            secrets: new UserSecrets(path.join(stateDir, 'user-secrets.json')),
             secretKey: tokenKey,
             stateDir: path.join(stateDir, 'webhooks'),
             documents,
