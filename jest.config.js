@@ -45,6 +45,8 @@ module.exports = {
                 // The README's commands and the first hour, against a started default (embedded ledger).
                 '<rootDir>/test/readme/**/*.test.ts',
                 '<rootDir>/test/multihost/org-tools.test.ts',
+                // Fuzzing runs on the embedded ledger only (its block count proves nothing committed).
+                '<rootDir>/test/security/fuzz-*.test.ts',
             ],
         },
         {
@@ -55,6 +57,7 @@ module.exports = {
                 '<rootDir>/test/privacy/**/*.test.ts',
                 '<rootDir>/test/security/**/*.test.ts',
             ],
+            testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/security/fuzz-'],
         },
         {
             ...common,

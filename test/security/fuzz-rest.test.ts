@@ -1,0 +1,282 @@
+import fc from 'fast-check';
+import type { FastifyInstance } from 'fastify';
+import { TokenStore } from '../../gateway/src/auth/token-store';
+import { loadLedgerConfig, type Ledger } from '../../gateway/src/ledger';
+import { openEmbeddedLedger } from '../../gateway/src/ledger/embedded';
+import { buildServer } from '../../gateway/src/server/app';
+import { fuzzRuns, fuzzSeed, hostileBodyText, hostileString, hostileValue, shortReport } from './arbitraries';
+
+/**
+ * Issue #17, bad input by the ten thousand, REST side: every route of the gateway gets hostile
+ * path parameters, query strings and bodies (wrong types, missing and extra fields, prototype
+ * keys, huge and control-character strings, deep JSON, oversized and non-JSON bodies), from
+ * callers of every role of every org and from no one. Every answer arrives (no hang), is never a
+ * 5xx, is in the one error shape when it is an error (a 400 names its field), and no refused
+ * request commits anything: the embedded ledger's block count moves only for 2xx answers and
+ * for denials that the ledger audits (403 with auditId). `FUZZ_RUNS` per route.
+ */
+jest.setTimeout(6 * 60 * 60 * 1000);
+
+const hangAfterMs = 30_000;
+const skipped = new Set(['/docs', '/openapi.json', '/healthz', '/readyz', '/metrics']);
+
+interface Operation {
+    method: string;
+    path: string;
+    params: string[];
+    query: Record<string, { enum?: unknown[] }>;
+    body?: { properties?: Record<string, { type?: string; enum?: unknown[] }>; required?: string[] };
+    secured: boolean;
+}
+
+/** Values that pass the first checks of common fields, so inputs get past the schema into the contracts. */
+const plausible: Record<string, unknown[]> = {
+    patientId: ['pat-7c1e04a9', 'pat-2b9d51f0'],
+    recordId: ['rec-fuzz-1', 'rec-x'],
+    id: ['rec-fuzz-1', 'c-1'],
+    mspId: ['HospitalMSP', 'DistributorMSP', 'RegulatorMSP'],
+    actorId: ['prac-hosp-0001', 'pat-7c1e04a9'],
+    gtin: ['09506000134352', '00312345678906'],
+    lot: ['LOT-A1'],
+    expiry: ['291231', '2029-12-31'],
+    purpose: ['TREAT'],
+    purposes: [['TREAT']],
+    message: ['hello'],
+    user: ['nurse-x', 'patient1'],
+    contentType: ['application/pdf'],
+    content: ['aGVsbG8='],
+    type: [{ system: 'http://loinc.org', code: '11506-3' }],
+};
+
+describe('fuzz: every REST route, hostile input, every role', () => {
+    let ledger: Ledger;
+    let blocks = 0;
+    const gateways = new Map<string, FastifyInstance>();
+    const urls = new Map<string, string>();
+    const callers: Array<{ org: string; user: string; token?: string }> = [];
+    let operations: Operation[] = [];
+    const figures: string[] = [];
+
+    beforeAll(async () => {
+        ledger = await openEmbeddedLedger(
+            { ...loadLedgerConfig({ CARELEDGER_LEDGER: 'embedded' }), dataDir: ':memory:' },
+            { afterBlockWrite: () => (blocks += 1) },
+        );
+        for (const { org } of await ledger.identities.orgs()) {
+            const tokens = new TokenStore(Buffer.alloc(32, 9));
+            const app = await buildServer({
+                ledger,
+                org,
+                tokens,
+                secretKey: Buffer.alloc(32, 8),
+                docsUi: false,
+                rateLimit: false,
+            });
+            gateways.set(org, app);
+            urls.set(org, await app.listen({ host: '127.0.0.1', port: 0 }));
+            const users = [
+                'admin',
+                'physician1',
+                'nurse1',
+                'pharmacist1',
+                'patient1',
+                'patient2',
+                'operator1',
+                'inspector1',
+            ];
+            for (const user of users) {
+                const identity = await ledger.identities.get(org, user).catch(() => undefined);
+                if (identity) {
+                    callers.push({ org, user, token: tokens.issue(org, user, identity) });
+                }
+            }
+            callers.push({ org, user: '(no token)' }, { org, user: '(bad token)', token: 'clt_forged' });
+        }
+        await ledger.connect(await ledger.identities.get('hospital', 'patient1')).submit({
+            contract: 'ehr',
+            name: 'EnrolPatient',
+        });
+        const spec = gateways.get('hospital')!.swagger() as {
+            paths: Record<
+                string,
+                Record<
+                    string,
+                    {
+                        parameters?: Array<{ in: string; name: string; schema?: { enum?: unknown[] } }>;
+                        requestBody?: { content?: Record<string, { schema?: Operation['body'] }> };
+                        security?: unknown[];
+                    }
+                >
+            >;
+        };
+        operations = Object.entries(spec.paths).flatMap(([template, methods]) =>
+            skipped.has(template)
+                ? []
+                : Object.entries(methods).map(([method, op]) => ({
+                      method: method.toUpperCase(),
+                      path: template,
+                      params: (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name),
+                      query: Object.fromEntries(
+                          (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}]),
+                      ),
+                      body: op.requestBody?.content?.['application/json']?.schema,
+                      secured: (op.security ?? []).length > 0,
+                  })),
+        );
+    });
+
+    afterAll(async () => {
+        process.stdout.write(
+            `fuzz-rest: ${figures.length} routes, ${fuzzRuns} inputs per route, seed ${fuzzSeed}\n${figures.join('\n')}\n`,
+        );
+        for (const app of gateways.values()) {
+            await app.close();
+        }
+        await ledger?.close();
+    });
+
+    it('finds every route', () => {
+        expect(operations.length).toBeGreaterThan(60);
+    });
+
+    const input = fc.record({
+        caller: fc.nat(),
+        params: fc.array(hostileString, { minLength: 4, maxLength: 4 }),
+        query: fc.dictionary(
+            fc.constantFrom('pageSize', 'bookmark', 'purpose', 'from', 'names', 'patientId', 'x'),
+            hostileString,
+            { maxKeys: 3 },
+        ),
+        bodyKind: fc.constantFrom('shaped', 'shaped', 'shaped', 'text', 'value', 'wrong-type', 'none'),
+        picks: fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
+        hostile: fc.array(hostileValue, { minLength: 12, maxLength: 12 }),
+        extra: fc.option(fc.tuple(fc.constantFrom('admin', 'role', '__proto__', 'constructor', 'x', ''), hostileValue)),
+        text: hostileBodyText,
+    });
+
+    function pathOf(op: Operation, params: string[]): string {
+        let i = 0;
+        return op.path.replace(/\{[^}]+\}/g, () => {
+            const value = params[i++] ?? '';
+            try {
+                return encodeURIComponent(value) || '%20';
+            } catch {
+                return '%ZZ';
+            }
+        });
+    }
+
+    function shapedBody(op: Operation, picks: number[], hostile: unknown[], extra: [string, unknown] | null): string {
+        const body: Record<string, unknown> = {};
+        Object.entries(op.body?.properties ?? {}).forEach(([name, schema], i) => {
+            const pick = picks[i % picks.length] % 4;
+            if (pick === 0) return; // missing
+            const choices = schema.enum ?? plausible[name];
+            body[name] =
+                pick < 3 && choices
+                    ? choices[picks[(i + 1) % picks.length] % choices.length]
+                    : hostile[i % hostile.length];
+        });
+        if (extra) {
+            Object.defineProperty(body, extra[0], {
+                value: extra[1],
+                enumerable: true,
+                configurable: true,
+                writable: true,
+            });
+        }
+        return JSON.stringify(body);
+    }
+
+    it.each([...Array(120).keys()])(
+        'route #%i: never 5xx, never a hang, nothing committed on refusal',
+        async (index) => {
+            const op = operations[index];
+            if (!op) {
+                return; // fewer routes than slots: the route count is asserted above
+            }
+            const label = `${op.method} ${op.path}`;
+            const counts: Record<string, number> = {};
+            let committedOnRefusal = 0;
+            await fc.assert(
+                fc.asyncProperty(input, async (i) => {
+                    const caller = callers[i.caller % callers.length];
+                    const base = urls.get(caller.org)!;
+                    const url =
+                        pathOf(op, i.params) +
+                        (Object.keys(i.query).length
+                            ? `?${new URLSearchParams(i.query as Record<string, string>).toString()}`
+                            : '');
+                    const hasBody = op.method !== 'GET' && op.method !== 'DELETE' && i.bodyKind !== 'none';
+                    const payload = !hasBody
+                        ? undefined
+                        : i.bodyKind === 'shaped'
+                          ? shapedBody(op, i.picks, i.hostile, i.extra)
+                          : i.bodyKind === 'text'
+                            ? i.text
+                            : (JSON.stringify(i.hostile[0]) ?? 'null');
+                    const headers: Record<string, string> = {};
+                    if (caller.token) headers.authorization = `Bearer ${caller.token}`;
+                    if (hasBody)
+                        headers['content-type'] = i.bodyKind === 'wrong-type' ? 'text/plain' : 'application/json';
+                    const before = blocks;
+                    const answer = await call(`${base}${url}`, { method: op.method, headers, body: payload }, label);
+                    const key = String(answer.status);
+                    counts[key] = (counts[key] ?? 0) + 1;
+                    if (answer.status >= 500) {
+                        throw new Error(`${label} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+                    }
+                    if (answer.status >= 400) {
+                        const body = JSON.parse(answer.body) as {
+                            code?: unknown;
+                            message?: unknown;
+                            field?: unknown;
+                            auditId?: unknown;
+                        };
+                        if (typeof body.code !== 'string' || typeof body.message !== 'string') {
+                            throw new Error(
+                                `${label} ${answer.status} outside the error shape: ${answer.body.slice(0, 300)}`,
+                            );
+                        }
+                        if (answer.status === 400 && (typeof body.field !== 'string' || body.field === '')) {
+                            throw new Error(`${label} 400 without a field: ${answer.body.slice(0, 300)}`);
+                        }
+                        if (blocks !== before && !body.auditId) {
+                            committedOnRefusal += 1;
+                            throw new Error(
+                                `${label} refused with ${answer.status} ${String(body.code)} but committed a block`,
+                            );
+                        }
+                    }
+                }),
+                { numRuns: fuzzRuns, seed: fuzzSeed + index, endOnFailure: true, reporter: shortReport },
+            );
+            figures.push(
+                `  ${label}: ${fuzzRuns} inputs, statuses ${JSON.stringify(counts)}, committed on refusal ${committedOnRefusal}`,
+            );
+        },
+    );
+});
+
+/**
+ * One request over HTTP; an answer that does not start within `hangAfterMs` is a hang. The event
+ * stream answers with its headers and then streams: its status is read and the stream closed.
+ */
+async function call(url: string, init: RequestInit, label: string): Promise<{ status: number; body: string }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), hangAfterMs);
+    try {
+        const response = await fetch(url, { ...init, signal: controller.signal });
+        const type = response.headers.get('content-type') ?? '';
+        const body = type.includes('text/event-stream') ? '' : await response.text();
+        return { status: response.status, body };
+    } catch (error) {
+        if (controller.signal.aborted) {
+            throw new Error(`${label} did not answer within ${hangAfterMs} ms`);
+        }
+        throw error;
+    } finally {
+        clearTimeout(timer);
+        controller.abort();
+    }
+}
