@@ -8,6 +8,15 @@ export const LoincSystem = 'http://loinc.org';
 /** A LOINC code: digits, a dash and the mod-10 check digit, e.g. 11506-3. */
 export const LoincCodePattern = /^\d{1,7}-\d$/;
 
+/** LOINC's check digit of the digits before the dash: the Luhn (mod 10) algorithm. */
+export function loincCheckDigit(digits: string): number {
+    const sum = [...digits].reverse().reduce((total, char, i) => {
+        const doubled = i % 2 === 0 ? Number(char) * 2 : Number(char);
+        return total + (doubled > 9 ? doubled - 9 : doubled);
+    }, 0);
+    return (10 - (sum % 10)) % 10;
+}
+
 export const ActReasonSystem = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 
 /** Purposes of use a consent may permit and an access may state (v3-ActReason). */

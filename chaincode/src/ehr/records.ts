@@ -9,7 +9,7 @@ import {
     requireString,
     toBytes,
 } from '../common';
-import { LoincCodePattern, LoincSystem } from './codes';
+import { loincCheckDigit, LoincCodePattern, LoincSystem } from './codes';
 import { EhrKeys } from './keys';
 import type { AmendRecordInput, Coding, ErasedRecord, RecordPointer, RegisterRecordInput, StoredRecord } from './types';
 
@@ -39,6 +39,13 @@ export function requireLoincType(value: unknown, field: string): Coding {
         pattern: LoincCodePattern,
         patternRule: 'must be a LOINC code: digits, "-" and a check digit, e.g. 11506-3',
     });
+    const [digits, check] = code.split('-');
+    if (loincCheckDigit(digits) !== Number(check)) {
+        throw invalidArgument(
+            `${field}.code`,
+            `LOINC check digit (mod 10) of ${digits} is ${loincCheckDigit(digits)}, not ${check}`,
+        );
+    }
     // No display text: a free-text label could carry more than the code says.
     return { system: LoincSystem, code };
 }
