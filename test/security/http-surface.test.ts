@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { Writable } from 'node:stream';
-import { openScenarioLedger, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 
 /**
@@ -83,6 +83,36 @@ describe('REST surface: authentication, strict input, one error shape, hardening
             });
             expect(answer.body.field.startsWith(field)).toBe(true);
         }
+    });
+
+    it('validates fields by meaning: MSP ids are consortium members, base64 decodes, with the rule in the error', async () => {
+        const patient = await hospital.token('patient1');
+        const nope = await hospital.call<{ field: string; message: string }>('POST', '/ehr/consents', {
+            token: patient,
+            body: {
+                id: 'c-nope',
+                grantee: { mspId: 'NopeMSP', actorId: 'prac-x' },
+                scope: { kind: 'all' },
+                purposes: ['TREAT'],
+                period: { end: '2030-01-01T00:00:00Z' },
+            },
+        });
+        expect(nope).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT', field: 'body.grantee.mspId' } });
+        expect(nope.body.message).toContain('HospitalMSP');
+        const garbage = await hospital.call<{ field: string; message: string }>('POST', '/documents', {
+            token: await hospital.token('nurse1'),
+            body: {
+                recordId: 'rec-b64',
+                patientId: 'pat-7c1e04a9',
+                type: { system: 'http://loinc.org', code: '18842-5' },
+                contentType: 'text/plain',
+                content: '!!!not base64***',
+            },
+        });
+        expect(garbage).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT', field: 'body.content' } });
+        expect(garbage.body.message).toContain('base64');
+        const unknownCustodian = await hospital.call('GET', '/ehr/custodians/NopeMSP/records', { token: admin });
+        expect(unknownCustodian).toMatchObject({ status: 400, body: { field: 'params.mspId' } });
     });
 
     it('lists the allowed values when a value is not one of an enumeration', async () => {
@@ -259,3 +289,49 @@ async function rawRequest(url: string, text: string): Promise<{ status: number; 
         socket.on('error', reject);
     });
 }
+
+describe('REST surface: URL-safe bookmarks', () => {
+    let env: ScenarioLedger;
+    let hospital: RestGateway;
+
+    beforeAll(async () => {
+        env = await openScenarioLedger();
+        hospital = await startGateway(env, 'hospital');
+    });
+    afterAll(async () => {
+        await hospital?.app.close();
+        await env?.close();
+    });
+
+    it('answers base64url bookmarks (the ledger keys carry NUL) that page on when sent back', async () => {
+        const patient = await hospital.token('patient2');
+        expect((await hospital.call('POST', '/ehr/patients/enrol', { token: patient })).status).toBeLessThan(300);
+        const named = new Set<string>();
+        for (let i = 0; i < 3; i += 1) {
+            const actorId = uniqueId('prac-delegate');
+            named.add(actorId);
+            const answer = await hospital.call('POST', '/ehr/delegates', {
+                token: patient,
+                body: { mspId: 'HospitalMSP', actorId },
+            });
+            expect(answer.status).toBeLessThan(300);
+        }
+        const seen: string[] = [];
+        let bookmark = '';
+        do {
+            const page = await hospital.call<{ items: Array<{ actorId: string }>; bookmark: string }>(
+                'GET',
+                `/ehr/delegates?pageSize=1${bookmark ? `&bookmark=${bookmark}` : ''}`,
+                { token: patient },
+            );
+            expect(page.status).toBe(200);
+            bookmark = page.body.bookmark;
+            expect(bookmark).toMatch(/^(|b1\.[A-Za-z0-9_-]+)$/);
+            expect(encodeURIComponent(bookmark)).toBe(bookmark);
+            seen.push(...page.body.items.map((d) => d.actorId));
+        } while (bookmark !== '' && seen.length < 10);
+        expect(seen.filter((id) => named.has(id)).sort()).toEqual([...named].sort());
+        const forged = await hospital.call('GET', '/ehr/delegates?pageSize=1&bookmark=%00raw', { token: patient });
+        expect(forged).toMatchObject({ status: 400, body: { code: 'INVALID_ARGUMENT', field: 'query.bookmark' } });
+    });
+});

@@ -19,11 +19,13 @@ import { withRetry, type RetryOptions } from '../ledger/retry';
 import { authenticate, signingIdentityOf } from './actor';
 import type { GatewayContext } from './context';
 import { clientErrorResponse, errorBodySchema, HttpError, installErrorHandler, sendError } from './errors';
+import { installBookmarkCodec } from './bookmarks';
 import { parseJsonBody } from './json-body';
+import { installCreatedLocations } from './locations';
 import { Metrics } from './metrics';
 import { registerRoutes } from './routes';
 import { registerWebApp, type WebAppOptions } from './web-app';
-import { strictValidatorCompiler } from './validation';
+import { addMeaning, registerConsortiumMembers, strictValidatorCompiler } from './validation';
 
 /**
  * One organisation's REST gateway over a ledger. The caller owns the ledger (and closes it);
@@ -120,6 +122,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
             `org "${options.org}" is not in this ledger's consortium (${orgs.map((o) => o.org).join(', ')})`,
         );
     }
+    registerConsortiumMembers(orgs.map((o) => o.mspId));
     const app = Fastify({
         logger: options.logger ?? false,
         bodyLimit: options.bodyLimit ?? 1024 * 1024,
@@ -194,7 +197,10 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
             routeTable.push(entry);
         }
         methods.forEach((m) => entry.methods.add(m));
-        const schema = route.schema as { security?: Array<Record<string, unknown>> } | undefined;
+        const schema = route.schema as
+            | { security?: Array<Record<string, unknown>>; body?: unknown; params?: unknown; querystring?: unknown }
+            | undefined;
+        [schema?.body, schema?.params, schema?.querystring].forEach((part) => addMeaning(part));
         if (schema?.security?.some((s) => 'bearer' in s)) {
             route.onRequest = [
                 authenticated,
@@ -231,6 +237,8 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
         crossOriginResourcePolicy: { policy: 'same-origin' },
     });
+    installBookmarkCodec(app);
+    installCreatedLocations(app);
     app.addSchema(errorBodySchema);
     installErrorHandler(app, (path) => {
         const entry = routeTable.find((r) => r.pattern.test(path));

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerError } from '../ledger';
+import { formatRule } from './validation';
 
 /**
  * Every error response has one shape: `{ code, field?, message, transactionId? }`, whoever
@@ -86,6 +87,30 @@ export function invalidInput(field: string, detail: string): LedgerError {
     return new LedgerError('INVALID_ARGUMENT', detail, { field });
 }
 
+/** A refusal the ledger recorded: 403 with the reason and the audit entry that recorded it. */
+export class AuditedDenial extends LedgerError {
+    constructor(
+        detail: string,
+        readonly auditId: string,
+        transactionId?: string,
+    ) {
+        super('FORBIDDEN', detail, { transactionId });
+    }
+}
+
+/** Each access denial the EHR contract records, in words. */
+export const denialReasons: Readonly<Record<string, string>> = {
+    'record-erased': 'the record was erased at the patient’s request',
+    regulator: 'regulators read audit trails and consents, never documents',
+    'not-a-clinician': 'only physicians and nurses read records',
+    'credential-invalid':
+        'the caller holds no valid licence for their role now (MedicalLicense or NursingLicense missing, expired, suspended or revoked)',
+    'no-consent': 'the patient has given the caller no consent covering this record',
+    'consent-not-yet-valid': 'the consent covering this record has not started yet',
+    'consent-expired': 'the consent covering this record has expired',
+    'purpose-not-permitted': 'the consent does not permit the stated purpose of use',
+};
+
 export function notFoundHere(detail: string): LedgerError {
     return new LedgerError('NOT_FOUND', detail);
 }
@@ -121,6 +146,8 @@ export function validationBody(context: string | undefined, issue: AjvIssue | un
                 allowed,
             };
         }
+        case 'format':
+            return { code: 'INVALID_ARGUMENT', field, message: `${field} ${formatRule(String(params.format))}` };
         case 'additionalProperties':
             return { code: 'INVALID_ARGUMENT', field, message: `${field} is not a known field here` };
         case 'required':

@@ -10,6 +10,7 @@ import {
 import { EhrClient, type NewRecord, type RecordAmendment } from '../../ehr';
 import type { LedgerSession } from '../../ledger';
 import type { GatewayContext } from '../context';
+import { AuditedDenial, denialReasons } from '../errors';
 import { anyObject, defineRoute, idParams, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
 const tag = 'ehr';
@@ -329,7 +330,8 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
             properties: { purpose: { type: 'string', enum: [...ConsentPurposes] } },
         },
         response: readSchema,
-        handler: async ({ actor, params, body }) => client(actor.session).readRecord(params.id, body.purpose),
+        handler: async ({ actor, params, body }) =>
+            allowedOrDenied(await client(actor.session).readRecord(params.id, body.purpose)),
     });
 
     defineRoute<{ id: string }, never, { reasonCode: BreakGlassReasonCode; reason: string }>(app, context, {
@@ -349,7 +351,7 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
         },
         response: readSchema,
         handler: async ({ actor, params, body }) =>
-            client(actor.session).readRecordInEmergency(params.id, body.reasonCode, body.reason),
+            allowedOrDenied(await client(actor.session).readRecordInEmergency(params.id, body.reasonCode, body.reason)),
     });
 
     defineRoute<{ id: string }>(app, context, {
@@ -426,4 +428,22 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
 /** `me` in a path stands for the caller (the contract reads the patient id from the certificate). */
 function me(patientId: string): string {
     return patientId === 'me' ? '' : patientId;
+}
+
+/**
+ * A denied read is recorded on the ledger (the access transaction commits its audit entry) and
+ * answered 403 with the reason and the id of that audit entry, like every other refusal.
+ */
+function allowedOrDenied<T extends { access: { allowed: boolean; audit: { id: string; outcomeDesc?: string } } }>(
+    read: T,
+): T {
+    if (read.access.allowed) {
+        return read;
+    }
+    const reason = read.access.audit.outcomeDesc ?? 'denied';
+    throw new AuditedDenial(
+        `access denied (${reason}): ${denialReasons[reason] ?? reason}; recorded in audit entry ${read.access.audit.id}`,
+        read.access.audit.id,
+        read.access.audit.id,
+    );
 }
