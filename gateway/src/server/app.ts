@@ -201,7 +201,9 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
             | { security?: Array<Record<string, unknown>>; body?: unknown; params?: unknown; querystring?: unknown }
             | undefined;
         [schema?.body, schema?.params, schema?.querystring].forEach((part) => addMeaning(part));
-        if (schema?.security?.some((s) => 'bearer' in s)) {
+        // Routes that also answer without a token (security lists `{}`) authenticate in their own preHandler.
+        const optional = schema?.security?.some((s) => Object.keys(s).length === 0) ?? false;
+        if (!optional && schema?.security?.some((s) => 'bearer' in s)) {
             route.onRequest = [
                 authenticated,
                 ...([] as unknown[]).concat(route.onRequest ?? []),
