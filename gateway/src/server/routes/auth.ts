@@ -90,7 +90,11 @@ export function authRoutes(app: FastifyInstance, context: GatewayContext): void 
                 // A key made here could sign as the patient for whoever holds this gateway: not the patient's own.
                 throw invalidInput('csr', "a patient's key stays on the patient's device: send the device's csr");
             }
-            const existing = body.role === undefined && body.csr === undefined && body.certificate === undefined;
+            const existing =
+                body.role === undefined &&
+                body.actorId === undefined &&
+                body.csr === undefined &&
+                body.certificate === undefined;
             if (
                 existing &&
                 !(body.secret !== undefined && context.secrets.verify(context.org, body.user, body.secret))
