@@ -56,6 +56,7 @@ module.exports = {
                 '<rootDir>/test/scenarios/**/*.test.ts',
                 '<rootDir>/test/privacy/**/*.test.ts',
                 '<rootDir>/test/security/**/*.test.ts',
+                '<rootDir>/test/history/**/*.test.ts',
             ],
             testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/security/fuzz-'],
         },

@@ -1,5 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import type { EventOptions, EventStream, LedgerSession, SubmitResult, TransactionRequest } from '../ledger';
+import type {
+    BlockOptions,
+    BlockStream,
+    EventOptions,
+    EventStream,
+    LedgerSession,
+    SubmitResult,
+    TransactionRequest,
+} from '../ledger';
 import { failureKind, type CallSample, type OpSample } from './stats';
 
 /** Milliseconds on a monotonic clock: what every sample is stamped with. */
@@ -64,6 +72,14 @@ class RecordedSession implements LedgerSession {
 
     events(options?: EventOptions): Promise<EventStream> {
         return this.inner.events(options);
+    }
+
+    blocks(options?: BlockOptions): Promise<BlockStream> {
+        return this.inner.blocks(options);
+    }
+
+    chainHeight(): Promise<bigint> {
+        return this.inner.chainHeight();
     }
 
     private async timed<T>(call: CallSample['call'], run: () => Promise<T>): Promise<T> {

@@ -81,6 +81,57 @@ export interface EventStream extends AsyncIterable<LedgerEvent> {
     close(): void;
 }
 
+/** A public key write of a committed transaction; `value` is absent when the key was deleted. */
+export interface BlockWrite {
+    key: string;
+    value?: Uint8Array;
+}
+
+/**
+ * One transaction of a block as every peer of the channel holds it: who (MSP and role, never a
+ * name), what (contract function), the outcome, its chaincode event and the public writes of the
+ * CareLedger chaincode. Arguments, return values and private data are not part of it.
+ */
+export interface BlockTransaction {
+    transactionId: string;
+    /** Index of the transaction within its block. */
+    position: number;
+    /** The proposal's timestamp (the client's clock, as the chaincode sees it), ISO-8601 UTC, milliseconds. */
+    timestamp: string;
+    creatorMspId: string;
+    /** `careledger.role` of the creator's certificate, when it carries one. */
+    creatorRole?: string;
+    /** e.g. `ehr:GrantConsent`; absent for configuration transactions. */
+    functionName?: string;
+    /** Fabric's TxValidationCode name: `VALID`, `MVCC_READ_CONFLICT`, ... */
+    validationCode: string;
+    event?: { name: string; payload: Uint8Array };
+    /** Writes to the chaincode's public state, in key order; empty for an invalid transaction's discarded writes only if the ledger drops them. */
+    writes: BlockWrite[];
+}
+
+/**
+ * A committed block: its header (hash chain) and its transactions. `hash` is what the next
+ * block's `previousHash` names; `dataHash` covers the block's transactions.
+ */
+export interface LedgerBlock {
+    number: bigint;
+    previousHash: string;
+    dataHash: string;
+    hash: string;
+    transactions: BlockTransaction[];
+}
+
+export interface BlockOptions {
+    /** First block to deliver; default: the next block committed after the stream opens. */
+    startBlock?: bigint;
+}
+
+/** Committed blocks in order, replayed from `startBlock` and then followed. `close()` ends iteration. */
+export interface BlockStream extends AsyncIterable<LedgerBlock> {
+    close(): void;
+}
+
 /**
  * Offline signing (fabric-gateway's offline flow): the transaction is prepared here and every
  * signature is made by a client that keeps its private key. Each step carries the bytes and
@@ -119,6 +170,13 @@ export interface LedgerSession {
     evaluate(request: TransactionRequest): Promise<Uint8Array>;
     /** Chaincode events of the CareLedger chaincode. */
     events(options?: EventOptions): Promise<EventStream>;
+    /**
+     * Committed blocks as this session's peer holds them (no private data), from
+     * `startBlock`; on Fabric the stream moves to the org's next peer when one fails.
+     */
+    blocks(options?: BlockOptions): Promise<BlockStream>;
+    /** Number of blocks this session's peer has committed (the next block's number). */
+    chainHeight(): Promise<bigint>;
     /**
      * Prepares `request` for offline signing. A session whose identity has neither private key
      * nor signer (the client keeps the key) supports only this.

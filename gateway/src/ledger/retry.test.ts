@@ -22,6 +22,12 @@ function fakeSession(failures: LedgerError[]): LedgerSession & { calls: number }
         async events(): Promise<never> {
             throw new Error('not used');
         },
+        async blocks(): Promise<never> {
+            throw new Error('not used');
+        },
+        async chainHeight(): Promise<never> {
+            throw new Error('not used');
+        },
     };
     return fake;
 }

@@ -1,5 +1,13 @@
 import { LedgerError } from './errors';
-import type { EventOptions, EventStream, LedgerSession, SubmitResult, TransactionRequest } from './ledger';
+import type {
+    BlockOptions,
+    BlockStream,
+    EventOptions,
+    EventStream,
+    LedgerSession,
+    SubmitResult,
+    TransactionRequest,
+} from './ledger';
 
 /**
  * Retries submits that lost an MVCC race. A read conflict means another transaction changed
@@ -71,6 +79,8 @@ export function withRetry(session: LedgerSession, options: RetryOptions = {}): L
         },
         evaluate: (request: TransactionRequest) => session.evaluate(request),
         events: (eventOptions?: EventOptions): Promise<EventStream> => session.events(eventOptions),
+        blocks: (blockOptions?: BlockOptions): Promise<BlockStream> => session.blocks(blockOptions),
+        chainHeight: () => session.chainHeight(),
         // Offline transactions are signed by the client step by step; a conflict is the client's to retry.
         prepare: session.prepare?.bind(session),
     };

@@ -114,6 +114,8 @@ export async function publicActor(context: GatewayContext): Promise<Actor> {
         evaluate: (request) => session.evaluate(request),
         submit: () => Promise.reject(forbiddenHere('a call without a token can only query')),
         events: () => Promise.reject(forbiddenHere('a call without a token can only query')),
+        blocks: () => Promise.reject(forbiddenHere('a call without a token can only query')),
+        chainHeight: () => Promise.reject(forbiddenHere('a call without a token can only query')),
     };
     return {
         org: context.org,

@@ -23,6 +23,7 @@ import { installBookmarkCodec } from './bookmarks';
 import { parseJsonBody } from './json-body';
 import { installCreatedLocations } from './locations';
 import { Metrics } from './metrics';
+import type { HistoryIndex } from '../history';
 import { registerRoutes } from './routes';
 import { registerWebApp, type WebAppOptions } from './web-app';
 import { addMeaning, registerConsortiumMembers, strictValidatorCompiler } from './validation';
@@ -51,6 +52,8 @@ export interface GatewayServerOptions {
     retry?: RetryOptions;
     /** Demo-user name whose identity answers `/readyz` (a read-only WhoAmI); default `admin`. */
     readinessUser?: string;
+    /** The org's history index (history/): served under /history; the caller starts and closes it. */
+    history?: HistoryIndex;
     /** Serve `/docs` (default true). */
     docsUi?: boolean;
     /** The web app at `/` and its `/app/config` (demo personas); see web-app.ts. */
@@ -180,6 +183,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         publicUrl: options.publicUrl ?? 'http://127.0.0.1',
         connect,
         closing,
+        history: options.history,
     };
 
     // Every route answering with the bearer scheme authenticates first (onRequest): a request without
@@ -269,6 +273,7 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
                 { name: 'credentials', description: 'Practitioner credentials and status lists' },
                 { name: 'standards', description: 'EPCIS, DSCSA verification, W3C VC' },
                 { name: 'operations', description: 'Health, readiness, metrics' },
+                { name: 'history', description: 'History index: ledger history for regulators, reports, verification' },
             ],
         },
         refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}` },

@@ -2,6 +2,7 @@ import type { TokenStore } from '../auth/token-store';
 import type { UserSecrets } from '../auth/user-secrets';
 import type { DocumentService } from '../documents';
 import type { WebhookDispatcher } from '../events/webhooks';
+import type { HistoryIndex } from '../history';
 import type { Ledger, LedgerSession, SigningIdentity } from '../ledger';
 import type { Metrics } from './metrics';
 
@@ -21,6 +22,8 @@ export interface GatewayContext {
     publicUrl: string;
     /** A session for `identity`, with MVCC retries counted in metrics. */
     connect(identity: SigningIdentity): LedgerSession;
+    /** The org's history index (history/), when the gateway runs one. */
+    history?: HistoryIndex;
     /** Resolves when the server begins shutting down: long-lived streams end on it. */
     closing: Promise<void>;
 }

@@ -13,7 +13,9 @@
  * - CARELEDGER_DEMO_TOKENS: `1` to issue tokens for the demo users (default on the embedded ledger);
  * - CARELEDGER_DEMO_SEED: `0` not to seed the demo world (demo/seed.ts) into a new embedded ledger
  *   (default `1` there; never on Fabric, where `careledger seed` does it on request);
- * - CARELEDGER_LOG_LEVEL (default `info`).
+ * - CARELEDGER_LOG_LEVEL (default `info`);
+ * - CARELEDGER_HISTORY_DB, CARELEDGER_HISTORY: the history index (history/config.ts): default PGlite in the
+ *   first org's state folder; on the embedded ledger one index serves every org (they share its blocks).
  *
  * On the embedded ledger the process also relays the ledger to local processes (the CLI, a
  * second `npm start`) on a Unix socket in the data folder, so they work while it runs.
@@ -37,6 +39,7 @@ import {
     type LedgerConfig,
     type LedgerRelay,
 } from '../ledger';
+import { loadHistoryConfig, openOrgHistoryIndex } from '../history';
 import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
 import { consortiumServer, orgPathPrefix, type OrgGateway } from './consortium';
@@ -71,6 +74,14 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     const ledger = await openLedger(config);
     const orgs = await orgsToServe(env, config, ledger);
     const logger = { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] };
+    const historyConfig = loadHistoryConfig({ ...config, org: orgs[0] }, gatewayStateDir(config.dataDir, orgs[0]), env);
+    // A second process over a relayed ledger leaves the index to the process that holds the ledger.
+    const history =
+        historyConfig.enabled && (!isRelayed(ledger) || env.CARELEDGER_HISTORY_DB)
+            ? await openOrgHistoryIndex(ledger, { ...config, org: orgs[0] }, historyConfig, (message) =>
+                  process.stderr.write(`${message}\n`),
+              )
+            : undefined;
 
     // The web app (served by every org's gateway; at / by the first) offers every org's demo personas.
     let personas: WebPersona[] = [];
@@ -95,6 +106,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,
             logger: { ...logger, ...(orgs.length > 1 ? { base: { org } } : {}) },
             web: { personas: () => personas },
+            history,
         });
         gateways.push({ org, app, tokens });
     }
@@ -118,6 +130,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         });
     }
 
+    history?.start();
     const server = consortiumServer(gateways);
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -133,6 +146,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
         `  Web app:  ${address}/`,
         `  Docs:     ${address}/docs   (OpenAPI document: ${address}/openapi.json)`,
         `  Health:   ${address}/healthz, ${address}/readyz, metrics: ${address}/metrics`,
+        history
+            ? `  History:  ${address}/history/status   (index on ${history.db.kind}, ${historyConfig.databaseUrl.replace(/\/\/[^@]*@/, '//')})`
+            : '  History:  off',
     ];
     const holdsLedger = ledger.kind === 'embedded' && !isRelayed(ledger);
     const seeded = await seedIfNew(env, config, ledger, holdsLedger, documentStores.get('hospital'));
@@ -187,6 +203,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
                 server.closeAllConnections();
                 await stopped;
                 await relay?.close();
+                await history?.close();
                 await ledger.close();
             })();
             return closed;

@@ -1,3 +1,4 @@
+import { certificateRole } from '../certificate-role';
 import type { CollectionRegistry } from './collections';
 import type { ContractRuntime, SimulationOutcome } from './contract-runtime';
 import type { ParsedProposal } from './proposal';
@@ -73,6 +74,7 @@ export async function endorse(
             txId: proposal.txId,
             args: proposal.args,
             creatorMspId: proposal.creator.mspId,
+            creatorRole: certificateRole(proposal.creator.certificate),
             timestamp: proposal.timestamp,
             functionName,
             rwset: reference.rwset,

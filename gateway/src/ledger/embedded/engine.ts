@@ -3,7 +3,7 @@ import type { X509Certificate } from 'node:crypto';
 import * as path from 'node:path';
 import type { peer } from '@hyperledger/fabric-protos';
 import { contractErrorFrom, LedgerError } from '../errors';
-import type { EventPosition, EventStream } from '../ledger';
+import type { BlockStream, EventPosition, EventStream } from '../ledger';
 import { encode } from './codec';
 import { CollectionRegistry, type CollectionDefinition } from './collections';
 import { ContractRuntime } from './contract-runtime';
@@ -148,6 +148,11 @@ export class Engine {
     openEvents(from?: EventPosition): EventStream {
         this.checkOpen();
         return this.events.open(from);
+    }
+
+    openBlocks(startBlock?: number): BlockStream {
+        this.checkOpen();
+        return this.events.openBlocks(startBlock);
     }
 
     async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import type { EventPosition, EventStream, LedgerEvent } from '../ledger';
+import type { BlockStream, EventPosition, EventStream, LedgerBlock, LedgerEvent } from '../ledger';
+import { toLedgerBlock } from './blocks';
 import type { Block } from './types';
 
 /** The chaincode events of a block's valid transactions, in block order. */
@@ -45,6 +46,57 @@ export class EventHub {
     closeAll(): void {
         this.listeners.forEach((listener) => listener(undefined as unknown as Block));
         this.listeners.clear();
+    }
+
+    /**
+     * Blocks from `startBlock` (default: the next one committed): stored blocks first, then
+     * committed blocks as they are published, none skipped or repeated.
+     */
+    openBlocks(startBlock?: number): BlockStream {
+        const live: Block[] = [];
+        let wake: (() => void) | undefined;
+        let closed = false;
+        const liveFrom = this.published;
+        const listener = (block: Block | undefined) => {
+            if (!block) {
+                closed = true;
+            } else {
+                live.push(block);
+            }
+            wake?.();
+        };
+        this.listeners.add(listener);
+        const close = () => {
+            closed = true;
+            this.listeners.delete(listener);
+            wake?.();
+        };
+        const first = startBlock ?? liveFrom;
+        const { getBlock } = this;
+
+        async function* generate(): AsyncGenerator<LedgerBlock> {
+            try {
+                for (let number = first; number < liveFrom && !closed; number++) {
+                    yield toLedgerBlock(await getBlock(number));
+                }
+                while (!closed) {
+                    const block = live.shift();
+                    if (block) {
+                        if (block.number >= first) {
+                            yield toLedgerBlock(block);
+                        }
+                    } else {
+                        await new Promise<void>((resolve) => (wake = resolve));
+                        wake = undefined;
+                    }
+                }
+            } finally {
+                close();
+            }
+        }
+
+        const iterator = generate();
+        return { close, [Symbol.asyncIterator]: () => iterator };
     }
 
     open(from?: EventPosition): EventStream {

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import type { LedgerConfig } from '../config';
 import { LedgerError } from '../errors';
 import type {
+    BlockOptions,
+    BlockStream,
     EventOptions,
     EventStream,
     Ledger,
@@ -89,6 +91,17 @@ class EmbeddedSession implements LedgerSession {
 
     async events(options: EventOptions = {}): Promise<EventStream> {
         return this.engine.openEvents(options.from);
+    }
+
+    async blocks(options: BlockOptions = {}): Promise<BlockStream> {
+        if (options.startBlock !== undefined && options.startBlock < 0n) {
+            throw new LedgerError('INVALID_ARGUMENT', 'startBlock must be 0 or more', { field: 'startBlock' });
+        }
+        return this.engine.openBlocks(options.startBlock === undefined ? undefined : Number(options.startBlock));
+    }
+
+    async chainHeight(): Promise<bigint> {
+        return BigInt(this.engine.height);
     }
 
     /**

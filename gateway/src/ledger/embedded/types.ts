@@ -98,6 +98,8 @@ export interface EndorsedTransaction {
      */
     args?: Buffer[];
     creatorMspId: string;
+    /** `careledger.role` of the creator's certificate (never a name); absent in blocks written before it was kept. */
+    creatorRole?: string;
     /** Seconds and nanos of the proposal's timestamp. */
     timestamp: { seconds: number; nanos: number };
     /** `contract:Function`, for diagnostics. */

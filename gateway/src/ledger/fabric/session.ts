@@ -1,8 +1,11 @@
 import type { CallOptions } from '@grpc/grpc-js';
+import { common } from '@hyperledger/fabric-protos';
 import { connect, hash, type Gateway, type ProposalOptions } from '@hyperledger/fabric-gateway';
 import { createHash } from 'node:crypto';
 import { LedgerError } from '../errors';
 import type {
+    BlockOptions,
+    BlockStream,
     ClientIdentity,
     EventOptions,
     EventStream,
@@ -14,6 +17,7 @@ import type {
 } from '../ledger';
 import type { ConnectionPool } from './connections';
 import { commitStatusError, ledgerErrorFrom } from './errors';
+import { openBlockStream } from './block-stream';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import { messageSignerOf, newMessageSigner } from './native-signer';
@@ -232,6 +236,43 @@ export class FabricSession implements LedgerSession {
             options.from,
             peers.targets.length,
         );
+    }
+
+    async blocks(options: BlockOptions = {}): Promise<BlockStream> {
+        const { peers, channel, chaincode } = this.context;
+        if (options.startBlock !== undefined && options.startBlock < 0n) {
+            throw new LedgerError('INVALID_ARGUMENT', 'startBlock must be 0 or more', { field: 'startBlock' });
+        }
+        return openBlockStream(
+            async (startBlock) => {
+                const peer = peers.current;
+                const network = (await this.reach(peer)).getNetwork(channel);
+                try {
+                    const blocks = await network.getBlockEvents(startBlock === undefined ? {} : { startBlock });
+                    return { blocks, peerFailed: () => peers.markFailed(peer) };
+                } catch (error) {
+                    throw ledgerErrorFrom(error);
+                }
+            },
+            options.startBlock,
+            peers.targets.length,
+            chaincode,
+        );
+    }
+
+    async chainHeight(): Promise<bigint> {
+        const { peers, channel } = this.context;
+        try {
+            const info = await peers.run(async (peer) =>
+                (await this.reach(peer))
+                    .getNetwork(channel)
+                    .getContract('qscc')
+                    .evaluateTransaction('GetChainInfo', channel),
+            );
+            return BigInt(common.BlockchainInfo.deserializeBinary(info).getHeight());
+        } catch (error) {
+            throw ledgerErrorFrom(error);
+        }
     }
 
     /** The peer's gateway once its connection is ready (UNAVAILABLE, for failover, if not in time). */

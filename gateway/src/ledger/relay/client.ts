@@ -85,6 +85,9 @@ export class RelayedLedger implements Ledger {
                 return Buffer.from(result, 'base64');
             },
             events: (options?: EventOptions) => this.events(caller, options),
+            // The history index runs in the process that holds the ledger; blocks are not relayed.
+            blocks: () => Promise.reject(notRelayed('block streams')),
+            chainHeight: () => Promise.reject(notRelayed('the chain height')),
         };
     }
 
@@ -177,4 +180,11 @@ async function* lines(response: http.IncomingMessage): AsyncGenerator<LedgerEven
             throw error;
         }
     }
+}
+
+function notRelayed(what: string): LedgerError {
+    return new LedgerError(
+        'UNAVAILABLE',
+        `${what} ${what.endsWith('s') ? 'are' : 'is'} not relayed: the process that holds the embedded ledger runs the history index (GET /history/status there)`,
+    );
 }

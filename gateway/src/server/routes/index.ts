@@ -5,6 +5,7 @@ import { credentialRoutes } from './credentials';
 import { documentRoutes } from './documents';
 import { ehrRoutes } from './ehr';
 import { eventRoutes } from './events';
+import { historyRoutes } from './history';
 import { offlineRoutes } from './offline';
 import { operationsRoutes } from './operations';
 import { supplyRoutes } from './supply';
@@ -24,4 +25,5 @@ export function registerRoutes(
     ehrRoutes(app, context);
     documentRoutes(app, context);
     supplyRoutes(app, context);
+    historyRoutes(app, context);
 }

@@ -1,0 +1,104 @@
+import { RegulatorMsp } from '@careledger/chaincode';
+import { LedgerError } from '../ledger';
+
+/**
+ * Who may see what in the history index: the one place this is decided, for every route,
+ * CLI command and report. It follows the chaincode's roles, taken from the caller's certificate
+ * as the chaincode reports it (system:WhoAmI), never from request input:
+ * - an inspector or admin of the regulator sees the whole consortium;
+ * - a patient sees their own trail (audit entries about them), nothing else;
+ * - anyone else sees their own org's rows: transactions it submitted, accesses by or to it,
+ *   units it held or made, credentials it issued or holds.
+ */
+export interface Viewer {
+    mspId: string;
+    role?: string;
+    actorId?: string;
+}
+
+export type Scope = { kind: 'consortium' } | { kind: 'org'; mspId: string } | { kind: 'patient'; patientId: string };
+
+const regulatorRoles = ['inspector', 'admin'];
+
+export function scopeOf(viewer: Viewer): Scope {
+    if (viewer.mspId === RegulatorMsp && viewer.role && regulatorRoles.includes(viewer.role)) {
+        return { kind: 'consortium' };
+    }
+    if (viewer.role === 'patient') {
+        if (!viewer.actorId) {
+            throw forbidden("a patient's certificate without careledger.id sees no trail");
+        }
+        return { kind: 'patient', patientId: viewer.actorId };
+    }
+    return { kind: 'org', mspId: viewer.mspId };
+}
+
+function forbidden(detail: string): LedgerError {
+    return new LedgerError('FORBIDDEN', detail);
+}
+
+/** The families of questions the index answers; each has its own rule for each scope. */
+export type Subject = 'transactions' | 'audit' | 'supply' | 'suspectCases' | 'credentials' | 'index';
+
+/**
+ * An SQL condition (with its parameters appended to `params`) that limits rows of `subject`
+ * to what `scope` may see; throws FORBIDDEN when the scope may see none of them.
+ * Column expressions name the alias the query uses: `t` transactions, `a` audit entries
+ * (history_state docs), `u` units or containers, `ot`/`ct` the transactions that opened and
+ * closed a suspect case, `c` credentials.
+ */
+export function visibleRows(scope: Scope, subject: Subject, params: unknown[]): string {
+    if (scope.kind === 'consortium') {
+        return 'TRUE';
+    }
+    const param = (value: unknown) => {
+        params.push(value);
+        return `$${params.length}`;
+    };
+    if (scope.kind === 'patient') {
+        if (subject !== 'audit') {
+            throw forbidden(`a patient sees only their own access trail, not ${subject}`);
+        }
+        return `a.doc->'entity'->>'patientId' = ${param(scope.patientId)}`;
+    }
+    const msp = param(scope.mspId);
+    switch (subject) {
+        case 'transactions':
+            return `t.creator_msp = ${msp}`;
+        case 'audit':
+            return `(a.doc->'agent'->>'mspId' = ${msp} OR a.doc->'entity'->>'custodianMsp' = ${msp})`;
+        case 'supply':
+            return `(u.doc->>'custodian' = ${msp} OR u.doc->>'manufacturer' = ${msp} OR u.doc->>'destination' = ${msp})`;
+        case 'credentials':
+            return `(c.doc->'issuer'->>'mspId' = ${msp} OR c.doc->'subject'->>'mspId' = ${msp})`;
+        case 'suspectCases':
+            return `(ot.creator_msp = ${msp} OR ct.creator_msp = ${msp})`;
+        case 'index':
+            return 'TRUE';
+    }
+}
+
+/** A filter naming another org than the viewer's own is refused rather than silently emptied. */
+export function requireOwnOrg(scope: Scope, field: string, mspId: string | undefined): void {
+    if (mspId !== undefined && scope.kind === 'org' && mspId !== scope.mspId) {
+        throw new LedgerError('FORBIDDEN', `${field}: ${scope.mspId} sees only its own rows, not ${mspId}'s`, {
+            field,
+        });
+    }
+    if (mspId !== undefined && scope.kind === 'patient') {
+        throw new LedgerError('FORBIDDEN', `${field}: a patient sees only their own trail`, { field });
+    }
+}
+
+/** Operating the index (catch-up, verify) is for admins of the org that runs it, and the regulator. */
+export function requireOperator(viewer: Viewer, indexMspId: string): void {
+    const scope = scopeOf(viewer);
+    if (scope.kind === 'consortium') {
+        return;
+    }
+    if (viewer.role !== 'admin' || viewer.mspId !== indexMspId) {
+        throw forbidden(
+            `requires an admin of ${indexMspId} or the regulator; caller is ${viewer.role ?? 'no role'} of ${viewer.mspId}`,
+        );
+    }
+}

@@ -1,0 +1,294 @@
+import { LedgerError } from '../ledger';
+import type { HistoryDatabase, SqlClient } from './database';
+import type { BlockRow, TransactionRow, WriteRow } from './rows';
+
+/** Where ingestion stands: the next block to ingest, and the last block's hash. */
+export interface Checkpoint {
+    nextBlock: number;
+    source: string;
+    updatedAt: string;
+}
+
+/** The index's block headers broke their chain: the ledger delivered a block that does not link. */
+export class ChainBrokenError extends Error {
+    constructor(
+        readonly blockNumber: number,
+        readonly expectedPreviousHash: string,
+        readonly actualPreviousHash: string,
+    ) {
+        super(
+            `block ${blockNumber} does not link to block ${blockNumber - 1}: its previous hash is ${actualPreviousHash || '(empty)'}, the index holds ${expectedPreviousHash}`,
+        );
+        this.name = 'ChainBrokenError';
+    }
+}
+
+/**
+ * Reads and writes the index's tables. `append` writes blocks with the checkpoint that follows
+ * them in one database transaction: after a crash the index holds every block up to its
+ * checkpoint and none after it, so ingestion resumes at the checkpoint and writes nothing twice.
+ */
+export class HistoryStore {
+    constructor(readonly db: HistoryDatabase) {}
+
+    async checkpoint(client: SqlClient = this.db): Promise<Checkpoint | undefined> {
+        const rows = await client.query<{ next_block: number; source: string; updated_at: string }>(
+            'SELECT next_block, source, updated_at FROM history_checkpoint WHERE id = 1',
+        );
+        return rows[0] && { nextBlock: rows[0].next_block, source: rows[0].source, updatedAt: rows[0].updated_at };
+    }
+
+    /** Number of blocks the index reflects (the next block it will ingest); 0 when empty. */
+    async height(): Promise<number> {
+        return (await this.checkpoint())?.nextBlock ?? 0;
+    }
+
+    /**
+     * Appends consecutive blocks and moves the checkpoint past them, in one transaction.
+     * Blocks the checkpoint is already past are skipped (a stream that delivers a block twice);
+     * a gap or a block that does not link to its predecessor is refused.
+     * @returns the number of blocks written.
+     */
+    async append(blocks: readonly BlockRow[], source: string): Promise<number> {
+        return this.db.transaction(async (tx) => {
+            await tx.query('SELECT pg_advisory_xact_lock($1)', [7_301_401]);
+            const checkpoint = await this.checkpoint(tx);
+            if (checkpoint && checkpoint.source !== source) {
+                throw new LedgerError(
+                    'CONFLICT',
+                    `this index was built from ${checkpoint.source}, not ${source}: use a database of its own`,
+                );
+            }
+            const next = checkpoint?.nextBlock ?? 0;
+            const fresh = blocks.filter((block) => block.number >= next);
+            if (fresh.length === 0) {
+                return 0;
+            }
+            if (fresh[0].number !== next) {
+                throw new Error(`block ${fresh[0].number} delivered while the index expects block ${next}`);
+            }
+            let previous =
+                next === 0
+                    ? undefined
+                    : (
+                          await tx.query<{ hash: string }>('SELECT hash FROM history_blocks WHERE number = $1', [
+                              next - 1,
+                          ])
+                      )[0]?.hash;
+            for (const [index, block] of fresh.entries()) {
+                if (block.number !== next + index) {
+                    throw new Error(`blocks out of order: ${block.number} after ${next + index - 1}`);
+                }
+                if (previous !== undefined && block.previousHash !== previous) {
+                    throw new ChainBrokenError(block.number, previous, block.previousHash);
+                }
+                previous = block.hash;
+            }
+            await insertBlocks(tx, fresh);
+            const nextBlock = fresh[fresh.length - 1].number + 1;
+            await tx.query(
+                `INSERT INTO history_checkpoint (id, next_block, source, updated_at) VALUES (1, $1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET next_block = EXCLUDED.next_block, updated_at = EXCLUDED.updated_at`,
+                [nextBlock, source, new Date().toISOString()],
+            );
+            return fresh.length;
+        });
+    }
+
+    /** The rows the index holds for blocks `from` to `to` (inclusive), as {@link blockRow} builds them. */
+    async blocks(from: number, to: number): Promise<BlockRow[]> {
+        const headers = await this.db.query<{
+            number: number;
+            hash: string;
+            previous_hash: string;
+            data_hash: string;
+        }>(
+            'SELECT number, hash, previous_hash, data_hash FROM history_blocks WHERE number BETWEEN $1 AND $2 ORDER BY number',
+            [from, to],
+        );
+        const txs = await this.db.query<{
+            block_number: number;
+            position: number;
+            tx_id: string;
+            ts: string;
+            creator_msp: string;
+            creator_role: string | null;
+            contract: string | null;
+            function: string | null;
+            validation_code: string;
+            event_name: string | null;
+            event_payload: Buffer | null;
+        }>(
+            `SELECT block_number, position, tx_id, ts, creator_msp, creator_role, contract, function, validation_code,
+                    event_name, event_payload
+             FROM history_transactions WHERE block_number BETWEEN $1 AND $2 ORDER BY block_number, position`,
+            [from, to],
+        );
+        const writes = await this.db.query<{
+            block_number: number;
+            position: number;
+            key: string;
+            object_type: string | null;
+            is_delete: boolean;
+            value: Buffer | null;
+            doc: unknown;
+        }>(
+            `SELECT block_number, position, key, object_type, is_delete, value, doc
+             FROM history_writes WHERE block_number BETWEEN $1 AND $2 ORDER BY block_number, position, key COLLATE "C"`,
+            [from, to],
+        );
+        const byNumber = new Map<number, BlockRow>();
+        for (const header of headers) {
+            byNumber.set(header.number, {
+                number: header.number,
+                hash: header.hash,
+                previousHash: header.previous_hash,
+                dataHash: header.data_hash,
+                transactions: [],
+            });
+        }
+        const txByPosition = new Map<string, TransactionRow>();
+        for (const row of txs) {
+            const tx: TransactionRow = {
+                txId: row.tx_id,
+                position: row.position,
+                ts: row.ts,
+                creatorMsp: row.creator_msp,
+                creatorRole: row.creator_role,
+                contract: row.contract,
+                function: row.function,
+                validationCode: row.validation_code,
+                eventName: row.event_name,
+                eventPayload: row.event_payload,
+                writes: [],
+            };
+            txByPosition.set(`${row.block_number}/${row.position}`, tx);
+            // Rows of a block whose header is gone still count: verify reports the block.
+            let block = byNumber.get(row.block_number);
+            if (!block) {
+                block = { number: row.block_number, hash: '', previousHash: '', dataHash: '', transactions: [] };
+                byNumber.set(row.block_number, block);
+            }
+            block.transactions.push(tx);
+        }
+        for (const row of writes) {
+            const write: WriteRow = {
+                key: row.key,
+                objectType: row.object_type,
+                isDelete: row.is_delete,
+                value: row.value,
+                doc: row.doc,
+            };
+            const tx = txByPosition.get(`${row.block_number}/${row.position}`);
+            if (tx) {
+                tx.writes.push(write);
+            } else {
+                // A write without its transaction: an orphan verify must still see.
+                let block = byNumber.get(row.block_number);
+                if (!block) {
+                    block = { number: row.block_number, hash: '', previousHash: '', dataHash: '', transactions: [] };
+                    byNumber.set(row.block_number, block);
+                }
+                block.transactions.push({
+                    txId: '(missing)',
+                    position: row.position,
+                    ts: '',
+                    creatorMsp: '',
+                    creatorRole: null,
+                    contract: null,
+                    function: null,
+                    validationCode: '',
+                    eventName: null,
+                    eventPayload: null,
+                    writes: [write],
+                });
+            }
+        }
+        return [...byNumber.values()].sort((a, b) => a.number - b.number);
+    }
+}
+
+const b64 = (bytes: Buffer | null) => (bytes === null ? null : bytes.toString('base64'));
+
+async function insertBlocks(tx: SqlClient, blocks: readonly BlockRow[]): Promise<void> {
+    await tx.query(
+        `INSERT INTO history_blocks (number, hash, previous_hash, data_hash, tx_count)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[])`,
+        [
+            blocks.map((b) => b.number),
+            blocks.map((b) => b.hash),
+            blocks.map((b) => b.previousHash),
+            blocks.map((b) => b.dataHash),
+            blocks.map((b) => b.transactions.length),
+        ],
+    );
+    const txs = blocks.flatMap((block) => block.transactions.map((t) => ({ block: block.number, t })));
+    if (txs.length) {
+        await tx.query(
+            `INSERT INTO history_transactions (block_number, position, tx_id, ts, creator_msp, creator_role, contract,
+                 function, validation_code, event_name, event_payload)
+             SELECT b, p, id, ts, msp, role, c, f, code, en, decode(ep, 'base64')
+             FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::text[], $9::text[], $10::text[], $11::text[])
+                  AS u(b, p, id, ts, msp, role, c, f, code, en, ep)`,
+            [
+                txs.map((x) => x.block),
+                txs.map((x) => x.t.position),
+                txs.map((x) => x.t.txId),
+                txs.map((x) => x.t.ts),
+                txs.map((x) => x.t.creatorMsp),
+                txs.map((x) => x.t.creatorRole),
+                txs.map((x) => x.t.contract),
+                txs.map((x) => x.t.function),
+                txs.map((x) => x.t.validationCode),
+                txs.map((x) => x.t.eventName),
+                txs.map((x) => b64(x.t.eventPayload)),
+            ],
+        );
+    }
+    const writes = txs.flatMap((x) => x.t.writes.map((w) => ({ block: x.block, position: x.t.position, w })));
+    if (writes.length === 0) {
+        return;
+    }
+    await tx.query(
+        `INSERT INTO history_writes (key, block_number, position, object_type, is_delete, value, doc)
+         SELECT k, b, p, ot, d, decode(v, 'base64'), doc::jsonb
+         FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::boolean[], $6::text[], $7::text[])
+              AS u(k, b, p, ot, d, v, doc)`,
+        [
+            writes.map((x) => x.w.key),
+            writes.map((x) => x.block),
+            writes.map((x) => x.position),
+            writes.map((x) => x.w.objectType),
+            writes.map((x) => x.w.isDelete),
+            writes.map((x) => b64(x.w.value)),
+            writes.map((x) => (x.w.doc === null ? null : JSON.stringify(x.w.doc))),
+        ],
+    );
+    // Current state: the last write of each key in these blocks wins.
+    const last = new Map<string, (typeof writes)[number]>();
+    for (const write of writes) {
+        last.set(write.w.key, write);
+    }
+    const deleted = [...last.values()].filter((x) => x.w.isDelete).map((x) => x.w.key);
+    const kept = [...last.values()].filter((x) => !x.w.isDelete);
+    if (deleted.length) {
+        await tx.query('DELETE FROM history_state WHERE key = ANY($1::text[])', [deleted]);
+    }
+    if (kept.length) {
+        await tx.query(
+            `INSERT INTO history_state (key, object_type, doc, block_number, position)
+             SELECT k, ot, doc::jsonb, b, p FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[])
+                  AS u(k, ot, doc, b, p)
+             ON CONFLICT (key) DO UPDATE SET object_type = EXCLUDED.object_type, doc = EXCLUDED.doc,
+                 block_number = EXCLUDED.block_number, position = EXCLUDED.position`,
+            [
+                kept.map((x) => x.w.key),
+                kept.map((x) => x.w.objectType),
+                kept.map((x) => (x.w.doc === null ? null : JSON.stringify(x.w.doc))),
+                kept.map((x) => x.block),
+                kept.map((x) => x.position),
+            ],
+        );
+    }
+}

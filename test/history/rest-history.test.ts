@@ -1,0 +1,316 @@
+import { createHash } from 'node:crypto';
+import { supply } from '@careledger/chaincode';
+import type { HistoryIndex } from '../../gateway/src/history';
+import { SupplyClient } from '../../gateway/src/supply';
+import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { startGateway, type RestGateway } from '../scenarios/rest-support';
+import { caughtUpIndex, databaseKind } from './support';
+
+/**
+ * The history index end to end through the regulator's gateway: a supply chain run on the
+ * ledger, the index caught up from block 0, then the regulators' questions over REST — each
+ * answer compared with what the chaincode itself reports — plus bad input, access rules,
+ * reports and verification. Runs on both ledgers; on PGlite, or on PostgreSQL when
+ * CARELEDGER_HISTORY_PG is set.
+ */
+jest.setTimeout(600_000);
+
+const { gs1 } = supply;
+
+function uniqueKey(prefix: string, length: number): string {
+    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
+        .toString()
+        .slice(0, length - 2);
+    const data = `0${digits}`;
+    return `${data}${gs1.gs1CheckDigit(data)}`;
+}
+
+describe(`history index over REST (${databaseKind()})`, () => {
+    let env: ScenarioLedger;
+    let index: HistoryIndex;
+    let gateway: RestGateway;
+    let manufacturerGateway: RestGateway;
+    let manufacturer: SupplyClient;
+    let distributor: SupplyClient;
+    let regulator: SupplyClient;
+    let inspector: string;
+    const gtin = uniqueKey('gtin', 14);
+    const lot = uniqueId('L');
+    const recalledLot = uniqueId('R');
+    const caseSscc = uniqueKey('sscc', 18);
+    const unitOf = (serial: string) => ({ gtin, serial });
+
+    beforeAll(async () => {
+        env = await openScenarioLedger();
+        regulator = new SupplyClient(await env.session('regulator', 'inspector1'));
+        manufacturer = new SupplyClient(await env.session('manufacturer', 'operator1'));
+        distributor = new SupplyClient(await env.session('distributor', 'operator1'));
+        for (const [mspId, kind] of [
+            ['ManufacturerMSP', 'manufacturer'],
+            ['DistributorMSP', 'distributor'],
+            ['HospitalMSP', 'dispenser'],
+        ] as const) {
+            await regulator.authorizePartner({ mspId, kind });
+        }
+        await manufacturer.registerProduct({ gtin, name: 'Amoxicillin', strength: '500 mg', dosageForm: 'capsule' });
+        await manufacturer.registerLot({ gtin, lot, expiry: '301231', quantity: 100 });
+        await manufacturer.commission(gtin, lot, ['A1', 'A2', 'A3', 'A4']);
+        await manufacturer.pack(caseSscc, [unitOf('A1'), unitOf('A2')]);
+        await manufacturer.ship([`(00)${caseSscc}`], 'DistributorMSP');
+        await distributor.receive([`(00)${caseSscc}`]);
+        await distributor.unpack(caseSscc, [unitOf('A2')]);
+        await distributor.quarantine({ item: unitOf('A2') }, 'seal broken on receipt');
+        await manufacturer.clearSuspicion({ item: unitOf('A2') }, 'seal intact on inspection');
+        await manufacturer.registerLot({ gtin, lot: recalledLot, expiry: '301231', quantity: 10 });
+        await manufacturer.commission(gtin, recalledLot, ['R1', 'R2']);
+        await manufacturer.ship([unitOf('R1')], 'DistributorMSP');
+        await manufacturer.recall({ gtin, lot: recalledLot, recallClass: 'I', reason: 'sterility failure' });
+        await manufacturer.quarantine({ item: unitOf('R2') }, 'recalled lot held');
+
+        index = await caughtUpIndex(env.ledger, 'regulator');
+        gateway = await startGateway(env, 'regulator', { history: index });
+        manufacturerGateway = await startGateway(env, 'manufacturer', { history: index });
+        inspector = await gateway.token('inspector1');
+    });
+
+    afterAll(async () => {
+        await gateway?.app.close();
+        await manufacturerGateway?.app.close();
+        await index?.close();
+        await env?.close();
+    });
+
+    it('reports its status and the block height every answer reflects', async () => {
+        const status = await gateway.call<Record<string, unknown>>('GET', '/history/status', { token: inspector });
+        expect(status.status).toBe(200);
+        expect(status.body).toMatchObject({ database: databaseKind(), schemaVersion: 1 });
+        expect(status.body.indexedHeight).toBeGreaterThan(10);
+        expect(status.body.blockHeight).toBe(status.body.indexedHeight);
+    });
+
+    it('answers where every unit of a lot is exactly as the chaincode does', async () => {
+        for (const lotNumber of [lot, recalledLot]) {
+            const fromChaincode = await regulator.lotWhereabouts(gtin, lotNumber);
+            const fromIndex = await gateway.call<Record<string, any>>(
+                'GET',
+                `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(lotNumber)}`,
+                { token: inspector },
+            );
+            expect(fromIndex.status).toBe(200);
+            expect(fromIndex.body.blockHeight).toBeGreaterThan(0);
+            expect({
+                gtin: fromIndex.body.gtin,
+                lot: fromIndex.body.lot,
+                total: fromIndex.body.total,
+                byCustodian: fromIndex.body.byCustodian,
+            }).toEqual(fromChaincode);
+        }
+    });
+
+    it('lists the units of a lot in pages with stable cursors', async () => {
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+            const page = await gateway.call<Record<string, any>>(
+                'GET',
+                `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(lot)}&units=true&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+                { token: inspector },
+            );
+            expect(page.status).toBe(200);
+            seen.push(...page.body.items.map((u: { serial: string }) => u.serial));
+            cursor = page.body.nextCursor;
+        } while (cursor);
+        expect(seen.sort()).toEqual(['A1', 'A2', 'A3', 'A4']);
+    });
+
+    it('gives the chain of custody of a unit, with the case it travelled in', async () => {
+        const answer = await gateway.call<Record<string, any>>(
+            'GET',
+            `/history/supply/custody?gtin=${gtin}&serial=A1`,
+            { token: inspector },
+        );
+        expect(answer.status).toBe(200);
+        const chaincode = await regulator.getUnit(unitOf('A1'));
+        expect(answer.body.unit).toMatchObject({
+            custodian: chaincode.custodian,
+            status: chaincode.status,
+            parent: caseSscc,
+        });
+        expect(
+            answer.body.custody.map((c: { custodian: string; status: string }) => `${c.custodian}:${c.status}`),
+        ).toEqual([
+            'ManufacturerMSP:active',
+            'ManufacturerMSP:active',
+            'ManufacturerMSP:in_transit',
+            'DistributorMSP:active',
+        ]);
+        expect(answer.body.containers).toHaveLength(1);
+        expect(answer.body.containers[0].sscc).toBe(caseSscc);
+        expect(answer.body.containers[0].custody.at(-1)).toMatchObject({ custodian: 'DistributorMSP' });
+    });
+
+    it('times suspect cases from quarantine to clearance', async () => {
+        const answer = await gateway.call<Record<string, any>>('GET', '/history/supply/suspect-cases?limit=500', {
+            token: inspector,
+        });
+        expect(answer.status).toBe(200);
+        const mine = answer.body.items.filter((c: any) => c.target.gtin === gtin);
+        expect(mine).toEqual([
+            expect.objectContaining({
+                target: { kind: 'unit', gtin, serial: 'A2' },
+                outcome: 'cleared',
+                openedBy: 'DistributorMSP',
+                closedBy: 'ManufacturerMSP',
+            }),
+            expect.objectContaining({ target: { kind: 'unit', gtin, serial: 'R2' }, outcome: 'open' }),
+        ]);
+        expect(mine[0].hoursToResolution).toBeGreaterThanOrEqual(0);
+        const open = await regulator.listOpenSuspicions();
+        const openHere = (open.items ?? open).filter((s: any) => s.gtin === gtin);
+        expect(openHere.length).toBe(1);
+    });
+
+    it('measures recall reach', async () => {
+        const answer = await gateway.call<Record<string, any>>('GET', `/history/supply/recalls?gtin=${gtin}`, {
+            token: inspector,
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.body.items).toEqual([
+            expect.objectContaining({
+                gtin,
+                lot: recalledLot,
+                units: 2,
+                secured: 1,
+                securedShare: 0.5,
+                recall: expect.objectContaining({ recallClass: 'I', by: 'ManufacturerMSP' }),
+            }),
+        ]);
+    });
+
+    it('finds transactions by function, org and key, in ledger order', async () => {
+        const ships = await gateway.call<Record<string, any>>(
+            'GET',
+            '/history/transactions?function=supply:Ship&org=ManufacturerMSP&limit=500',
+            { token: inspector },
+        );
+        expect(ships.status).toBe(200);
+        expect(ships.body.items.length).toBeGreaterThanOrEqual(2);
+        for (const tx of ships.body.items) {
+            expect(tx).toMatchObject({
+                contract: 'supply',
+                function: 'Ship',
+                creatorMspId: 'ManufacturerMSP',
+                creatorRole: 'operator',
+            });
+        }
+        const key = encodeURIComponent(JSON.stringify(['supply.unit', gtin, 'A1']));
+        const byKey = await gateway.call<Record<string, any>>('GET', `/history/transactions?key=${key}`, {
+            token: inspector,
+        });
+        expect(byKey.body.items.map((t: any) => t.function)).toEqual(['CommissionUnits', 'Pack', 'Ship', 'Receive']);
+        const at = await gateway.call<Record<string, any>>(
+            'GET',
+            `/history/keys?key=${key}&block=${byKey.body.items[1].blockNumber}`,
+            { token: inspector },
+        );
+        expect(at.body).toMatchObject({
+            exists: true,
+            value: { parent: caseSscc, status: 'active', custodian: 'ManufacturerMSP' },
+        });
+    });
+
+    it('refuses bad input with 400 naming the field', async () => {
+        const cases: Array<[string, string]> = [
+            ['/history/transactions?colour=red', 'colour'],
+            ['/history/transactions?cursor=not-a-cursor', 'cursor'],
+            ['/history/transactions?from=yesterday', 'from'],
+            ['/history/transactions?from=2020-01-01&to=2026-01-01', 'to'],
+            ['/history/transactions?limit=100000', 'limit'],
+            ['/history/ehr/audit?outcome=maybe', 'outcome'],
+            [`/history/supply/lots?gtin=123&lot=${lot}`, 'gtin'],
+            [`/history/supply/custody?gtin=${gtin}`, 'serial'],
+        ];
+        for (const [path, field] of cases) {
+            const answer = await gateway.call<Record<string, any>>('GET', path, { token: inspector });
+            expect({ path, status: answer.status, code: answer.body.code, field: answer.body.field }).toEqual({
+                path,
+                status: 400,
+                code: 'INVALID_ARGUMENT',
+                field,
+            });
+        }
+        // A cursor of another query is refused too.
+        const page = await gateway.call<Record<string, any>>('GET', '/history/transactions?limit=1', {
+            token: inspector,
+        });
+        const other = await gateway.call<Record<string, any>>(
+            'GET',
+            `/history/supply/suspect-cases?cursor=${page.body.nextCursor}`,
+            { token: inspector },
+        );
+        expect(other).toMatchObject({ status: 400, body: { field: 'cursor' } });
+    });
+
+    it('shows an org only its own transactions and refuses to name another', async () => {
+        const operator = await manufacturerGateway.token('operator1');
+        const mine = await manufacturerGateway.call<Record<string, any>>('GET', '/history/transactions?limit=500', {
+            token: operator,
+        });
+        expect(mine.status).toBe(200);
+        expect(mine.body.items.length).toBeGreaterThan(0);
+        expect(new Set(mine.body.items.map((t: any) => t.creatorMspId))).toEqual(new Set(['ManufacturerMSP']));
+        const theirs = await manufacturerGateway.call<Record<string, any>>(
+            'GET',
+            '/history/transactions?org=DistributorMSP',
+            { token: operator },
+        );
+        expect(theirs).toMatchObject({ status: 403, body: { code: 'FORBIDDEN', field: 'org' } });
+        // The distributor's unit a manufacturer never held is not its to trace; verification is for admins.
+        const verify = await manufacturerGateway.call<Record<string, any>>('POST', '/history/verify', {
+            token: operator,
+        });
+        expect(verify.status).toBe(403);
+    });
+
+    it('serves reports as JSON, CSV and SVG, stating the block height', async () => {
+        const json = await gateway.call<Record<string, any>>('GET', '/history/reports/suspect-resolution', {
+            token: inspector,
+        });
+        expect(json.status).toBe(200);
+        expect(json.body.summary.cases).toBeGreaterThanOrEqual(2);
+        const csv = await gateway.call<string>('GET', '/history/reports/suspect-resolution?format=csv', {
+            token: inspector,
+        });
+        expect(csv.headers.get('content-type')).toContain('text/csv');
+        expect(csv.headers.get('x-block-height')).toBe(String(json.body.blockHeight));
+        const lines = csv.body.trim().split('\r\n');
+        expect(lines[0]).toBe('blockHeight,kind,gtin,id,openedAt,openedBy,closedAt,outcome,hoursToResolution');
+        expect(lines.filter((l) => l.includes(gtin))).toHaveLength(2);
+        const svg = await gateway.call<Buffer | string>('GET', '/history/reports/recall-effectiveness?format=svg', {
+            token: inspector,
+        });
+        expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+        expect(String(svg.body)).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+        expect(String(svg.body)).toContain(`${gtin}/${recalledLot}`);
+    });
+
+    it('verifies against the ledger and finds a block altered in the index', async () => {
+        const admin = await gateway.token('admin');
+        const clean = await gateway.call<Record<string, any>>('POST', '/history/verify', { token: admin });
+        expect(clean.status).toBe(200);
+        expect(clean.body).toMatchObject({ ok: true });
+        expect(clean.body.checkedBlocks).toBe(clean.body.indexedHeight);
+        const [target] = await index.db.query<{ block_number: number; key: string }>(
+            `SELECT block_number, key FROM history_writes WHERE key = $1 ORDER BY block_number LIMIT 1`,
+            [JSON.stringify(['supply.unit', gtin, 'A3'])],
+        );
+        await index.db.query(
+            `UPDATE history_writes SET value = convert_to('{"custodian":"Elsewhere"}', 'UTF8') WHERE key = $1 AND block_number = $2`,
+            [target.key, target.block_number],
+        );
+        const tampered = await gateway.call<Record<string, any>>('POST', '/history/verify', { token: admin });
+        expect(tampered.body).toMatchObject({ ok: false, firstDifference: { blockNumber: target.block_number } });
+        expect(tampered.body.firstDifference.reason).toContain('key writes');
+    });
+});
+
