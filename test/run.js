@@ -114,6 +114,14 @@ if (!fabric.found) {
     console.log(`\nnetwork suite skipped: Fabric not found (${fabric.report.split('\n').pop()})`);
 } else {
     console.log(`\n${fabric.report}`);
+    // The history index runs on a real PostgreSQL server in the Fabric tier (tools/postgres/).
+    const postgres = spawnSync('bash', [path.join(root, 'tools', 'postgres', 'postgres.sh'), 'start'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    results.push(['postgres up', postgres.status === 0]);
+    const historyPg = postgres.status === 0 ? postgres.stdout.trim() : undefined;
     const up = run('network up', 'bash', [network, 'restart']);
     results.push(['network up', up]);
     if (up) {
@@ -124,6 +132,7 @@ if (!fabric.found) {
                 ['--selectProjects', 'scenarios', 'network', '--runInBand'],
                 {
                     CARELEDGER_LEDGER: 'fabric',
+                    ...(historyPg ? { CARELEDGER_HISTORY_PG: historyPg } : {}),
                 },
             ),
         ]);
@@ -140,6 +149,9 @@ if (!fabric.found) {
     }
     if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {
         results.push(['network down', run('network down', 'bash', [network, 'down'])]);
+    }
+    if (historyPg) {
+        run('postgres down', 'bash', [path.join(root, 'tools', 'postgres', 'postgres.sh'), 'stop']);
     }
     const hosts = spawnSync('bash', [path.join(root, 'test', 'multihost', 'hosts.sh'), 'check'], { encoding: 'utf8' });
     if (hosts.status !== 0) {

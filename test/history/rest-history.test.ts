@@ -313,4 +313,3 @@ describe(`history index over REST (${databaseKind()})`, () => {
         expect(tampered.body.firstDifference.reason).toContain('key writes');
     });
 });
-

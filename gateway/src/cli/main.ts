@@ -5,6 +5,7 @@ import { LedgerError } from '../ledger';
 import { coreCommands } from './commands-core';
 import { demoCommands } from './commands-demo';
 import { domainCommands } from './commands-domains';
+import { indexCommands } from './commands-index';
 
 /**
  * `careledger`: the gateway's operations for operators and scripts, over the same library as
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     coreCommands(program);
     domainCommands(program);
     demoCommands(program);
+    indexCommands(program);
     return program;
 }
 
