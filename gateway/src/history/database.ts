@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { LedgerError } from '../ledger';
 import { PGliteThread } from './pglite-thread';
 
@@ -36,6 +37,9 @@ export async function openHistoryDatabase(config: DatabaseConfig): Promise<Histo
 
 async function openPGlite(url: string): Promise<HistoryDatabase> {
     const dataDir = url === 'memory://' ? undefined : url.replace(/^file:\/\//, '');
+    if (dataDir) {
+        fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    }
     const thread = new PGliteThread(dataDir);
     await thread.call('query', 'SELECT 1');
     const run = async <T>(sql: string, params: readonly unknown[]) =>
@@ -78,6 +82,9 @@ async function openPostgres(url: string): Promise<HistoryDatabase> {
         connectionString: url,
         max: 4,
         connectionTimeoutMillis: 5_000,
+        // No call waits forever on a server that vanished mid-statement.
+        query_timeout: 120_000,
+        keepAlive: true,
         types: {
             getTypeParser: ((oid: number, format?: string) =>
                 oid === int8 ? (value: string) => Number(value) : types.getTypeParser(oid, format as 'text')) as never,
@@ -106,7 +113,15 @@ async function openPostgres(url: string): Promise<HistoryDatabase> {
                 await unavailableOnOutage(() => client.query('COMMIT'));
                 return result;
             } catch (error) {
-                await client.query('ROLLBACK').catch(() => (broken = true));
+                // A connection the server dropped cannot roll back (and may never answer): discard it.
+                if (isOutage(error)) {
+                    broken = true;
+                } else {
+                    await Promise.race([
+                        client.query('ROLLBACK'),
+                        new Promise((_, reject) => setTimeout(() => reject(new Error('rollback timed out')), 5_000)),
+                    ]).catch(() => (broken = true));
+                }
                 throw error;
             } finally {
                 client.release(broken);

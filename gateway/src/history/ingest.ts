@@ -134,14 +134,18 @@ export class HistoryIndexer {
         const max = this.options.batchBlocks ?? 200;
         const queue: LedgerBlock[] = [];
         let ended = false;
+        let consuming = true;
         let failure: unknown;
         let wake: (() => void) | undefined;
         let room: (() => void) | undefined;
         const pump = (async () => {
             try {
                 for (;;) {
-                    while (queue.length >= 2 * max && !this.stopped) {
+                    while (queue.length >= 2 * max && consuming) {
                         await new Promise<void>((resolve) => (room = resolve));
+                    }
+                    if (!consuming) {
+                        break;
                     }
                     const next = await iterator.next();
                     if (next.done) {
@@ -182,6 +186,8 @@ export class HistoryIndexer {
                 this.notify();
             }
         } finally {
+            // Stop the pump whatever it waits on: room in the queue, or the next block.
+            consuming = false;
             stream.close();
             room?.();
             await pump;

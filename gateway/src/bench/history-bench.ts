@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:history`: the history index's benchmark (issue 14). Figures, never pass/fail.
+ *
+ * 1. Ingest: a corpus of stored blocks (default 200,000 transactions, 100 a block, each with
+ *    the unit/holding/step or audit writes the chaincode makes, its docs shaped as the
+ *    chaincode's) written through HistoryStore.append in the indexer's batches, on PGlite and
+ *    on PostgreSQL (CARELEDGER_HISTORY_PG, or tools/postgres/postgres.sh started here): tx/s.
+ * 2. Queries on that index, p50/p99 over many calls: chain of custody of a unit, audit by
+ *    patient, where every unit of a 10,000-unit lot is.
+ * 3. Side by side on the embedded ledger: a real 10,000-unit lot commissioned through the
+ *    chaincode, then the same questions answered by chaincode queries (GetLotWhereabouts,
+ *    GetUnitHistory) and by the index built from those real blocks.
+ *
+ * Options: --transactions N (corpus size), --queries N (per question), --skip-postgres.
+ */
+import '../server/quiet-contract-logs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { supply } from '@careledger/chaincode';
+import { HistoryIndex, HistoryQueries, openHistoryDatabase } from '../history';
+import { migrate } from '../history/migrations';
+import { blockRow, type BlockRow } from '../history/rows';
+import { HistoryStore } from '../history/store';
+import { loadLedgerConfig, openLedger, projectRoot, type LedgerBlock } from '../ledger';
+import { SupplyClient } from '../supply';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+    const at = args.indexOf(`--${name}`);
+    return at >= 0 ? Number(args[at + 1]) : fallback;
+};
+const transactions = option('transactions', 200_000);
+const queriesPerQuestion = option('queries', 200);
+const perBlock = 100;
+const lotUnits = option('lot-units', 10_000);
+const patients = 1_000;
+
+const sep = '\u0000';
+const key = (...parts: string[]) => `${sep}${parts.join(sep)}${sep}`;
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+const hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Transaction `i` of the corpus: a unit commissioned into a lot (3 writes) or an access audit entry (3 writes). */
+function corpusTransaction(i: number, position: number, at: string) {
+    const txId = hex(`tx${i}`);
+    if (i % 5 === 4) {
+        const patientId = `pat-${i % patients}`;
+        const recordId = `rec-${i % (patients * 3)}`;
+        const entry = {
+            id: txId,
+            type: { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110110' },
+            action: 'R',
+            recorded: at,
+            outcome: i % 17 === 0 ? '4' : '0',
+            purposeOfEvent: 'TREAT',
+            agent: { mspId: 'HospitalMSP', actorId: `prac-${i % 50}`, role: 'physician', requestor: true },
+            entity: { recordId, patientId, custodianMsp: 'HospitalMSP' },
+            emergency: i % 101 === 0,
+        };
+        return {
+            transactionId: txId,
+            position,
+            timestamp: at,
+            creatorMspId: 'HospitalMSP',
+            creatorRole: 'physician',
+            functionName: 'ehr-access:AccessRecord',
+            validationCode: 'VALID',
+            event: { name: 'ehr.RecordAccessed', payload: json({ auditId: txId, recordId, patientId }) },
+            writes: [
+                { key: key('ehr.audit', txId), value: json(entry) },
+                { key: key('ehr.audit.byPatient', patientId, at, txId), value: json({}) },
+                { key: key('ehr.audit.byRecord', recordId, at, txId), value: json({}) },
+            ],
+        };
+    }
+    const unitNumber = i - Math.floor(i / 5);
+    const lot = unitNumber < lotUnits ? 'BIG-LOT' : `LOT-${Math.floor(unitNumber / 1000)}`;
+    const serial = `S${unitNumber}`;
+    const custodian = ['ManufacturerMSP', 'DistributorMSP', 'HospitalMSP'][unitNumber % 3];
+    const unit = {
+        gtin: '09506000134352',
+        serial,
+        lot,
+        expiry: '301231',
+        manufacturer: 'ManufacturerMSP',
+        commissionedAt: at,
+        commissionTxId: txId,
+        status: unitNumber % 7 === 0 ? 'in_transit' : 'active',
+        custodian,
+        steps: 1,
+    };
+    return {
+        transactionId: txId,
+        position,
+        timestamp: at,
+        creatorMspId: 'ManufacturerMSP',
+        creatorRole: 'operator',
+        functionName: 'supply:CommissionUnits',
+        validationCode: 'VALID',
+        event: { name: 'supply.Commissioned', payload: json({ gtin: unit.gtin, lot, count: 1 }) },
+        writes: [
+            { key: key('supply.unit', unit.gtin, serial), value: json(unit) },
+            { key: key('supply.holding', unit.gtin, lot, custodian, serial), value: json({}) },
+            { key: key('supply.objectStep', 'sgtin', unit.gtin, serial, '00000001'), value: json({ txId }) },
+        ],
+    };
+}
+
+function* corpus(): Generator<LedgerBlock> {
+    let previousHash = '';
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    for (let number = 0, i = 0; i < transactions; number++) {
+        const txs = [];
+        for (let position = 0; position < perBlock && i < transactions; position++, i++) {
+            txs.push(corpusTransaction(i, position, new Date(start + i * 1000).toISOString()));
+        }
+        const dataHash = hex(`data${number}`);
+        const hash = hex(`${number}${previousHash}${dataHash}`);
+        yield { number: BigInt(number), previousHash, dataHash, hash, transactions: txs };
+        previousHash = hash;
+    }
+}
+
+async function ingest(
+    url: string,
+): Promise<{ seconds: number; txPerSecond: number; db: Awaited<ReturnType<typeof openHistoryDatabase>> }> {
+    const db = await openHistoryDatabase({ url });
+    await migrate(db);
+    const store = new HistoryStore(db);
+    const rows: BlockRow[] = [...corpus()].map(blockRow);
+    const started = process.hrtime.bigint();
+    const batch = 200;
+    for (let i = 0; i < rows.length; i += batch) {
+        await store.append(rows.slice(i, i + batch), 'bench:corpus');
+        if ((i / batch) % 20 === 0) {
+            process.stderr.write(`\r  ${db.kind}: ${Math.min(i + batch, rows.length)}/${rows.length} blocks`);
+        }
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stderr.write('\n');
+    return { seconds, txPerSecond: transactions / seconds, db };
+}
+
+function percentiles(samples: number[]) {
+    const sorted = [...samples].sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+    return { n: sorted.length, p50: round(at(50)), p99: round(at(99)), max: round(sorted[sorted.length - 1]) };
+}
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+async function timeIt(n: number, call: (i: number) => Promise<unknown>) {
+    const samples: number[] = [];
+    for (let i = 0; i < n; i++) {
+        const started = process.hrtime.bigint();
+        await call(i);
+        samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    return percentiles(samples);
+}
+
+async function queryFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>) {
+    const queries = new HistoryQueries(db);
+    const regulator = { kind: 'consortium' } as const;
+    const units = transactions - Math.floor(transactions / 5);
+    return {
+        custodyOfAUnit: await timeIt(queriesPerQuestion, (i) =>
+            queries.custody(regulator, { gtin: '09506000134352', serial: `S${(i * 7919) % units}` }),
+        ),
+        auditByPatient: await timeIt(queriesPerQuestion, (i) =>
+            queries.audit(regulator, { patientId: `pat-${(i * 31) % patients}` }),
+        ),
+        whereIsEveryUnitOf10kLot: await timeIt(Math.min(queriesPerQuestion, 50), () =>
+            queries.lotWhereabouts(regulator, { gtin: '09506000134352', lot: 'BIG-LOT' }),
+        ),
+    };
+}
+
+async function sideBySide() {
+    const config = { ...loadLedgerConfig(), kind: 'embedded' as const, dataDir: ':memory:' };
+    const ledger = await openLedger(config);
+    try {
+        const regulator = new SupplyClient(ledger.connect(await ledger.identities.get('regulator', 'inspector1')));
+        const manufacturer = new SupplyClient(ledger.connect(await ledger.identities.get('manufacturer', 'operator1')));
+        await regulator.authorizePartner({ mspId: 'ManufacturerMSP', kind: 'manufacturer' });
+        await regulator.authorizePartner({ mspId: 'DistributorMSP', kind: 'distributor' });
+        const gtin = `0950600013435${supply.gs1.gs1CheckDigit('0950600013435')}`;
+        await manufacturer.registerProduct({ gtin, name: 'Bench', strength: '1 mg', dosageForm: 'tablet' });
+        await manufacturer.registerLot({ gtin, lot: 'L10K', expiry: '301231', quantity: lotUnits });
+        const serials = Array.from({ length: lotUnits }, (_, i) => `U${i}`);
+        const started = Date.now();
+        await manufacturer.commissionInBatches(gtin, 'L10K', serials, (done, total) =>
+            process.stderr.write(`\r  commissioning ${done}/${total}`),
+        );
+        process.stderr.write(`\n  commissioned ${lotUnits} units in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        for (let i = 0; i < 20; i++) {
+            await manufacturer.ship([{ gtin, serial: `U${i}` }], 'DistributorMSP');
+        }
+        const index = await HistoryIndex.open({
+            databaseUrl: 'memory://',
+            session: ledger.connect(await ledger.identities.get('regulator', 'admin')),
+            source: 'embedded:bench',
+        });
+        await index.catchUp();
+        const queries = new HistoryQueries(index.db);
+        const scope = { kind: 'consortium' } as const;
+        const n = Math.min(queriesPerQuestion, 50);
+        const figures = {
+            blocks: (await index.status()).indexedHeight,
+            lotWhereabouts10k: {
+                chaincode: await timeIt(Math.min(n, 20), () => regulator.lotWhereabouts(gtin, 'L10K')),
+                index: await timeIt(n, () => queries.lotWhereabouts(scope, { gtin, lot: 'L10K' })),
+            },
+            custodyOfAUnit: {
+                chaincode: await timeIt(n, (i) => regulator.unitHistory({ gtin, serial: `U${i % 20}` })),
+                index: await timeIt(n, (i) => queries.custody(scope, { gtin, serial: `U${i % 20}` })),
+            },
+        };
+        await index.close();
+        return figures;
+    } finally {
+        await ledger.close();
+    }
+}
+
+async function main(): Promise<void> {
+    const results: Record<string, unknown> = { transactions, perBlock, queriesPerQuestion, node: process.version };
+    process.stderr.write(`corpus: ${transactions} transactions in ${Math.ceil(transactions / perBlock)} blocks\n`);
+    const pglite = await ingest('memory://');
+    results.pglite = {
+        ingestSeconds: round(pglite.seconds),
+        txPerSecond: Math.round(pglite.txPerSecond),
+        queries: await queryFigures(pglite.db),
+    };
+    await pglite.db.close();
+    process.stderr.write(`${JSON.stringify(results.pglite)}\n`);
+    if (!args.includes('--skip-postgres')) {
+        const base =
+            process.env.CARELEDGER_HISTORY_PG ??
+            execFileSync('bash', [path.join(projectRoot(), 'tools', 'postgres', 'postgres.sh'), 'start'], {
+                encoding: 'utf8',
+            }).trim();
+        const name = `history_bench_${Date.now()}`;
+        execFileSync('psql', [base, '-q', '-c', `CREATE DATABASE ${name}`]);
+        const postgres = await ingest(base.replace(/\/[^/]*$/, `/${name}`));
+        results.postgres = {
+            ingestSeconds: round(postgres.seconds),
+            txPerSecond: Math.round(postgres.txPerSecond),
+            queries: await queryFigures(postgres.db),
+            server: (await postgres.db.query<{ version: string }>('SELECT version()'))[0].version.split(' on ')[0],
+        };
+        await postgres.db.close();
+        execFileSync('psql', [base, '-q', '-c', `DROP DATABASE ${name}`]);
+        process.stderr.write(`${JSON.stringify(results.postgres)}\n`);
+    }
+    results.sideBySide = await sideBySide();
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+    process.stderr.write(`history bench failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+});
