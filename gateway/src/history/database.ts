@@ -102,6 +102,10 @@ async function openPostgres(url: string): Promise<HistoryDatabase> {
         },
         async transaction(work) {
             const client = await unavailableOnOutage(() => pool.connect());
+            // A checked-out client whose server goes away emits 'error' between statements; the next
+            // statement fails with it, so here it must only not crash the process.
+            const ignore = () => undefined;
+            client.on('error', ignore);
             let broken = false;
             try {
                 await client.query('BEGIN');
@@ -124,6 +128,7 @@ async function openPostgres(url: string): Promise<HistoryDatabase> {
                 }
                 throw error;
             } finally {
+                client.off('error', ignore);
                 client.release(broken);
             }
         },
