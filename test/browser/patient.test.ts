@@ -13,6 +13,7 @@ describe('browser: patient with the key on the device', () => {
     let world: World;
     let browser: Browser;
     let page: Page;
+    let patientId: string;
 
     beforeAll(async () => {
         world = await startWorld(['hospital', 'regulator']);
@@ -38,6 +39,7 @@ describe('browser: patient with the key on the device', () => {
         const session = JSON.parse((await page.evaluate("localStorage.getItem('careledger.session')")) as string);
         expect(session).toMatchObject({ role: 'patient', signing: 'offline', org: 'hospital' });
         expect(session.actorId).toMatch(/^pat-[0-9a-f]{8}$/);
+        patientId = session.actorId;
 
         // The gateway holds the certificate alone; the token signs nothing by itself.
         const me = await hospital.call<{ signing: string }>('GET', '/auth/me', { token: session.token });
@@ -117,5 +119,32 @@ describe('browser: patient with the key on the device', () => {
         const alert = page.getByRole('alert').filter({ hasText: 'the field at fault' });
         await alert.waitFor({ timeout: 60_000 });
         expect(await alert.textContent()).toMatch(/end/);
+    });
+
+    it('erases the records at the custodian, signed on the device, and shows the proof', async () => {
+        const hospital = world.gateways.hospital;
+        const recordId = `rec-erase-${patientId}`;
+        const stored = await hospital.call('POST', '/documents', {
+            token: await hospital.token('physician1'),
+            body: {
+                recordId,
+                patientId,
+                type: { system: 'http://loinc.org', code: '11506-3' },
+                contentType: 'text/plain',
+                content: Buffer.from('a note to erase').toString('base64'),
+            },
+        });
+        expect(stored.status).toBe(201);
+        const erasure = page.getByRole('region', { name: 'Erase my records' });
+        await erasure.getByLabel('At organisation').selectOption('HospitalMSP');
+        await erasure.getByLabel('I understand this cannot be undone').check();
+        await erasure.getByRole('button', { name: 'Request erasure' }).click();
+        const receipt = erasure.getByTestId('erasure');
+        await receipt.getByText(`${recordId}: erased — the pointer is a tombstone`).waitFor({ timeout: 120_000 });
+        expect(await receipt.textContent()).toContain('1 record(s) erased at HospitalMSP');
+        const tombstone = await hospital.call<{ status: string }>('GET', `/ehr/records/${recordId}`, {
+            token: await hospital.token('physician1'),
+        });
+        expect(tombstone.body.status).toBe('entered-in-error');
     });
 });

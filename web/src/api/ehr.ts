@@ -47,6 +47,21 @@ export interface GrantInput {
     period: { start?: string; end: string };
 }
 
+export interface ErasureReceipt {
+    id: string;
+    custodianMsp?: string;
+    recordIds?: string[];
+    more?: boolean;
+}
+
+export interface ErasureProof {
+    recordId: string;
+    pointerErased?: boolean;
+    privateDataHashPresent?: boolean;
+    privateDataPresent?: boolean;
+    erased?: boolean;
+}
+
 export type Progress = (stage: OfflineStep['stage']) => void;
 
 /**
@@ -61,7 +76,9 @@ export interface PatientLedger {
     audit(bookmark?: string): Promise<Page<AuditEntry>>;
     grant(input: GrantInput, progress?: Progress): Promise<Consent & { transactionId?: string; blockNumber?: string }>;
     revoke(id: string, progress?: Progress): Promise<Consent>;
-    requestErasure(custodianMsp: string, progress?: Progress): Promise<unknown>;
+    /** Erases every record at the custodian: tombstones, then the locations purged from the custodian's peers. */
+    requestErasure(custodianMsp: string, progress?: Progress): Promise<ErasureReceipt[]>;
+    erasureProof(recordId: string, custodianMsp: string): Promise<ErasureProof>;
 }
 
 const pageSize = 20;
@@ -76,6 +93,8 @@ export function restPatientLedger(api: Api): PatientLedger {
         grant: (input) => api.post('/ehr/consents', input),
         revoke: (id) => api.post(`/ehr/consents/${encodeURIComponent(id)}/revoke`),
         requestErasure: (custodianMsp) => api.post('/ehr/erasure', { custodianMsp }),
+        erasureProof: (recordId, custodianMsp) =>
+            api.get(`/ehr/records/${encodeURIComponent(recordId)}/erasure-proof`, { custodianMsp }),
     };
 }
 
@@ -94,8 +113,8 @@ export function devicePatientLedger(api: Api, privateKey: CryptoKey): PatientLed
             blockNumber?: string;
         };
     };
-    const query = async <T>(contract: string, name: string, args: string[]) =>
-        (await runOffline<T>(post, privateKey, { contract, name, args, evaluate: true })).value;
+    const query = async <T>(contract: string, name: string, args: string[], endorsingOrganizations?: string[]) =>
+        (await runOffline<T>(post, privateKey, { contract, name, args, evaluate: true, endorsingOrganizations })).value;
     const page = (bookmark?: string) => [String(pageSize), bookmark ?? ''];
     return {
         signsOnDevice: true,
@@ -105,6 +124,28 @@ export function devicePatientLedger(api: Api, privateKey: CryptoKey): PatientLed
         audit: (bookmark) => query('ehr-access', 'ListAuditByPatient', ['', ...page(bookmark)]),
         grant: (input, progress) => submit('ehr-consent', 'GrantConsent', [JSON.stringify(input)], progress),
         revoke: (id, progress) => submit('ehr-consent', 'RevokeConsent', [id], progress),
-        requestErasure: (custodianMsp, progress) => submit('ehr-erasure', 'RequestErasure', [custodianMsp], progress),
+        requestErasure: async (custodianMsp, progress) => {
+            // As the gateway's /ehr/erasure does: a batch of tombstones, then its locations purged
+            // (endorsed by the custodian, whose peers alone hold them), until nothing is left.
+            const receipts: ErasureReceipt[] = [];
+            let receipt: ErasureReceipt;
+            do {
+                receipt = await submit<ErasureReceipt>('ehr-erasure', 'RequestErasure', [custodianMsp], progress);
+                await runOffline(
+                    post,
+                    privateKey,
+                    {
+                        contract: 'ehr-erasure',
+                        name: 'PurgeErasedLocations',
+                        args: [receipt.id],
+                        endorsingOrganizations: [custodianMsp],
+                    },
+                    progress,
+                );
+                receipts.push(receipt);
+            } while (receipt.more);
+            return receipts;
+        },
+        erasureProof: (recordId, custodianMsp) => query('ehr-erasure', 'VerifyErasure', [recordId], [custodianMsp]),
     };
 }

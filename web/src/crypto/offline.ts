@@ -16,6 +16,8 @@ export interface OfflineRequest {
     name: string;
     args?: string[];
     evaluate?: boolean;
+    /** Orgs whose peers must endorse (e.g. the custodian, the only one holding private data). */
+    endorsingOrganizations?: string[];
 }
 
 export type Post = <T>(path: string, body: unknown) => Promise<T>;

@@ -3,6 +3,8 @@ import {
     devicePatientLedger,
     restPatientLedger,
     type AuditEntry,
+    type ErasureProof,
+    type ErasureReceipt,
     type Consent,
     type PatientLedger,
     type RecordPointer,
@@ -354,8 +356,10 @@ function EmergencyNotices({ session }: { session: Session }) {
 
 function Erasure({ ledger }: { ledger: PatientLedger }) {
     const [custodian, setCustodian] = useState('HospitalMSP');
-    const [receipt, setReceipt] = useState<string>();
+    const [receipts, setReceipts] = useState<ErasureReceipt[]>();
+    const [proofs, setProofs] = useState<ErasureProof[]>([]);
     const [confirm, setConfirm] = useState(false);
+    const [stage, setStage] = useState<string>();
     const action = useAction();
     return (
         <Section title="Erase my records">
@@ -377,18 +381,40 @@ function Erasure({ ledger }: { ledger: PatientLedger }) {
                 type="button"
                 disabled={!confirm || action.busy}
                 onClick={async () => {
-                    const result = await action.run(() => ledger.requestErasure(custodian));
-                    if (result) setReceipt(JSON.stringify(result, null, 2));
+                    setProofs([]);
+                    const done = await action.run(async () => {
+                        const result = await ledger.requestErasure(custodian, (s) => setStage(stageLabels[s]));
+                        setReceipts(result);
+                        setStage('Checking the proof of erasure');
+                        const erased = result.flatMap((r) => r.recordIds ?? []);
+                        setProofs(await Promise.all(erased.map((id) => ledger.erasureProof(id, custodian))));
+                        return true;
+                    });
+                    setStage(undefined);
+                    if (done) setConfirm(false);
                 }}
             >
                 Request erasure
             </button>
+            {stage && <Progress label={stage} />}
             <ErrorNotice error={action.error} />
-            {receipt && (
-                <>
+            {receipts && (
+                <div role="status" data-testid="erasure">
                     <h3>Erasure receipt</h3>
-                    <pre tabIndex={0}>{receipt}</pre>
-                </>
+                    <p>
+                        {receipts.reduce((n, r) => n + (r.recordIds?.length ?? 0), 0)} record(s) erased at {custodian}.
+                    </p>
+                    <ul>
+                        {proofs.map((p) => (
+                            <li key={p.recordId}>
+                                <code>{p.recordId}</code>:{' '}
+                                {p.erased
+                                    ? 'erased — the pointer is a tombstone and no peer holds its location'
+                                    : `not yet erased (pointer ${p.pointerErased ? 'erased' : 'present'}, location ${p.privateDataHashPresent ? 'still held' : 'gone'})`}
+                            </li>
+                        ))}
+                    </ul>
+                </div>
             )}
         </Section>
     );
