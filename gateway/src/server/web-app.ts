@@ -54,6 +54,19 @@ const configSchema = {
     },
 } as const;
 
+const appContentSecurityPolicy = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+].join('; ');
+
 export async function registerWebApp(
     app: FastifyInstance,
     gateway: { org: string; mspId: string; ledger: 'embedded' | 'fabric' },
@@ -75,8 +88,16 @@ export async function registerWebApp(
         app.log.warn({ root }, 'web app not built (npm run build): nothing served at /');
         return;
     }
-    // Only the built files: no directory listings, no fallthrough into API paths.
-    await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Only the built files: no directory listings, no fallthrough into API paths. The app's pages
+    // get their own Content-Security-Policy (the API's is `default-src 'none'`): own-origin
+    // scripts, styles and calls only.
+    await app.register(async (scope) => {
+        scope.addHook('onSend', async (_request, reply, payload) => {
+            reply.header('content-security-policy', appContentSecurityPolicy);
+            return payload;
+        });
+        await scope.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+    });
 }
 
 /** Demo personas of every org in `consortium.json` that has tokens, each at its gateway's URL. */
