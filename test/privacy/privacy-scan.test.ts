@@ -179,12 +179,13 @@ describe('privacy scan: no PHI in blocks, state, events or logs', () => {
         });
         expect(extra.status).toBe(400);
 
+        const consentId = uniqueId('consent');
         const granted = await hospital.call('POST', '/ehr/consents', {
             token: patient,
             body: {
-                id: uniqueId('consent'),
+                id: consentId,
                 grantee: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' },
-                scope: { kind: 'all' },
+                scope: { kind: 'records', recordIds: [documentId] },
                 purposes: ['TREAT'],
                 period: { end: new Date(Date.now() + 3_600_000).toISOString() },
             },
@@ -203,6 +204,8 @@ describe('privacy scan: no PHI in blocks, state, events or logs', () => {
             body: { reasonCode: 'unconscious', reason: `${phi.name} of ${phi.address}: ${phi.freeText}` },
         });
         expect(glass.status).toBe(200);
+        // The shared Fabric ledger outlives this file: leave no consent behind.
+        expect((await hospital.call('POST', `/ehr/consents/${consentId}/revoke`, { token: patient })).status).toBe(200);
         // The right to be forgotten: locations purged, documents destroyed.
         const erased = await hospital.call('POST', '/ehr/erasure', {
             token: patient,

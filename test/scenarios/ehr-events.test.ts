@@ -85,12 +85,13 @@ describe('EHR events follow the audit trail rules', () => {
             },
         });
         expect(registered.status).toBe(201);
+        const consentId = uniqueId('consent');
         const granted = await hospital.call('POST', '/ehr/consents', {
             token: patient,
             body: {
-                id: uniqueId('consent'),
+                id: consentId,
                 grantee: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' },
-                scope: { kind: 'all' },
+                scope: { kind: 'records', recordIds: [recordId] },
                 purposes: ['TREAT'],
                 period: { end: new Date(Date.now() + 3_600_000).toISOString() },
             },
@@ -106,6 +107,8 @@ describe('EHR events follow the audit trail rules', () => {
             body: { reasonCode: 'unconscious', reason: 'patient arrived unconscious in the emergency room' },
         });
         expect(glass.status).toBe(200);
+        // The shared Fabric ledger outlives this file: leave no consent behind.
+        expect((await hospital.call('POST', `/ehr/consents/${consentId}/revoke`, { token: patient })).status).toBe(200);
         // One marker per gateway: the stream is read until it arrives.
         markers = {};
         for (const gateway of [hospital, regulator, manufacturer]) {

@@ -204,10 +204,20 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         method: 'POST',
         url: '/supply/lots/:gtin/:lot/commission',
         tag,
-        summary: 'Commission serialised units (any number: one transaction per batch, in order)',
+        summary: `Commission serialised units: one transaction of at most ${supply.MaxCommissionBatch} serials, all or nothing`,
+        description:
+            `More than ${supply.MaxCommissionBatch} serials are refused (400, body.serials) before anything is written: ` +
+            'a request never commits in part. Send larger runs as several requests (the CLI batches them with progress).',
         params: lotParams,
         body: body(
-            { serials: { type: 'array', minItems: 1, maxItems: 100_000, items: { type: 'string', maxLength: 20 } } },
+            {
+                serials: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: supply.MaxCommissionBatch,
+                    items: { type: 'string', maxLength: 20 },
+                },
+            },
             ['serials'],
         ),
         status: 201,
@@ -220,11 +230,9 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
             },
         },
         handler: async ({ actor, params, body }) => {
-            const results = await client(actor.session).commissionInBatches(params.gtin, params.lot, body.serials);
-            return {
-                commissioned: results.reduce((sum, r) => sum + r.batch.count, 0),
-                transactions: results.map((r) => r.batch.txId),
-            };
+            // One transaction: the contract commits every serial or none (#17 finding 14).
+            const result = await client(actor.session).commission(params.gtin, params.lot, body.serials);
+            return { commissioned: result.batch.count, transactions: [result.batch.txId] };
         },
     });
 
