@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { TokenStore } from '../../gateway/src/auth/token-store';
 import { loadLedgerConfig, type Ledger } from '../../gateway/src/ledger';
 import { openEmbeddedLedger } from '../../gateway/src/ledger/embedded';
+import { HistoryIndex } from '../../gateway/src/history';
 import { buildServer } from '../../gateway/src/server/app';
 import { fuzzRuns, fuzzSeed, hostileBodyText, hostileString, hostileValue, shortReport } from './arbitraries';
 
@@ -50,6 +51,7 @@ const plausible: Record<string, unknown[]> = {
 
 describe('fuzz: every REST route, hostile input, every role', () => {
     let ledger: Ledger;
+    let history: HistoryIndex;
     let blocks = 0;
     const gateways = new Map<string, FastifyInstance>();
     const urls = new Map<string, string>();
@@ -62,6 +64,14 @@ describe('fuzz: every REST route, hostile input, every role', () => {
             { ...loadLedgerConfig({ CARELEDGER_LEDGER: 'embedded' }), dataDir: ':memory:' },
             { atCommitStep: (step) => (blocks += step === 'after-block-write' ? 1 : 0) },
         );
+        // The /history routes are fuzzed against a live index (PGlite in memory), as npm start serves them:
+        // without one they would all answer 503 and nothing of their input checks would be exercised.
+        history = await HistoryIndex.open({
+            databaseUrl: 'memory://',
+            session: ledger.connect(await ledger.identities.get('regulator', 'admin')),
+            source: `${ledger.kind}:careledger/careledger`,
+        });
+        history.start();
         for (const { org } of await ledger.identities.orgs()) {
             const tokens = new TokenStore(Buffer.alloc(32, 9));
             const app = await buildServer({
@@ -71,6 +81,7 @@ describe('fuzz: every REST route, hostile input, every role', () => {
                 secretKey: Buffer.alloc(32, 8),
                 docsUi: false,
                 rateLimit: false,
+                history,
             });
             gateways.set(org, app);
             urls.set(org, await app.listen({ host: '127.0.0.1', port: 0 }));
@@ -132,6 +143,7 @@ describe('fuzz: every REST route, hostile input, every role', () => {
         for (const app of gateways.values()) {
             await app.close();
         }
+        await history?.close();
         await ledger?.close();
     });
 
