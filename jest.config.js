@@ -57,6 +57,7 @@ module.exports = {
                 '<rootDir>/test/privacy/**/*.test.ts',
                 '<rootDir>/test/security/**/*.test.ts',
                 '<rootDir>/test/history/**/*.test.ts',
+                '<rootDir>/test/interop/**/*.test.ts',
             ],
             testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/security/fuzz-'],
         },

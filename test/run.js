@@ -12,6 +12,8 @@
  *      journey in Chromium, and take it down;
  *   6. when Fabric is installed and this machine can make network namespaces (as root): the
  *      multi-host test (test/multihost), each org in its own namespace, as its own user.
+ * After each scenario run, the standards' own validators (tools/validators/run.js: GS1's EPCIS
+ * schema, shapes and event hash, HAPI FHIR) check every artefact the run's gateways emitted.
  * When Fabric is not found, one line says the network suite was skipped and why.
  * Exit status is non-zero if any step failed.
  */
@@ -28,6 +30,8 @@ const os = require('node:os');
 
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-test-'));
 const counts = { passed: 0, failed: 0, skipped: 0 };
+const artefacts = (ledger) => path.join(reportDir, `artefacts-${ledger}`);
+const validators = path.join(root, 'tools', 'validators', 'run.js');
 
 /** Runs jest with a JSON report so the closing line counts tests, not steps. */
 function runJest(title, args, env) {
@@ -66,7 +70,12 @@ results.push([
     'unit and scenarios (embedded ledger)',
     runJest('unit and scenarios (embedded ledger)', ['--selectProjects', 'unit', 'scenarios'], {
         CARELEDGER_LEDGER: 'embedded',
+        CARELEDGER_ARTEFACTS: artefacts('embedded'),
     }),
+]);
+results.push([
+    'standards validators (embedded run)',
+    run('standards validators (embedded run)', process.execPath, [validators, artefacts('embedded')]),
 ]);
 
 /** Vitest with a JSON report, counted like jest's. */
@@ -133,6 +142,7 @@ if (!fabric.found) {
                 {
                     CARELEDGER_LEDGER: 'fabric',
                     ...(historyPg ? { CARELEDGER_HISTORY_PG: historyPg } : {}),
+                    CARELEDGER_ARTEFACTS: artefacts('fabric'),
                 },
             ),
         ]);
@@ -146,6 +156,10 @@ if (!fabric.found) {
                 ),
             ]);
         }
+        results.push([
+            'standards validators (Fabric run)',
+            run('standards validators (Fabric run)', process.execPath, [validators, artefacts('fabric')]),
+        ]);
     }
     if (process.env.CARELEDGER_KEEP_NETWORK !== '1') {
         results.push(['network down', run('network down', 'bash', [network, 'down'])]);

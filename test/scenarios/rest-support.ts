@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { TokenStore } from '../../gateway/src/auth/token-store';
 import { buildServer, type GatewayServerOptions } from '../../gateway/src/server/app';
+import { keepArtefact } from '../interop/artefacts';
 import type { ScenarioLedger } from '../support/ledger';
 
 /**
@@ -78,6 +79,7 @@ export async function startGateway(
             const body =
                 type.includes('json') && text ? JSON.parse(text) : type.startsWith('text/') || !text ? text : bytes;
             validator.check(method, path, response.status, type, body);
+            keepArtefact(method, path, response.status, type, body);
             return { status: response.status, body, headers: response.headers };
         },
     };

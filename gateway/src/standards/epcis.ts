@@ -1,3 +1,5 @@
+import { epcisEventHash } from './epcis-hash';
+
 /**
  * EPCIS 2.0 JSON-LD documents from supply-chain history. The builder takes events already in
  * EPCIS terms (CBV business steps and dispositions, GS1 Digital Link identifiers from
@@ -5,6 +7,18 @@
  * supply routes, so this file depends only on the standard.
  */
 export const EpcisContext = 'https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld';
+
+/**
+ * The document's `@context`: GS1's, plus the CBV master-data namespace the ILMD fields use,
+ * declared again inline (the same IRI GS1's context gives it, so its protection allows it).
+ * Consumers that read namespaces only from inline contexts, such as GS1's reference event-hash
+ * implementation, then expand `cbvmda:lotNumber` to `{urn:epcglobal:cbv:mda:}lotNumber` as
+ * CBV 2.0's hash algorithm requires.
+ */
+export const EpcisDocumentContext: readonly [string, { cbvmda: string }] = [
+    EpcisContext,
+    { cbvmda: 'urn:epcglobal:cbv:mda:' },
+];
 
 export const BizSteps = [
     'commissioning',
@@ -24,6 +38,7 @@ export type BizStep = (typeof BizSteps)[number];
 export const Dispositions = [
     'active',
     'in_transit',
+    'in_progress',
     'dispensed',
     'recalled',
     'stolen',
@@ -47,8 +62,11 @@ export interface SourceDestination {
 }
 
 interface EventInputBase {
-    /** A URI unique to the event, e.g. `urn:careledger:tx:<transaction id>`. */
-    eventId: string;
+    /**
+     * A URI unique to the event (`urn:uuid:` or `ni:///`, as GS1's shapes require). Omitted:
+     * the CBV 2.0 event hash of the event itself (`epcis-hash.ts`).
+     */
+    eventId?: string;
     /** ISO-8601 instant. */
     eventTime: string;
     /** When the ledger recorded it (the block's transaction time); defaults to `eventTime`. */
@@ -103,7 +121,7 @@ export function toEpcisDocument(events: readonly EpcisEventInput[], options: Epc
         .sort((a, b) => Date.parse(a.event.eventTime) - Date.parse(b.event.eventTime) || a.index - b.index)
         .map(({ event }) => toEpcisEvent(event));
     return dropUndefined({
-        '@context': [EpcisContext],
+        '@context': [...EpcisDocumentContext],
         type: 'EPCISDocument',
         schemaVersion: '2.0',
         creationDate: options.creationDate,
@@ -113,9 +131,13 @@ export function toEpcisDocument(events: readonly EpcisEventInput[], options: Epc
 }
 
 export function toEpcisEvent(input: EpcisEventInput): JsonObject {
+    const event = renderEvent(input);
+    return { type: event.type, eventID: input.eventId ?? epcisEventHash(event), ...event };
+}
+
+function renderEvent(input: EpcisEventInput): JsonObject {
     const common = {
         type: input.type,
-        eventID: input.eventId,
         eventTime: new Date(input.eventTime).toISOString(),
         recordTime: new Date(input.recordTime ?? input.eventTime).toISOString(),
         // The ledger records instants in UTC; the offset says so explicitly.

@@ -20,9 +20,14 @@ export function ssccUri(sscc: string): string {
     return `${resolver}/00/${sscc}`;
 }
 
-/** A location or party by its GLN. */
+/** A physical location (a site) by its GLN, GS1 AI 414: readPoint, bizLocation, `location`. */
 export function glnUri(gln: string): string {
     return `${resolver}/414/${gln}`;
+}
+
+/** A party (an organisation) by its GLN, GS1 AI 417: `owning_party` / `possessing_party`. */
+export function partyGlnUri(gln: string): string {
+    return `${resolver}/417/${gln}`;
 }
 
 /** The full DSCSA product identifier as a Digital Link URI, expiry as YYMMDD. */

@@ -4,6 +4,7 @@ import { authRoutes } from './auth';
 import { credentialRoutes } from './credentials';
 import { documentRoutes } from './documents';
 import { ehrRoutes } from './ehr';
+import { epcisRoutes } from './epcis';
 import { eventRoutes } from './events';
 import { historyRoutes } from './history';
 import { offlineRoutes } from './offline';
@@ -26,4 +27,5 @@ export function registerRoutes(
     documentRoutes(app, context);
     supplyRoutes(app, context);
     historyRoutes(app, context);
+    epcisRoutes(app, context);
 }

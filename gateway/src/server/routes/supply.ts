@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { supply } from '@careledger/chaincode';
 import type { LedgerSession } from '../../ledger';
 import { lightweightVerificationResponse } from '../../standards/dscsa';
-import { toEpcisDocument } from '../../standards/epcis';
-import { epcisEventOfStep } from '../../standards/supply-epcis';
 import { SupplyClient } from '../../supply';
 import { lotExpiryPattern } from '../../supply/expiry';
 import type { GatewayContext } from '../context';
+import { epcisDocumentOf, lotEpcisEvents, unitEpcisEvents } from './epcis';
 import { anyObject, defineRoute, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
 const tag = 'supply';
@@ -74,7 +73,7 @@ const lotParams = {
 };
 const epcisResponse = objectSchema(
     {
-        '@context': { type: 'array', items: { type: 'string' } },
+        '@context': { type: 'array', items: {} },
         type: { type: 'string', enum: ['EPCISDocument'] },
         schemaVersion: { type: 'string' },
         creationDate: { type: 'string' },
@@ -380,10 +379,7 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         summary: "A unit's chain of custody as an EPCIS 2.0 JSON-LD document",
         querystring: itemQuery,
         response: epcisResponse,
-        handler: async ({ actor, query }) => {
-            const history = await client(actor.session).unitHistory(query.item);
-            return toEpcisDocument(history.steps.map(epcisEventOfStep), { creationDate: new Date().toISOString() });
-        },
+        handler: async ({ actor, query }) => epcisDocumentOf(await unitEpcisEvents(actor.session, query.item)),
     });
 
     defineRoute<never, { item: string }>(app, context, {
@@ -416,10 +412,8 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         summary: "A lot's history as an EPCIS 2.0 JSON-LD document",
         params: lotParams,
         response: epcisResponse,
-        handler: async ({ actor, params }) => {
-            const steps = await client(actor.session).allLotHistory(params.gtin, params.lot);
-            return toEpcisDocument(steps.map(epcisEventOfStep), { creationDate: new Date().toISOString() });
-        },
+        handler: async ({ actor, params }) =>
+            epcisDocumentOf(await lotEpcisEvents(actor.session, params.gtin, params.lot)),
     });
 
     defineRoute<{ gtin: string; lot: string }>(app, context, {
