@@ -25,6 +25,8 @@ export function txTimeIso(ctx: Context): string {
  */
 export const ProposalWindowMs = 5 * 60_000;
 
+// The one wall-clock read in the chaincode: it decides whether to refuse a proposal and is never written (see below).
+// eslint-disable-next-line no-restricted-properties
 let endorserClock: () => number = () => Date.now();
 
 /**
@@ -32,6 +34,7 @@ let endorserClock: () => number = () => Date.now();
  * called by contracts or the gateway; the default is the peer's wall clock.
  */
 export function setEndorserClock(clock?: () => number): void {
+    // eslint-disable-next-line no-restricted-properties -- the peer's clock, read only to refuse (see above)
     endorserClock = clock ?? (() => Date.now());
 }
 
