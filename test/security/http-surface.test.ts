@@ -268,7 +268,8 @@ describe('REST surface: rate limits', () => {
         expect(statuses.slice(0, 3)).toEqual([403, 403, 403]);
         const limited = await hospital.call<{ code: string }>('POST', '/auth/enroll', { token, body: { user: 'x' } });
         expect(limited).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
-        expect(limited.headers.get('retry-after')).toBeTruthy();
+        // Retry-After in delta-seconds (RFC 9110 §10.2.3): a whole, positive number of seconds to wait.
+        expect(limited.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
         const other = await hospital.call('POST', '/auth/enroll', {
             token: await hospital.token('nurse1'),
             body: { user: 'x' },
