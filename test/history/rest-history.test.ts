@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { supply } from '@careledger/chaincode';
-import type { HistoryIndex } from '../../gateway/src/history';
+import type { HistoryIndex, HistoryQueries, Report, VerifyReport } from '../../gateway/src/history';
 import { SupplyClient } from '../../gateway/src/supply';
 import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
@@ -14,6 +14,18 @@ import { caughtUpIndex, databaseKind } from './support';
  * CARELEDGER_HISTORY_PG is set.
  */
 jest.setTimeout(600_000);
+
+/** A REST answer of the index: the query's own result, as the gateway serialises it. */
+type Answered<Q extends 'lotWhereabouts' | 'custody' | 'suspectCases' | 'recalls' | 'transactions' | 'keyAt'> = Awaited<
+    ReturnType<HistoryQueries[Q]>
+>;
+
+/** The body of a refused request (400, 403). */
+interface Refusal {
+    code: string;
+    message: string;
+    field?: string;
+}
 
 const { gs1 } = supply;
 
@@ -91,7 +103,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
     it('answers where every unit of a lot is exactly as the chaincode does', async () => {
         for (const lotNumber of [lot, recalledLot]) {
             const fromChaincode = await regulator.lotWhereabouts(gtin, lotNumber);
-            const fromIndex = await gateway.call<Record<string, any>>(
+            const fromIndex = await gateway.call<Answered<'lotWhereabouts'>>(
                 'GET',
                 `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(lotNumber)}`,
                 { token: inspector },
@@ -111,20 +123,20 @@ describe(`history index over REST (${databaseKind()})`, () => {
         const seen: string[] = [];
         let cursor: string | undefined;
         do {
-            const page = await gateway.call<Record<string, any>>(
+            const page = await gateway.call<Answered<'lotWhereabouts'>>(
                 'GET',
                 `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(lot)}&units=true&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
                 { token: inspector },
             );
             expect(page.status).toBe(200);
-            seen.push(...page.body.items.map((u: { serial: string }) => u.serial));
+            seen.push(...page.body.items.map((u) => u.serial));
             cursor = page.body.nextCursor;
         } while (cursor);
         expect(seen.sort()).toEqual(['A1', 'A2', 'A3', 'A4']);
     });
 
     it('gives the chain of custody of a unit, with the case it travelled in', async () => {
-        const answer = await gateway.call<Record<string, any>>(
+        const answer = await gateway.call<Answered<'custody'>>(
             'GET',
             `/history/supply/custody?gtin=${gtin}&serial=A1`,
             { token: inspector },
@@ -136,9 +148,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
             status: chaincode.status,
             parent: caseSscc,
         });
-        expect(
-            answer.body.custody.map((c: { custodian: string; status: string }) => `${c.custodian}:${c.status}`),
-        ).toEqual([
+        expect(answer.body.custody.map((c) => `${c.custodian}:${c.status}`)).toEqual([
             'ManufacturerMSP:active',
             'ManufacturerMSP:active',
             'ManufacturerMSP:in_transit',
@@ -150,11 +160,11 @@ describe(`history index over REST (${databaseKind()})`, () => {
     });
 
     it('times suspect cases from quarantine to clearance', async () => {
-        const answer = await gateway.call<Record<string, any>>('GET', '/history/supply/suspect-cases?limit=500', {
+        const answer = await gateway.call<Answered<'suspectCases'>>('GET', '/history/supply/suspect-cases?limit=500', {
             token: inspector,
         });
         expect(answer.status).toBe(200);
-        const mine = answer.body.items.filter((c: any) => c.target.gtin === gtin);
+        const mine = answer.body.items.filter((c) => c.target.gtin === gtin);
         expect(mine).toEqual([
             expect.objectContaining({
                 target: { kind: 'unit', gtin, serial: 'A2' },
@@ -166,12 +176,12 @@ describe(`history index over REST (${databaseKind()})`, () => {
         ]);
         expect(mine[0].hoursToResolution).toBeGreaterThanOrEqual(0);
         const open = await regulator.listOpenSuspicions();
-        const openHere = (open.items ?? open).filter((s: any) => s.gtin === gtin);
+        const openHere = open.items.filter((s) => s.gtin === gtin);
         expect(openHere.length).toBe(1);
     });
 
     it('measures recall reach', async () => {
-        const answer = await gateway.call<Record<string, any>>('GET', `/history/supply/recalls?gtin=${gtin}`, {
+        const answer = await gateway.call<Answered<'recalls'>>('GET', `/history/supply/recalls?gtin=${gtin}`, {
             token: inspector,
         });
         expect(answer.status).toBe(200);
@@ -188,7 +198,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
     });
 
     it('finds transactions by function, org and key, in ledger order', async () => {
-        const ships = await gateway.call<Record<string, any>>(
+        const ships = await gateway.call<Answered<'transactions'>>(
             'GET',
             '/history/transactions?function=supply:Ship&org=ManufacturerMSP&limit=500',
             { token: inspector },
@@ -204,11 +214,11 @@ describe(`history index over REST (${databaseKind()})`, () => {
             });
         }
         const key = encodeURIComponent(JSON.stringify(['supply.unit', gtin, 'A1']));
-        const byKey = await gateway.call<Record<string, any>>('GET', `/history/transactions?key=${key}`, {
+        const byKey = await gateway.call<Answered<'transactions'>>('GET', `/history/transactions?key=${key}`, {
             token: inspector,
         });
-        expect(byKey.body.items.map((t: any) => t.function)).toEqual(['CommissionUnits', 'Pack', 'Ship', 'Receive']);
-        const at = await gateway.call<Record<string, any>>(
+        expect(byKey.body.items.map((t) => t.function)).toEqual(['CommissionUnits', 'Pack', 'Ship', 'Receive']);
+        const at = await gateway.call<Answered<'keyAt'>>(
             'GET',
             `/history/keys?key=${key}&block=${byKey.body.items[1].blockNumber}`,
             { token: inspector },
@@ -231,7 +241,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
             [`/history/supply/custody?gtin=${gtin}`, 'serial'],
         ];
         for (const [path, field] of cases) {
-            const answer = await gateway.call<Record<string, any>>('GET', path, { token: inspector });
+            const answer = await gateway.call<Refusal>('GET', path, { token: inspector });
             expect({ path, status: answer.status, code: answer.body.code, field: answer.body.field }).toEqual({
                 path,
                 status: 400,
@@ -240,10 +250,10 @@ describe(`history index over REST (${databaseKind()})`, () => {
             });
         }
         // A cursor of another query is refused too.
-        const page = await gateway.call<Record<string, any>>('GET', '/history/transactions?limit=1', {
+        const page = await gateway.call<Answered<'transactions'>>('GET', '/history/transactions?limit=1', {
             token: inspector,
         });
-        const other = await gateway.call<Record<string, any>>(
+        const other = await gateway.call<Refusal>(
             'GET',
             `/history/supply/suspect-cases?cursor=${page.body.nextCursor}`,
             { token: inspector },
@@ -253,27 +263,29 @@ describe(`history index over REST (${databaseKind()})`, () => {
 
     it('shows an org only its own transactions and refuses to name another', async () => {
         const operator = await manufacturerGateway.token('operator1');
-        const mine = await manufacturerGateway.call<Record<string, any>>('GET', '/history/transactions?limit=500', {
-            token: operator,
-        });
+        const mine = await manufacturerGateway.call<Answered<'transactions'>>(
+            'GET',
+            '/history/transactions?limit=500',
+            {
+                token: operator,
+            },
+        );
         expect(mine.status).toBe(200);
         expect(mine.body.items.length).toBeGreaterThan(0);
-        expect(new Set(mine.body.items.map((t: any) => t.creatorMspId))).toEqual(new Set(['ManufacturerMSP']));
-        const theirs = await manufacturerGateway.call<Record<string, any>>(
-            'GET',
-            '/history/transactions?org=DistributorMSP',
-            { token: operator },
-        );
+        expect(new Set(mine.body.items.map((t) => t.creatorMspId))).toEqual(new Set(['ManufacturerMSP']));
+        const theirs = await manufacturerGateway.call<Refusal>('GET', '/history/transactions?org=DistributorMSP', {
+            token: operator,
+        });
         expect(theirs).toMatchObject({ status: 403, body: { code: 'FORBIDDEN', field: 'org' } });
         // The distributor's unit a manufacturer never held is not its to trace; verification is for admins.
-        const verify = await manufacturerGateway.call<Record<string, any>>('POST', '/history/verify', {
+        const verify = await manufacturerGateway.call<Refusal>('POST', '/history/verify', {
             token: operator,
         });
         expect(verify.status).toBe(403);
     });
 
     it('serves reports as JSON, CSV and SVG, stating the block height', async () => {
-        const json = await gateway.call<Record<string, any>>('GET', '/history/reports/suspect-resolution', {
+        const json = await gateway.call<Report>('GET', '/history/reports/suspect-resolution', {
             token: inspector,
         });
         expect(json.status).toBe(200);
@@ -296,7 +308,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
 
     it('verifies against the ledger and finds a block altered in the index', async () => {
         const admin = await gateway.token('admin');
-        const clean = await gateway.call<Record<string, any>>('POST', '/history/verify', { token: admin });
+        const clean = await gateway.call<VerifyReport>('POST', '/history/verify', { token: admin });
         expect(clean.status).toBe(200);
         expect(clean.body).toMatchObject({ ok: true });
         expect(clean.body.checkedBlocks).toBe(clean.body.indexedHeight);
@@ -308,8 +320,8 @@ describe(`history index over REST (${databaseKind()})`, () => {
             `UPDATE history_writes SET value = convert_to('{"custodian":"Elsewhere"}', 'UTF8') WHERE key = $1 AND block_number = $2`,
             [target.key, target.block_number],
         );
-        const tampered = await gateway.call<Record<string, any>>('POST', '/history/verify', { token: admin });
+        const tampered = await gateway.call<VerifyReport>('POST', '/history/verify', { token: admin });
         expect(tampered.body).toMatchObject({ ok: false, firstDifference: { blockNumber: target.block_number } });
-        expect(tampered.body.firstDifference.reason).toContain('key writes');
+        expect(tampered.body.firstDifference?.reason).toContain('key writes');
     });
 });

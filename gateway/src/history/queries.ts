@@ -15,6 +15,7 @@ import {
 import { requireOwnOrg, visibleRows, type Scope } from './policy';
 import { compositeKeyText } from './rows';
 import { LedgerError } from '../ledger';
+import type { AuditEntry, Credential, supply } from '@careledger/chaincode';
 
 /** Every answer states the block height it reflects: the index held blocks 0..blockHeight-1. */
 export interface Answer<T> {
@@ -35,6 +36,50 @@ export interface TransactionItem {
     function: string | null;
     validationCode: string;
     eventName: string | null;
+}
+
+/** A lot as the index holds it, selected only when recalled. */
+type RecalledLot = supply.Lot & { recall: supply.Recall };
+
+/** A unit of a lot as the lot listing shows it. */
+type LotUnit = Pick<supply.Unit, 'serial' | 'custodian' | 'status' | 'parent' | 'destination'>;
+
+/** One version of a unit or a container (custody documents; `{}` when the write held no JSON). */
+type CustodyDoc = Partial<supply.Unit & supply.Container>;
+
+/** A quarantine (`supply.openSuspect` written) and the delete that closed it, if one did. */
+interface SuspectCaseRow {
+    key: string;
+    block_number: number;
+    position: number;
+    opened_at: string;
+    opened_tx: string;
+    opened_by: string;
+    closed_at: string | null;
+    closed_tx: string | null;
+    closed_by: string | null;
+    closed_function: string | null;
+}
+
+/** An allowed access and the credential that was suspended or revoked at the time. */
+interface MisuseRow {
+    doc: AuditEntry;
+    credential_id: string;
+    credential_type: string;
+    status: string;
+    since: string;
+}
+
+/** One written version of a credential and the transaction that wrote it. */
+interface CredentialVersionRow {
+    key: string;
+    block_number: number;
+    position: number;
+    doc: Credential;
+    ts: string;
+    tx_id: string;
+    creator_msp: string;
+    function: string | null;
 }
 
 const mspPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -207,7 +252,7 @@ export class HistoryQueries {
                 params,
             );
             const total = groups.reduce((sum, g) => sum + g.count, 0);
-            const answer: Answer<Record<string, unknown>> & {
+            const answer: Answer<LotUnit> & {
                 gtin: string;
                 lot: string;
                 total: number;
@@ -223,7 +268,7 @@ export class HistoryQueries {
             if (listUnits) {
                 if (after) params.push(after[0]);
                 params.push(limit + 1);
-                const rows = await tx.query<{ key: string; doc: Record<string, unknown> }>(
+                const rows = await tx.query<{ key: string; doc: supply.Unit }>(
                     `SELECT u.key, u.doc FROM history_state u
                      WHERE u.object_type = 'supply.unit' AND u.doc->>'gtin' = $1 AND u.doc->>'lot' = $2 AND ${visible}
                      ${after ? `AND u.key > $${params.length - 1}` : ''}
@@ -257,7 +302,7 @@ export class HistoryQueries {
             const where = [`l.object_type = 'supply.lot'`, `l.doc->'recall' IS NOT NULL`];
             if (gtin) where.push(`l.doc->>'gtin' = ${p(gtin)}`);
             if (lot) where.push(`l.doc->>'lot' = ${p(lot)}`);
-            const lots = await tx.query<{ doc: Record<string, any> }>(
+            const lots = await tx.query<{ doc: RecalledLot }>(
                 `SELECT l.doc FROM history_state l WHERE ${where.join(' AND ')} ORDER BY l.doc->'recall'->>'at', l.key`,
                 params,
             );
@@ -346,7 +391,7 @@ export class HistoryQueries {
             if (to) where.push(`ot.ts <= ${p(to)}`);
             if (after)
                 where.push(`(o.block_number, o.position, o.key) > (${p(after[0])}, ${p(after[1])}, ${p(after[2])})`);
-            const rows = await tx.query<Record<string, any>>(
+            const rows = await tx.query<SuspectCaseRow>(
                 `SELECT o.key, o.block_number, o.position, o.doc AS opened, ot.ts AS opened_at, ot.tx_id AS opened_tx,
                         ot.creator_msp AS opened_by, ct.ts AS closed_at, ct.tx_id AS closed_tx, ct.creator_msp AS closed_by,
                         ct.function AS closed_function
@@ -437,7 +482,7 @@ export class HistoryQueries {
             if (from) where.push(`a.doc->>'recorded' >= ${p(from)}`);
             if (to) where.push(`a.doc->>'recorded' <= ${p(to)}`);
             if (after) where.push(`(a.doc->>'recorded', a.key) > (${p(after[0])}, ${p(after[1])})`);
-            const rows = await tx.query<{ key: string; doc: Record<string, any>; block_number: number }>(
+            const rows = await tx.query<{ key: string; doc: AuditEntry; block_number: number }>(
                 `SELECT a.key, a.doc, a.block_number FROM history_state a WHERE ${where.join(' AND ')}
                  ORDER BY a.doc->>'recorded', a.key LIMIT ${p(limit + 1)}`,
                 params,
@@ -471,7 +516,7 @@ export class HistoryQueries {
             ];
             if (from) where.push(`a.doc->>'recorded' >= ${p(from)}`);
             if (to) where.push(`a.doc->>'recorded' <= ${p(to)}`);
-            const rows = await tx.query<Record<string, any>>(
+            const rows = await tx.query<MisuseRow>(
                 `WITH changes AS (
                     SELECT ch.doc->>'credentialId' AS credential_id, ch.doc->>'status' AS status, ch.doc->>'at' AS since,
                            lead(ch.doc->>'at') OVER (PARTITION BY ch.doc->>'credentialId' ORDER BY (ch.doc->>'seq')::int) AS until
@@ -528,7 +573,7 @@ export class HistoryQueries {
             if (to) where.push(`t.ts <= ${p(to)}`);
             if (after)
                 where.push(`(c.block_number, c.position, c.key) > (${p(after[0])}, ${p(after[1])}, ${p(after[2])})`);
-            const rows = await tx.query<Record<string, any>>(
+            const rows = await tx.query<CredentialVersionRow>(
                 `SELECT c.key, c.block_number, c.position, c.doc, t.ts, t.tx_id, t.creator_msp, t.function
                  FROM history_writes c JOIN history_transactions t USING (block_number, position)
                  WHERE ${where.join(' AND ')} ORDER BY c.block_number, c.position, c.key LIMIT ${p(limit + 1)}`,
@@ -600,11 +645,18 @@ interface ObjectVersion {
     at: string;
     function: string | null;
     creatorMspId: string;
-    doc: Record<string, any>;
+    doc: CustodyDoc;
 }
 
 async function objectVersions(tx: SqlClient, key: string, height: number): Promise<ObjectVersion[]> {
-    const rows = await tx.query<Record<string, any>>(
+    const rows = await tx.query<{
+        block_number: number;
+        doc: CustodyDoc | null;
+        tx_id: string;
+        ts: string;
+        function: string | null;
+        creator_msp: string;
+    }>(
         `SELECT w.block_number, w.doc, t.tx_id, t.ts, t.function, t.creator_msp
          FROM history_writes w JOIN history_transactions t USING (block_number, position)
          WHERE w.key = $1 AND NOT w.is_delete AND w.block_number < $2 ORDER BY w.block_number, w.position`,
@@ -641,7 +693,7 @@ function custodyEntry(version: ObjectVersion) {
 }
 
 /** A unit's chain is visible to an org that made, held or was sent it; the regulator sees all. */
-function requireSupplyVisible(scope: Scope, docs: Array<Record<string, any>>): void {
+function requireSupplyVisible(scope: Scope, docs: CustodyDoc[]): void {
     if (scope.kind === 'consortium') {
         return;
     }
@@ -653,7 +705,7 @@ function requireSupplyVisible(scope: Scope, docs: Array<Record<string, any>>): v
     }
 }
 
-function auditItem(doc: Record<string, any>) {
+function auditItem(doc: AuditEntry) {
     return {
         auditId: doc.id,
         recorded: doc.recorded,
