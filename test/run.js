@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The README's test command (`npm test`) after the build:
- *   1. type-check every source and test file, and check formatting (prettier --check);
+ *   1. type-check every source and test file, check formatting (prettier --check) and lint (eslint);
  *   2. unit tests and the scenario suite on the embedded ledger;
  *   3. the web app: its component tests (vitest), then its journeys in Chromium (playwright-core
  *      driving Debian's /usr/bin/chromium, installed by test/browser/install-chromium.sh when absent)
@@ -66,6 +66,7 @@ function fabricFound() {
 const results = [];
 results.push(['type-check', run('type-check', tsc, ['-p', 'tsconfig.test.json'])]);
 results.push(['format check', run('format check (npm run format:check)', 'npm', ['run', '--silent', 'format:check'])]);
+results.push(['lint', run('lint (npm run lint: eslint)', 'npm', ['run', '--silent', 'lint'])]);
 results.push([
     'unit and scenarios (embedded ledger)',
     runJest('unit and scenarios (embedded ledger)', ['--selectProjects', 'unit', 'scenarios'], {
