@@ -13,6 +13,8 @@ COPY package.json package-lock.json tsconfig.base.json ./
 COPY chaincode/package.json chaincode/
 COPY gateway/package.json gateway/
 COPY bench/chaincode/package.json bench/chaincode/
+# npm ci's postinstall patches fabric-shim (the embedded ledger runs the chaincode in-process): patches/README.md.
+COPY patches/ patches/
 RUN npm ci --no-audit --no-fund
 COPY chaincode/ chaincode/
 COPY gateway/ gateway/

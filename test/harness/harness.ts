@@ -14,6 +14,7 @@ import {
     type ParsedProposal,
 } from '../../gateway/src/ledger/embedded/proposal';
 import { ReadWriteLock } from '../../gateway/src/ledger/embedded/rw-lock';
+import type { StateBatching } from '../../gateway/src/ledger/embedded/shim-handler';
 import { signMessage } from '../../gateway/src/ledger/embedded/signing';
 import type { EndorsedTransaction } from '../../gateway/src/ledger/embedded/types';
 import { validateBlock } from '../../gateway/src/ledger/embedded/validator';
@@ -127,6 +128,8 @@ export interface HarnessOptions {
     collections?: readonly CollectionDefinition[];
     /** Initial transaction time (ISO-8601); default 2026-01-01T00:00:00.000Z. */
     time?: string;
+    /** What the simulated peers offer of Fabric 3.1's batched state access; default: as a 3.1 peer (on). */
+    batching?: StateBatching;
 }
 
 const defaultStartTime = '2026-01-01T00:00:00.000Z';
@@ -170,7 +173,10 @@ export class ContractHarness {
     }
 
     static async create(options: HarnessOptions = {}): Promise<ContractHarness> {
-        return new ContractHarness(new ContractRuntime(options.contracts ?? careLedgerContracts, chaincode), options);
+        return new ContractHarness(
+            new ContractRuntime(options.contracts ?? careLedgerContracts, chaincode, options.batching),
+            options,
+        );
     }
 
     identity(options: IdentityOptions): HarnessIdentity {

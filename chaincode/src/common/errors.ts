@@ -65,8 +65,9 @@ export function forbidden(rule: string): ContractError {
     return new ContractError('FORBIDDEN', rule);
 }
 
-export function notFound(what: string, id: string): ContractError {
-    return new ContractError('NOT_FOUND', `${what} ${id} does not exist`);
+/** `field` names the argument that named it, when it is one item of a list (`shipment.items[3]`). */
+export function notFound(what: string, id: string, field?: string): ContractError {
+    return new ContractError('NOT_FOUND', `${what} ${id} does not exist`, field);
 }
 
 export function conflict(rule: string, field?: string): ContractError {

@@ -8,3 +8,4 @@ export * from './pagination';
 export * from './events';
 export * from './orgs';
 export * from './contract';
+export * from './batched-state';

@@ -73,8 +73,9 @@ export async function requireAuthorizedDestination(
     ctx: Context,
     mspId: string,
     field: string,
+    read: (mspId: string) => Promise<TradingPartner | undefined> = (id) => getPartner(ctx, id),
 ): Promise<TradingPartner> {
-    const partner = await getPartner(ctx, mspId);
+    const partner = await read(mspId);
     if (!partner) {
         throw invalidArgument(field, `must be an authorised trading partner; ${mspId} is not`);
     }

@@ -76,12 +76,13 @@ export async function pack(ctx: Context, raw: string): Promise<SupplyStep> {
 
     const budget = new Budget(MaxObjectsPerMove - 1 - container.descendants);
     const children: SupplyObject[] = [];
+    await work.prefetchObjects(items);
     for (let i = 0; i < items.length; i += 1) {
         const field = `pack.children[${i}]`;
         if (items[i].kind === 'container' && itemId(items[i]) === sscc) {
             throw invalidArgument(field, 'a container cannot be packed into itself');
         }
-        const child = await requireObject(work, items[i]);
+        const child = await requireObject(work, items[i], field);
         requireCustodian(child, actor.mspId, 'pack');
         requireActive(child, field);
         requireTopLevel(child, field, `unpack it from ${child.value.parent} first`);
@@ -90,6 +91,7 @@ export async function pack(ctx: Context, raw: string): Promise<SupplyStep> {
         }
         const tree = await loadTree(work, child, field, budget);
         allObjects(tree).forEach((object) => requireActive(object, field));
+        await work.prefetchLots(tree.units);
         for (const unit of tree.units) {
             await requireNotQuarantined(work, unit, field);
         }

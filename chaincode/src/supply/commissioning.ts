@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { allByPartialKey, conflict, invalidArgument, parseJsonArg, toBytes, txTime } from '../common';
+import { allByPartialKey, conflict, inWriteBatch, invalidArgument, parseJsonArg, toBytes, txTime } from '../common';
 import { requirePartnerActor } from './access';
 import { requireLotRecord, requireOwnProduct } from './catalog';
 import { isExpired } from './gs1';
@@ -45,6 +45,8 @@ export async function commissionUnits(ctx: Context, raw: string): Promise<Commis
     }
 
     const work = new Work(ctx);
+    // One batched read of every serial (GET_STATE_MULTIPLE on Fabric 3.1) refuses a double commissioning.
+    await work.prefetchObjects(serials.map((serial) => ({ kind: 'unit', gtin, serial })));
     for (let i = 0; i < serials.length; i += 1) {
         if (await work.unit(gtin, serials[i])) {
             throw conflict(`unit ${gtin}/${serials[i]} is already commissioned`, `batch.serials[${i}]`);
@@ -64,8 +66,10 @@ export async function commissionUnits(ctx: Context, raw: string): Promise<Commis
     }
 
     const batch: CommissioningBatch = { gtin, lot: lotNumber, count: serials.length, at: work.at, txId: work.txId };
-    await ctx.stub.putState(lotBatchKey(ctx, gtin, lotNumber, work.txId), toBytes(batch));
-    await ctx.stub.putState(batchSerialsKey(ctx, gtin, lotNumber, work.txId), toBytes(serials));
+    await inWriteBatch(ctx, async () => {
+        await ctx.stub.putState(lotBatchKey(ctx, gtin, lotNumber, work.txId), toBytes(batch));
+        await ctx.stub.putState(batchSerialsKey(ctx, gtin, lotNumber, work.txId), toBytes(serials));
+    });
     for (const serial of serials) {
         const unit: Unit = {
             gtin,

@@ -2,6 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { conflict, forbidden, invalidArgument, parseJsonArg, txTime } from '../common';
 import { requireAuthorizedDestination, requirePartnerActor, type PartnerActor } from './access';
 import { requireItems, requireMspId, requireReason } from './input';
+import { partnerKey } from './keys';
 import { MaxObjectsPerMove } from './limits';
 import {
     SupplyEvents,
@@ -64,21 +65,24 @@ export async function ship(ctx: Context, raw: string): Promise<SupplyStep> {
     if (to === actor.mspId) {
         throw invalidArgument('shipment.to', `must be another org than the sender ${actor.mspId}`);
     }
-    await requireAuthorizedDestination(ctx, to, 'shipment.to');
-
     const work = new Work(ctx);
+    // The destination's record and every named object in one batched read.
+    await work.prefetchObjects(items, [partnerKey(ctx, to)]);
+    await requireAuthorizedDestination(ctx, to, 'shipment.to', (mspId) => work.partner(mspId));
+
     const now = txTime(ctx);
     const budget = new Budget();
     const trees: Tree[] = [];
     for (let i = 0; i < items.length; i += 1) {
         const field = `shipment.items[${i}]`;
-        const root = await requireObject(work, items[i]);
+        const root = await requireObject(work, items[i], field);
         requireCustodian(root, actor.mspId, 'ship');
         requireTopLevel(root, field, 'ship the container, or unpack it first');
         requireActive(root, field);
         const tree = await loadTree(work, root, field, budget);
         // A unit decommissioned while packed (confirmed illegitimate) must be unpacked before its case moves.
         allObjects(tree).forEach((object) => requireActive(object, field));
+        await work.prefetchLots(tree.units);
         for (const unit of tree.units) {
             const lot = await requireNotQuarantined(work, unit, field);
             const why = nonSaleableReason(lot, now);
@@ -118,9 +122,10 @@ async function inboundTrees(
     const budget = new Budget();
     const trees: Tree[] = [];
     let sender: string | undefined;
+    await work.prefetchObjects(items);
     for (let i = 0; i < items.length; i += 1) {
         const itemField = `${field}[${i}]`;
-        const root = await requireObject(work, items[i]);
+        const root = await requireObject(work, items[i], itemField);
         const { status, destination, custodian } = root.value;
         if (status !== 'in_transit') {
             throw conflict(`${describeObject(root)} is not in transit (it is ${status} at ${custodian})`, itemField);

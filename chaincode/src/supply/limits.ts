@@ -12,6 +12,12 @@ export const MaxCommissionBatch = 5_000;
 /** Units and containers one move (pack, unpack, ship, receive, reject) may touch, all levels counted. */
 export const MaxObjectsPerMove = 5_000;
 
+/**
+ * Product identifiers one VerifyProducts query answers: two batched reads of at most this many
+ * keys, an answer of ~0.3 KB each (~300 KB, far below gRPC's 100 MB), well inside the 30 s timeout.
+ */
+export const MaxVerifyBatch = 1_000;
+
 /** Units a lot may be registered for. */
 export const MaxLotQuantity = 10_000_000;
 

@@ -2,7 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CareLedgerContract } from '../common';
 import { listOpenSuspicions } from './history';
 import { clearSuspicion, confirmIllegitimate, quarantine, recallLot } from './safety';
-import { recordVerification, verifyProduct } from './verification';
+import { recordVerification, verifyProduct, verifyProducts } from './verification';
 
 /**
  * Product safety: recalls, suspect-product quarantine and its resolution, and DSCSA product
@@ -47,6 +47,13 @@ export class SupplySafetyContract extends CareLedgerContract {
     @Returns('string')
     async VerifyProduct(ctx: Context, product: string): Promise<string> {
         return JSON.stringify(await verifyProduct(ctx, product));
+    }
+
+    /** Anyone: verifies a list of product identifiers (JSON array, at most MaxVerifyBatch), each as VerifyProduct. */
+    @Transaction(false)
+    @Returns('string')
+    async VerifyProducts(ctx: Context, products: string): Promise<string> {
+        return JSON.stringify(await verifyProducts(ctx, products));
     }
 
     /** Trading partner: verifies and records the verification (saleable return, suspect investigation). */

@@ -47,33 +47,46 @@ export async function findObject(work: Work, item: ItemIdentifier): Promise<Supp
     return value && { kind: 'container', value };
 }
 
-export async function requireObject(work: Work, item: ItemIdentifier): Promise<SupplyObject> {
+export async function requireObject(work: Work, item: ItemIdentifier, field?: string): Promise<SupplyObject> {
     const object = await findObject(work, item);
     if (!object) {
-        throw item.kind === 'unit' ? notFound('unit', `${item.gtin}/${item.serial}`) : notFound('container', item.sscc);
+        throw item.kind === 'unit'
+            ? notFound('unit', `${item.gtin}/${item.serial}`, field)
+            : notFound('container', item.sscc, field);
     }
     return object;
 }
 
-/** The object and everything packed in it, at most the budget's worth. */
+/**
+ * The object and everything packed in it, at most the budget's worth, breadth first. Each
+ * level's children are read in one batched request (a pallet of cases of units: two).
+ */
 export async function loadTree(work: Work, root: SupplyObject, field: string, budget: Budget): Promise<Tree> {
     const tree: Tree = { root, units: [], containers: [] };
-    const pending: SupplyObject[] = [root];
     budget.take(1 + (root.kind === 'container' ? root.value.descendants : 0), field);
-    while (pending.length > 0) {
-        const next = pending.shift()!;
-        if (next.kind === 'unit') {
-            tree.units.push(next.value);
-            continue;
-        }
-        tree.containers.push(next.value);
-        for (const uri of next.value.children) {
-            const child = await findObject(work, parseItemIdentifier(uri));
-            if (!child) {
-                throw new Error(`container ${next.value.sscc} lists ${uri}, which does not exist`);
+    let level: SupplyObject[] = [root];
+    while (level.length > 0) {
+        const children: Array<{ parent: Container; uri: string; item: ItemIdentifier }> = [];
+        for (const object of level) {
+            if (object.kind === 'unit') {
+                tree.units.push(object.value);
+                continue;
             }
-            pending.push(child);
+            tree.containers.push(object.value);
+            for (const uri of object.value.children) {
+                children.push({ parent: object.value, uri, item: parseItemIdentifier(uri) });
+            }
         }
+        await work.prefetchObjects(children.map(({ item }) => item));
+        const next: SupplyObject[] = [];
+        for (const { parent, uri, item } of children) {
+            const child = await findObject(work, item);
+            if (!child) {
+                throw new Error(`container ${parent.sscc} lists ${uri}, which does not exist`);
+            }
+            next.push(child);
+        }
+        level = next;
     }
     return tree;
 }

@@ -1,9 +1,21 @@
 import type { Context } from 'fabric-contract-api';
-import { emitEvent, fromBytes, parseJsonArg, requireOneOf, toBytes, txTime, txTimeIso } from '../common';
+import {
+    emitEvent,
+    fromBytes,
+    getStates,
+    invalidArgument,
+    parseJsonArg,
+    requireArray,
+    requireOneOf,
+    toBytes,
+    txTime,
+    txTimeIso,
+} from '../common';
 import { requirePartnerActor } from './access';
 import { expiryToIsoDate, isExpired } from './gs1';
 import { itemArgument, requireProductIdentifier } from './input';
 import { lotKey, unitKey, verificationKey } from './keys';
+import { MaxVerifyBatch } from './limits';
 import {
     SupplyEvents,
     TerminalStatuses,
@@ -85,6 +97,40 @@ async function verdictOnLedger(ctx: Context, request: VerificationRequest): Prom
 /** Any caller: the product identifier as scanned (element string, Digital Link) or its JSON. */
 export async function verifyProduct(ctx: Context, raw: string): Promise<VerificationResult> {
     return verdictOnLedger(ctx, requireProductIdentifier(itemArgument(raw), 'product'));
+}
+
+/**
+ * Any caller: a list of product identifiers (a pharmacist scanning a tote, a distributor
+ * checking a returned case), each answered exactly as {@link verifyProduct} would, in order.
+ * Units and then their lots are read in one batched request each. At most
+ * {@link MaxVerifyBatch}; a malformed identifier fails the call naming `products[i]`.
+ */
+export async function verifyProducts(ctx: Context, raw: string): Promise<VerificationResult[]> {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        throw invalidArgument('products', 'must be a JSON array of product identifiers');
+    }
+    const requests = requireArray<unknown>(parsed, 'products', { min: 1, max: MaxVerifyBatch }).map((product, i) =>
+        requireProductIdentifier(product, `products[${i}]`),
+    );
+    const units = (
+        await getStates(
+            ctx,
+            requests.map((request) => unitKey(ctx, request.gtin, request.serial)),
+        )
+    ).map((bytes) => (bytes && bytes.length > 0 ? fromBytes<Unit>(bytes) : undefined));
+    const lotKeys = [...new Set(units.flatMap((unit) => (unit ? [lotKey(ctx, unit.gtin, unit.lot)] : [])))];
+    const lotValues = await getStates(ctx, lotKeys);
+    const lots = new Map(
+        lotKeys.map((key, i) => [key, lotValues[i]?.length ? fromBytes<Lot>(lotValues[i]) : undefined]),
+    );
+    const at = txTime(ctx);
+    return requests.map((request, i) => {
+        const unit = units[i];
+        return verdict(request, unit, unit && lots.get(lotKey(ctx, unit.gtin, unit.lot)), at);
+    });
 }
 
 /**

@@ -144,6 +144,15 @@ export class SupplyClient {
         ]);
     }
 
+    /**
+     * Verifies a list of product identifiers (at most {@link supply.MaxVerifyBatch}) in one
+     * evaluation; each answer is what {@link SupplyClient.verify} gives for that identifier, in
+     * order. A malformed identifier fails the call as INVALID_ARGUMENT naming `products[i]`.
+     */
+    verifyMany(products: ReadonlyArray<string | supply.VerificationRequest>): Promise<supply.VerificationResult[]> {
+        return this.evaluate('supply-safety', 'VerifyProducts', [JSON.stringify(products)]);
+    }
+
     /** Verifies and records the verification on the ledger (e.g. before reselling a saleable return). */
     recordVerification(
         product: string | supply.VerificationRequest,

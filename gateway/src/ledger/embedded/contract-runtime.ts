@@ -2,7 +2,7 @@ import { peer } from '@hyperledger/fabric-protos';
 import { JSONSerializer, type Contract } from 'fabric-contract-api';
 import type { CollectionRegistry } from './collections';
 import type { ParsedProposal } from './proposal';
-import { ShimHandler } from './shim-handler';
+import { Fabric31Batching, ShimHandler, type StateBatching } from './shim-handler';
 import { TxSimulator, type PeerContext } from './simulator';
 import type { ChaincodeEventData, ChaincodeResponse, RwSet } from './types';
 import type { WorldState } from './world-state';
@@ -22,7 +22,10 @@ const ChaincodeStub = require('fabric-shim/lib/stub') as new (
     txId: string,
     input: peer.ChaincodeInput,
     signedProposal: peer.SignedProposal,
-) => { chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array } };
+) => {
+    chaincodeEvent?: { getEventName(): string; getPayload_asU8(): Uint8Array };
+    finishWriteBatch(): Promise<void>;
+};
 const shimLogger = require('fabric-shim/lib/logger') as { setLevel(level: string): void };
 const contractLogger = require('fabric-contract-api/lib/logger') as { setLevel?(level: string): void };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -46,6 +49,8 @@ export class ContractRuntime {
     constructor(
         contracts: ReadonlyArray<new () => Contract>,
         readonly chaincodeName = 'careledger',
+        /** What the simulated peer offers of Fabric 3.1's batched state access (on, as a 3.1 peer). */
+        private readonly batching: StateBatching = Fabric31Batching,
     ) {
         quietChaincodeLogs();
         const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
@@ -71,13 +76,20 @@ export class ContractRuntime {
         const input = new peer.ChaincodeInput();
         input.setArgsList(proposal.args);
         const stub = new ChaincodeStub(
-            new ShimHandler(simulator),
+            new ShimHandler(simulator, this.batching),
             proposal.channel,
             proposal.txId,
             input,
             proposal.signedProposal,
         );
-        const response = await this.chaincode.Invoke(stub);
+        let response = await this.chaincode.Invoke(stub);
+        // As fabric-shim's handler does before COMPLETED: writes still buffered by startWriteBatch() reach the simulator.
+        try {
+            await stub.finishWriteBatch();
+        } catch (error) {
+            const detail = error instanceof Error ? error.message : String(error);
+            response = { status: 500, message: `failed to send write batch: ${detail}` };
+        }
         const event = stub.chaincodeEvent;
         return {
             peerMspId: peerContext.mspId,

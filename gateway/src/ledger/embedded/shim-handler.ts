@@ -19,6 +19,26 @@ const { StateQueryIterator, HistoryQueryIterator } = require('fabric-shim/lib/it
     ) => unknown;
 };
 
+/** A write the patched fabric-shim buffered after `startWriteBatch()` (one WriteRecord). */
+export interface BatchedWrite {
+    type: number;
+    collection: string;
+    key: string;
+    value?: Uint8Array;
+    metakey?: string;
+}
+
+/** Largest batches the peer accepts; 0 = the peer does not offer the feature (before Fabric 3.1). */
+export interface StateBatching {
+    writeBatch: number;
+    getMultipleKeys: number;
+}
+
+/** Fabric 3.1's core.yaml defaults (`chaincode.runtimeParams`): both on, 1,000 per message. */
+export const Fabric31Batching: StateBatching = { writeBatch: 1000, getMultipleKeys: 1000 };
+/** A peer before 3.1, or with both runtime params off: one message per key. */
+export const NoBatching: StateBatching = { writeBatch: 0, getMultipleKeys: 0 };
+
 /** The peer's `chaincode.maxResultLimit`: results per QueryResponse batch. */
 const maxResultLimit = 100;
 /** The peer's `ledger.state.totalQueryLimit` default. */
@@ -41,8 +61,70 @@ interface QueryContext {
 export class ShimHandler {
     private readonly queries = new Map<string, QueryContext>();
     private nextQueryId = 0;
+    /** Fabric 3.1's `chaincode.runtimeParams`, which the patched fabric-shim reads from READY. */
+    readonly usePeerWriteBatch: boolean;
+    readonly maxSizeWriteBatch: number;
+    readonly usePeerGetMultipleKeys: boolean;
+    readonly maxSizeGetMultipleKeys: number;
 
-    constructor(private readonly simulator: TxSimulator) {}
+    constructor(
+        private readonly simulator: TxSimulator,
+        batching: StateBatching = Fabric31Batching,
+    ) {
+        this.usePeerWriteBatch = batching.writeBatch > 0;
+        this.maxSizeWriteBatch = batching.writeBatch;
+        this.usePeerGetMultipleKeys = batching.getMultipleKeys > 0;
+        this.maxSizeGetMultipleKeys = batching.getMultipleKeys;
+    }
+
+    /** GET_STATE_MULTIPLE: the peer answers every key of the request, an empty value for a missing one. */
+    async handleGetMultipleStates(collection: string, keys: string[]): Promise<Buffer[]> {
+        if (!this.usePeerGetMultipleKeys) {
+            const values: Buffer[] = [];
+            for (const key of keys) {
+                values.push(await this.handleGetState(collection, key));
+            }
+            return values;
+        }
+        return this.run('GET_STATE_MULTIPLE', () =>
+            keys.map((key) =>
+                Buffer.from(
+                    (collection ? this.simulator.getPrivateData(collection, key) : this.simulator.getState(key)) ??
+                        Buffer.alloc(0),
+                ),
+            ),
+        );
+    }
+
+    /** WRITE_BATCH_STATE: the peer applies the records in order, as it would the single writes. */
+    async handleWriteBatch(records: BatchedWrite[]): Promise<void> {
+        this.run('WRITE_BATCH_STATE', () => {
+            for (const record of records) {
+                const { collection, key } = record;
+                const value = Buffer.from(record.value ?? []);
+                switch (record.type) {
+                    case peer.WriteRecord.Type.PUT_STATE:
+                        if (collection) this.simulator.putPrivateData(collection, key, value);
+                        else this.simulator.putState(key, value);
+                        break;
+                    case peer.WriteRecord.Type.DEL_STATE:
+                        if (collection) this.simulator.deletePrivateData(collection, key);
+                        else this.simulator.deleteState(key);
+                        break;
+                    case peer.WriteRecord.Type.PURGE_PRIVATE_DATA:
+                        this.simulator.purgePrivateData(collection, key);
+                        break;
+                    case peer.WriteRecord.Type.PUT_STATE_METADATA:
+                        if (collection)
+                            this.simulator.putPrivateDataMetadata(collection, key, record.metakey ?? '', value);
+                        else this.simulator.putStateMetadata(key, record.metakey ?? '', value);
+                        break;
+                    default:
+                        throw new Error('unknown operation type');
+                }
+            }
+        });
+    }
 
     async handleGetState(collection: string, key: string): Promise<Buffer> {
         return this.run('GET_STATE', () =>

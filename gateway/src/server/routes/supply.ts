@@ -477,6 +477,47 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
     const verify = async (session: LedgerSession, request: supply.VerificationRequest, query: VerifyQuery) =>
         lightweightVerificationResponse(await client(session).verify(request), { corrUUID: query.corrUUID });
 
+    defineRoute<never, never, { products: Array<string | supply.VerificationRequest> }>(app, context, {
+        method: 'POST',
+        url: '/supply/verify',
+        public: true,
+        tag,
+        summary: `Verify a list of product identifiers in one query (at most ${supply.MaxVerifyBatch})`,
+        description:
+            'Each answer is the DSCSA verdict VerifyProduct gives for that identifier, in order. A malformed ' +
+            'identifier rejects the whole list with 400 naming `products[i]`. Not recorded on the ledger.',
+        body: body(
+            {
+                products: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: supply.MaxVerifyBatch,
+                    items: { anyOf: [{ type: 'string', minLength: 1, maxLength: 512 }, anyObject] },
+                },
+            },
+            ['products'],
+        ),
+        response: objectSchema(
+            {
+                results: {
+                    type: 'array',
+                    items: objectSchema(
+                        {
+                            verified: { type: 'boolean' },
+                            verificationFailureReason: { type: 'string' },
+                            additionalInfo: { type: 'string' },
+                            verificationTimestamp: { type: 'string' },
+                            request: anyObject,
+                        },
+                        ['verified'],
+                    ),
+                },
+            },
+            ['results'],
+        ),
+        handler: async ({ actor, body }) => ({ results: await client(actor.session).verifyMany(body.products) }),
+    });
+
     defineRoute<{ gtin: string; lot: string; serial: string }, VerifyQuery>(app, context, {
         method: 'GET',
         url: '/verify/01/:gtin/10/:lot/21/:serial',
