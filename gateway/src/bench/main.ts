@@ -118,9 +118,11 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             const levels =
                 name === 'commission'
                     ? options.commissionLevels
-                    : workload.call === 'evaluate'
-                      ? options.evaluateLevels
-                      : options.submitLevels;
+                    : name === 'bulk-ship-receive'
+                      ? options.bulkLevels
+                      : workload.call === 'evaluate'
+                        ? options.evaluateLevels
+                        : options.submitLevels;
             const runs: RunResult[] = [];
             for (const clients of levels) {
                 const peakLevel = clients === levels[levels.length - 1];

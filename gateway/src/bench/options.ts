@@ -11,6 +11,8 @@ export const AllWorkloads: readonly WorkloadName[] = [
     'verify-product',
     'verify-credential',
     'commission',
+    'bulk-ship-receive',
+    'verify-list',
 ];
 
 export interface BenchOptions {
@@ -27,6 +29,7 @@ export interface BenchOptions {
     /** Concurrency levels of commissioning (each client has its own lot). */
     commissionLevels: number[];
     commissionBatch: number;
+    bulkLevels: number[];
     shipUnits: number;
     /** Workloads also run open loop at half their peak throughput. */
     halfLoad: WorkloadName[];
@@ -108,6 +111,12 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
             levels(fromEnv('commission-levels', '1,4')),
         )
         .option(
+            '--bulk-levels <list>',
+            'concurrent clients of bulk ship + receive (a 1,000-unit pallet each)',
+            levels,
+            levels(fromEnv('bulk-levels', '1,2')),
+        )
+        .option(
             '--commission-batch <n>',
             'serials per commissioning transaction',
             positiveInt,
@@ -149,6 +158,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         evaluateLevels: number[];
         commissionLevels: number[];
         commissionBatch: number;
+        bulkLevels: number[];
         shipUnits: number;
         halfLoad: WorkloadName[];
         workloads: WorkloadName[];
@@ -167,6 +177,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         evaluateLevels: opts.evaluateLevels,
         commissionLevels: opts.commissionLevels,
         commissionBatch: opts.commissionBatch,
+        bulkLevels: opts.bulkLevels,
         shipUnits: opts.shipUnits,
         halfLoad: opts.halfLoad,
         workloads: AllWorkloads.filter((name) => opts.workloads.includes(name)),

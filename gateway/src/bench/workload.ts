@@ -10,7 +10,9 @@ export type WorkloadName =
     | 'commission'
     | 'ship-receive'
     | 'verify-product'
-    | 'verify-credential';
+    | 'verify-credential'
+    | 'bulk-ship-receive'
+    | 'verify-list';
 
 /** What workloads set themselves up with. Sessions are instrumented: their calls are measured. */
 export interface BenchContext {

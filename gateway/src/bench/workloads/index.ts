@@ -4,6 +4,7 @@ import { verifyCredential } from './credentials';
 import { accessRecord, grantConsent, registerEhrPointer } from './ehr';
 import { floorGet, floorPut } from './floor';
 import { commission, shipReceive, verifyProduct } from './supply';
+import { bulkShipReceive, verifyList } from './supply-bulk';
 
 /** Every workload by name, configured from the options. */
 export function workloadsOf(options: BenchOptions): Record<WorkloadName, Workload> {
@@ -17,5 +18,7 @@ export function workloadsOf(options: BenchOptions): Record<WorkloadName, Workloa
         'ship-receive': shipReceive,
         'verify-product': verifyProduct,
         'verify-credential': verifyCredential,
+        'bulk-ship-receive': bulkShipReceive(10, 100, Math.max(...options.bulkLevels)),
+        'verify-list': verifyList,
     };
 }

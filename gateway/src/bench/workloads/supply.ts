@@ -4,6 +4,8 @@ import { SupplyClient } from '../../supply';
 import { EvaluatingUsers, forEachConcurrently, type BenchContext, type Workload } from '../workload';
 
 const Expiry = '301231';
+/** Expiry of every benchmark lot. */
+export const SupplyExpiry = Expiry;
 const Distributor = 'DistributorMSP';
 /** Units of the verification workload's lot. */
 const VerifiedUnits = 1000;
@@ -17,13 +19,13 @@ export function gtinFor(seed: string): string {
     return `${data}${supply.gs1.gs1CheckDigit(data)}`;
 }
 
-interface SupplyWorld {
+export interface SupplyWorld {
     gtin: string;
     manufacturer: SupplyClient;
 }
 
 /** The trading partners authorised by the regulator, and this run's product. */
-function ensureSupplyWorld(context: BenchContext): Promise<SupplyWorld> {
+export function ensureSupplyWorld(context: BenchContext): Promise<SupplyWorld> {
     return context.once('supply-world', async () => {
         const regulator = new SupplyClient(await context.session('regulator', 'inspector1'));
         for (const [mspId, kind] of [
@@ -41,7 +43,7 @@ function ensureSupplyWorld(context: BenchContext): Promise<SupplyWorld> {
 }
 
 /** Registers `lot` and commissions `count` units `<prefix><n>` into it, in batches of at most 5,000. */
-async function lotWithUnits(world: SupplyWorld, lot: string, prefix: string, count: number): Promise<string[]> {
+export async function lotWithUnits(world: SupplyWorld, lot: string, prefix: string, count: number): Promise<string[]> {
     await world.manufacturer.registerLot({ gtin: world.gtin, lot, expiry: Expiry, quantity: supply.MaxLotQuantity });
     const serials = Array.from({ length: count }, (_, index) => `${prefix}${index}`);
     await world.manufacturer.commissionInBatches(world.gtin, lot, serials);
