@@ -102,6 +102,21 @@ describe('targets and summary', () => {
         expect(checked.some((check) => check.target.includes('(floor-put)'))).toBe(false);
     });
 
+    it('checks the bulk pallet against 1 s per ship + receive, from the sequential run', () => {
+        const bulk = (p50: number) =>
+            workload('bulk-ship-receive', [run(1, 2, p50, p50), run(2, 4, 100, 100)], {
+                units: { name: 'units', perOp: 1000 },
+            });
+        const pallet = (p50: number) =>
+            checkTargets(results([bulk(p50)])).find((check) => check.target.startsWith('Bulk ship'));
+        // run() gives each operation twice the call's p50.
+        expect(pallet(450)).toMatchObject({ met: true, target: 'Bulk ship + receive of a 1000-unit pallet ≤ 1 s' });
+        expect(pallet(2200)).toMatchObject({
+            met: false,
+            measured: 'p50 4400 ms per pallet (ship + receive), 1 client',
+        });
+    });
+
     it('misses the half-load target when p99 passes a second', () => {
         const slow = workload('register-ehr-pointer', [run(64, 320, 190, 400), run(64, 160, 200, 1200, 'open')]);
         expect(checkTargets(results([slow])).find((check) => check.target.startsWith('Half'))?.met).toBe(false);

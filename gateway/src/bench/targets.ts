@@ -8,6 +8,8 @@ export const Targets = {
     sequentialP50Ms: 100,
     evaluatesPerSecond: 1500,
     serialsPerSecond: 20_000,
+    /** Issue 19: ship + receive of a 1,000-unit pallet, one sequential client. */
+    bulkPalletMs: 1000,
     halfLoadP50Ms: 250,
     halfLoadP99Ms: 1000,
     networkRssBytes: 2 * 1024 ** 3,
@@ -71,6 +73,19 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
             measured: `${fixed(serials)} serials/s (${fixed(peak.summary.txPerSecond, 1)} batches/s of ${commission.units?.perOp}) at ${peak.clients} clients`,
             met: serials >= Targets.serialsPerSecond,
         });
+    }
+
+    const bulk = byName.get('bulk-ship-receive');
+    if (bulk) {
+        const sequential = bulk.runs.find((run) => run.clients === 1 && run.loop === 'closed');
+        if (sequential) {
+            const ms = sequential.summary.opLatencyMs.p50;
+            checks.push({
+                target: `Bulk ship + receive of a ${bulk.units?.perOp ?? ''}-unit pallet ≤ ${Targets.bulkPalletMs / 1000} s`,
+                measured: `p50 ${fixed(ms)} ms per pallet (ship + receive), 1 client`,
+                met: ms <= Targets.bulkPalletMs,
+            });
+        }
     }
 
     for (const workload of results.workloads) {
