@@ -1,5 +1,5 @@
 import { connect, type Gateway } from '@hyperledger/fabric-gateway';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { Ledger } from '../../gateway/src/ledger';
 import { ConnectionPool } from '../../gateway/src/ledger/fabric/connections';
@@ -15,8 +15,14 @@ export interface PeerLedger {
     peer: string;
     org: string;
     height: number;
-    /** Validation code name by transaction id, e.g. VALID, MVCC_READ_CONFLICT. */
+    /**
+     * Validation code name by transaction id, e.g. VALID, MVCC_READ_CONFLICT: the code of the id's
+     * first occurrence, the one Fabric's commit status reports (a later copy of the same signed
+     * transaction, ordered again after a broadcast timeout, is invalidated as DUPLICATE_TXID).
+     */
     codes: Map<string, string>;
+    /** Transaction ids that occur in more than one transaction of the chain (later copies). */
+    duplicates: Set<string>;
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -30,6 +36,27 @@ export function network(...args: string[]): string {
         throw new Error(`network.sh ${args.join(' ')} failed (exit ${result.status}):\n${output}`);
     }
     return output;
+}
+
+/**
+ * network.sh with `args` in a child process, without blocking this process: the load and the
+ * consumer running beside a fault keep calling while a node stops or starts (with
+ * {@link network}, spawnSync, every client stood still for as long as the verb took, and that
+ * time was counted as the network's stall). Rejects with its output when it fails.
+ */
+export function networkAsync(...args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const child = spawn('bash', [networkScript, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+        child.on('error', reject);
+        child.on('close', (status) =>
+            status === 0
+                ? resolve(output)
+                : reject(new Error(`network.sh ${args.join(' ')} failed (exit ${status}):\n${output}`)),
+        );
+    });
 }
 
 /** Validation code names of peer.TxValidationCode, by number. */
@@ -72,17 +99,22 @@ async function readBlocks(
     gateway: Gateway,
     channel: string,
     peer: PeerEndpoint,
-): Promise<{ height: number; codes: Map<string, string> }> {
+): Promise<{ height: number; codes: Map<string, string>; duplicates: Set<string> }> {
     const network = gateway.getNetwork(channel);
     // The height first (qscc on this peer), then the blocks up to it.
     const height = await peerHeight(peer);
     const codes = new Map<string, string>();
+    const duplicates = new Set<string>();
     const blocks = await network.getFilteredBlockEvents({ startBlock: 0n });
     try {
         for await (const block of blocks) {
             for (const tx of block.getFilteredTransactionsList()) {
                 const code = tx.getTxValidationCode();
-                codes.set(tx.getTxid(), validationCodes[code] ?? `code ${code}`);
+                if (codes.has(tx.getTxid())) {
+                    duplicates.add(tx.getTxid());
+                } else {
+                    codes.set(tx.getTxid(), validationCodes[code] ?? `code ${code}`);
+                }
             }
             if (block.getNumber() >= height - 1) {
                 break;
@@ -91,7 +123,7 @@ async function readBlocks(
     } finally {
         blocks.close();
     }
-    return { height, codes };
+    return { height, codes, duplicates };
 }
 
 /** A peer's block height from its operations endpoint (Prometheus metric ledger_blockchain_height). */
@@ -139,6 +171,8 @@ export function snapshotDigests(): Array<{ peer: string; height: number; digest:
 export interface AuditResult {
     /** Acknowledged transactions that some peer does not hold as VALID. */
     lost: Array<{ transactionId: string; peer: string; code: string }>;
+    /** Audited transaction ids ordered more than once (on any peer; the later copies are invalid). */
+    duplicated: string[];
     heights: Record<string, number>;
     digests: Record<string, string>;
     heightsAgree: boolean;
@@ -163,10 +197,13 @@ export async function audit(
             }
         }
     }
+    const audited = new Set(acknowledged);
+    const duplicated = [...new Set(peers.flatMap((p) => [...p.duplicates]))].filter((id) => audited.has(id));
     const heights = Object.fromEntries(peers.map((p) => [p.peer, p.height]));
     const digests = Object.fromEntries(snapshots.map((s) => [s.peer, s.digest]));
     return {
         lost,
+        duplicated,
         heights,
         digests,
         heightsAgree: new Set(Object.values(heights)).size === 1,

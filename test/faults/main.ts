@@ -7,7 +7,8 @@
  * on a shared machine. Environment: CARELEDGER_FAULTS (comma-separated fault name fragments to
  * run only those), CARELEDGER_FAULTS_CLIENTS (default 8), CARELEDGER_FAULTS_TIMING
  * (warmup,outage,tail seconds; default 10,10,20), CARELEDGER_FAULTS_CONNECT_MS and
- * CARELEDGER_GRPC_RECONNECT_BACKOFF=default (the library's reconnection as before the tuning).
+ * CARELEDGER_GRPC_RECONNECT_BACKOFF=default (the library's reconnection as before the tuning),
+ * CARELEDGER_FAULTS_RESUBMIT_MS (the library's resubmitAfterMs; 0: as before it existed).
  */
 import { writeFileSync } from 'node:fs';
 import { loadLedgerConfig } from '../../gateway/src/ledger';
@@ -29,7 +30,12 @@ async function main(): Promise<number> {
     // CARELEDGER_FAULTS_CONNECT_MS=0 (with CARELEDGER_GRPC_RECONNECT_BACKOFF=default): the library as it was before
     // issue #18, to measure against.
     const connectMs = process.env.CARELEDGER_FAULTS_CONNECT_MS;
-    const ledger = await openFabricLedger(config, connectMs === undefined ? {} : { connectMs: Number(connectMs) });
+    // CARELEDGER_FAULTS_RESUBMIT_MS=0: no resending of a transaction whose commit status is slow (as before).
+    const resubmitMs = process.env.CARELEDGER_FAULTS_RESUBMIT_MS;
+    const ledger = await openFabricLedger(config, {
+        ...(connectMs === undefined ? {} : { connectMs: Number(connectMs) }),
+        ...(resubmitMs === undefined ? {} : { resubmitAfterMs: Number(resubmitMs) }),
+    });
     const reports: FaultReport[] = [];
     try {
         const peerEndpoints = [...(await readProfiles(config.networkDir)).values()].flatMap((p) =>
@@ -43,6 +49,7 @@ async function main(): Promise<number> {
                 `\n=== ${fault.name} (${clients.length} clients, ${warmup}s + ${outage}s fault + ${tail}s) ===`,
             );
             try {
+                await fault.prepare?.();
                 const report = await runFault(ledger, fault, {
                     clients,
                     timing: { warmupMs: warmup * 1000, outageMs: outage * 1000, tailMs: tail * 1000 },
@@ -54,6 +61,7 @@ async function main(): Promise<number> {
                 console.log(JSON.stringify(report));
             } finally {
                 await fault.recover().catch(() => undefined);
+                await fault.cleanup?.().catch((error: unknown) => console.error(`cleanup of ${fault.name}:`, error));
             }
         }
     } finally {
@@ -93,12 +101,16 @@ function table(reports: FaultReport[]): string {
             r.stallSeconds.toFixed(1),
             r.firstAckAfterRecoverySeconds?.toFixed(1) ?? '-',
             r.catchUpSeconds?.toFixed(1) ?? '-',
+            Object.entries(r.measured ?? {})
+                .map(([k, v]) => `${k} ${v ?? '-'}`)
+                .join(', ') || '-',
+            r.duplicated,
             r.heightsAgree && r.digestsAgree ? `yes (${r.height})` : 'NO',
             `${r.eventsMissing}/${r.eventsRepeated}`,
         ].join(' | '),
     );
     return [
-        'fault | acknowledged | lost | foreign ids | client errors | stall s | first ack after recovery s | catch-up s | peers agree (height) | events missing/repeated',
+        'fault | acknowledged | lost | foreign ids | client errors | stall s | first ack after recovery s | catch-up s | measured | ordered twice | peers agree (height) | events missing/repeated',
         ...rows,
     ].join('\n');
 }

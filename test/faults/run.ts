@@ -27,6 +27,8 @@ export interface FaultReport {
     foreignIds: number;
     /** Errors whose own transaction did commit VALID (the client was told "failed" for a write that happened). */
     failedButCommitted: number;
+    /** Transactions (acknowledged or failed) ordered twice: the gateway tried another orderer after a broadcast timeout. */
+    duplicated: number;
     errors: Record<string, number>;
     errorsAfterRecovery: Record<string, number>;
     /** The first detail of each kind of error, to say what failed. */
@@ -46,7 +48,15 @@ export interface FaultReport {
     consumerRestarts: number;
     injectSeconds: number;
     recoverSeconds: number;
+    /** How long the load took to stop: its slowest call still running at the end (e.g. a commit-status wait). */
+    stopSeconds: number;
     observed?: string[];
+    /** What the fault measured itself, e.g. seconds until a new Raft leader was seen. */
+    measured?: Record<string, number | null>;
+    /** Acknowledged transactions in each second from the fault on (index 0: the fault's first second). */
+    acksPerSecond: number[];
+    /** Each error after the fault: seconds from the fault, code. */
+    errorsAt: string[];
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -74,7 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runFault(
     ledger: Ledger,
-    fault: Fault & { observed?: string[] },
+    fault: Fault & { observed?: string[]; measured?: Record<string, number | null> },
     options: { clients: LoadClient[]; timing: Timing; networkDir: string; channel: string; peerEndpoints: string[] },
 ): Promise<FaultReport> {
     const startHeights = await peerHeights(options.peerEndpoints);
@@ -110,8 +120,11 @@ export async function runFault(
         await sleep(200);
     }
     await sleep(Math.max(0, tailEnd - Date.now()));
+    // The stall is measured up to here: after it no client starts a call, and load.stop() waits
+    // for calls still running (up to a commit-status deadline), which is not a gap in service.
+    const stopAt = Date.now();
     await load.stop();
-    const ended = Date.now();
+    const stopSeconds = (Date.now() - stopAt) / 1000;
 
     const ackedIds = load.acknowledged.map((a) => a.transactionId);
     await consumer.caughtUp(ackedIds, 60_000);
@@ -141,6 +154,7 @@ export async function runFault(
         lostExamples: lost.slice(0, 5),
         foreignIds: foreignIds(load.acknowledged, load.errors).length,
         failedButCommitted,
+        duplicated: result.duplicated.length,
         errors: errorsByKind(load.errors),
         errorsAfterRecovery: errorsByKind(load.errors.filter((e) => e.at >= recovered)),
         errorExamples: Object.fromEntries(
@@ -150,7 +164,7 @@ export async function runFault(
             ]),
         ),
         mvccRetries: load.mvccRetries,
-        stallSeconds: longestStall(load.acknowledged, faultAt, ended),
+        stallSeconds: longestStall(load.acknowledged, faultAt, stopAt),
         firstAckAfterRecoverySeconds: firstAck === undefined ? null : (firstAck - recovered) / 1000,
         catchUpSeconds,
         heightsAgree: result.heightsAgree,
@@ -161,7 +175,16 @@ export async function runFault(
         consumerRestarts: consumer.restarts,
         injectSeconds: (injected - faultAt) / 1000,
         recoverSeconds: (recovered - recoverStarted) / 1000,
+        stopSeconds,
         ...(fault.observed ? { observed: fault.observed } : {}),
+        ...(fault.measured ? { measured: fault.measured } : {}),
+        acksPerSecond: Array.from(
+            { length: Math.ceil((stopAt - faultAt) / 1000) },
+            (_, second) => load.acknowledged.filter((a) => Math.floor((a.at - faultAt) / 1000) === second).length,
+        ),
+        errorsAt: load.errors
+            .filter((e) => e.at >= faultAt)
+            .map((e) => `${((e.at - faultAt) / 1000).toFixed(1)} ${e.code}`),
     };
 }
 

@@ -8,7 +8,9 @@
  * warm-up (first, last, peak, and growth per minute fitted over the samples). Holds a Fabric
  * slot for about MINUTES + 2 minutes: run it through /work/wt/with-fabric.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import * as path from 'node:path';
 import { loadLedgerConfig } from '../../gateway/src/ledger';
 import { openFabricLedger } from '../../gateway/src/ledger/fabric';
 import { audit, network } from './audit';
@@ -18,18 +20,28 @@ import { loadClients } from './run';
 interface Sample {
     at: number;
     rssMb: Record<string, number>;
+    /** The machine's 1-minute load average when sampled (it is shared). */
+    load: number;
 }
 
-/** Resident memory (MB) of every network process, from `network.sh status`. */
+const pidDir = path.resolve(__dirname, '..', '..', 'network', '.pids');
+
+/**
+ * Resident memory (MB) of every network process: the pids network.sh recorded (network/.pids)
+ * and each one's VmRSS in /proc. Read directly, not with `network.sh status`, whose spawnSync
+ * stood every client still for the seconds it took, every 30 s.
+ */
 function sampleMemory(): Sample {
     const rssMb: Record<string, number> = {};
-    for (const line of network('status').split('\n')) {
-        const match = /^(\S+)\s+(\d+)\s+(\d+)\s*$/.exec(line);
+    for (const file of existsSync(pidDir) ? readdirSync(pidDir) : []) {
+        const pid = readFileSync(path.join(pidDir, file), 'utf8').split(' ')[0];
+        const status = `/proc/${pid}/status`;
+        const match = existsSync(status) ? /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8')) : null;
         if (match) {
-            rssMb[match[1]] = Number(match[3]);
+            rssMb[file.replace(/\.pid$/, '')] = Math.round(Number(match[1]) / 1024);
         }
     }
-    return { at: Date.now(), rssMb };
+    return { at: Date.now(), rssMb, load: Number(loadavg()[0].toFixed(1)) };
 }
 
 /** Least-squares slope of y over x. */
@@ -58,10 +70,15 @@ async function main(): Promise<number> {
         const started = Date.now();
         await load.start();
         const samples: Sample[] = [];
+        const sampleEveryMs = Number(process.env.CARELEDGER_SUSTAINED_SAMPLE_SECONDS ?? 30) * 1000;
         while (Date.now() - started < minutes * 60_000) {
-            await new Promise((resolve) => setTimeout(resolve, 30_000));
+            await new Promise((resolve) => setTimeout(resolve, sampleEveryMs));
             if (Date.now() - started >= warmupMs) {
                 samples.push(sampleMemory());
+                const last = samples.at(-1) as Sample;
+                console.log(
+                    `${((last.at - started) / 60_000).toFixed(1)} min, load ${last.load}: ${load.acknowledged.length} acknowledged, ${load.errors.length} errors, ${Object.values(last.rssMb).reduce((a, b) => a + b, 0)} MB`,
+                );
             }
         }
         await load.stop();
@@ -105,6 +122,18 @@ async function main(): Promise<number> {
             memorySamples: samples.length,
             memoryAfterWarmupMb: memory,
             totalRssMb: samples.map((s) => Object.values(s.rssMb).reduce((a, b) => a + b, 0)),
+            // Every sample: minute of the run, load average, MB per process (the figure over time).
+            memoryOverTime: samples.map((s) => ({
+                minute: Number(((s.at - started) / 60_000).toFixed(1)),
+                load: s.load,
+                rssMb: s.rssMb,
+            })),
+            // When each call failed (seconds into the run), to see whether failures come in bursts.
+            errorTimes: load.errors.map((e) => ({
+                second: Number(((e.at - started) / 1000).toFixed(1)),
+                call: e.call,
+                code: e.code,
+            })),
         };
         console.log(JSON.stringify(report, null, 2));
         if (process.env.CARELEDGER_SUSTAINED_OUT) {
