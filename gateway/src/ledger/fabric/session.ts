@@ -18,6 +18,7 @@ import type {
 import type { ConnectionPool } from './connections';
 import { commitStatusError, ledgerErrorFrom } from './errors';
 import { openBlockStream } from './block-stream';
+import { awaitCommit } from './commit-wait';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import { messageSignerOf, newMessageSigner } from './native-signer';
@@ -33,6 +34,12 @@ export interface Deadlines {
     commitStatusMs: number;
     /** How long a call waits for its peer's connection to be (re)established before it fails over (0: not at all, gRPC fails it at once). */
     connectMs: number;
+    /**
+     * A submitted transaction whose commit status has not come within this many ms is sent to
+     * ordering again, same signed bytes, and again each time as long (commit-wait.ts: an orderer
+     * may accept a transaction and lose it with a dying Raft leader). 0: never.
+     */
+    resubmitAfterMs: number;
 }
 
 export const defaultDeadlines: Deadlines = {
@@ -42,6 +49,9 @@ export const defaultDeadlines: Deadlines = {
     commitStatusMs: 60_000,
     // Over one capped reconnect backoff (connections.ts), so a peer that listens again is reached.
     connectMs: 2_000,
+    // Far over a commit under load on the shared machine (median well under 1 s), so a duplicate
+    // is rare; short against the 60 s a lost transaction otherwise waits (docs/reliability.md).
+    resubmitAfterMs: 5_000,
 };
 
 export interface SessionContext {
@@ -175,13 +185,18 @@ export class FabricSession implements LedgerSession {
                 (await this.reach(peer)).newTransaction(transactionBytes).submit(),
             );
             const commitBytes = submitted.getBytes();
-            const status = await peers.run(async (peer) => {
-                const commit = (await this.reach(peer)).newCommit(commitBytes);
-                const committed = await commit.getStatus();
-                // Signed by now: the request proves the commit to any peer that catches up later.
-                this.context.readAfterWrite.committed(peer.endpoint, committed.blockNumber, commit.getBytes());
-                return committed;
-            });
+            const { status } = await awaitCommit(
+                () =>
+                    peers.run(async (peer) => {
+                        const commit = (await this.reach(peer)).newCommit(commitBytes);
+                        const committed = await commit.getStatus();
+                        // Signed by now: the request proves the commit to any peer that catches up later.
+                        this.context.readAfterWrite.committed(peer.endpoint, committed.blockNumber, commit.getBytes());
+                        return committed;
+                    }),
+                () => peers.run(async (peer) => (await this.reach(peer)).newTransaction(transactionBytes).submit()),
+                { resubmitAfterMs: this.context.deadlines.resubmitAfterMs },
+            );
             const invalid = commitStatusError(status);
             if (invalid) {
                 throw invalid;
