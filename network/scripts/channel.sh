@@ -27,6 +27,7 @@ render_configtx() {
             ORGANIZATIONS_DIR="$ORGS_DIR" ORDERER_DOMAIN="$ORDERER_DOMAIN" \
             ORDERER_ENDPOINTS="[${endpoints[*]}]" RAFT_CONSENTERS="[${raft[*]}]" BFT_CONSENTERS="[${bft[*]}]" \
             CHANNEL_CAPABILITY="$capability" BATCH_TIMEOUT="$BATCH_TIMEOUT" BATCH_MAX_MESSAGES="$BATCH_MAX_MESSAGES" \
+            RAFT_TICK_INTERVAL="$RAFT_TICK_INTERVAL" RAFT_ELECTION_TICK="$RAFT_ELECTION_TICK" \
             node "$SCRIPTS_DIR/render.js" "$NETWORK_DIR/configtx/configtx.yaml" "$RUN_DIR/configtx/configtx.yaml"
     ) || die "rendering configtx.yaml failed"
 }
