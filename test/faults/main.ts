@@ -32,9 +32,12 @@ async function main(): Promise<number> {
     const connectMs = process.env.CARELEDGER_FAULTS_CONNECT_MS;
     // CARELEDGER_FAULTS_RESUBMIT_MS=0: no resending of a transaction whose commit status is slow (as before).
     const resubmitMs = process.env.CARELEDGER_FAULTS_RESUBMIT_MS;
+    // CARELEDGER_FAULTS_ORDERING_RETRY_MS=0: an UNAVAILABLE ordering service fails the call at once (as before).
+    const orderingRetryMs = process.env.CARELEDGER_FAULTS_ORDERING_RETRY_MS;
     const ledger = await openFabricLedger(config, {
         ...(connectMs === undefined ? {} : { connectMs: Number(connectMs) }),
         ...(resubmitMs === undefined ? {} : { resubmitAfterMs: Number(resubmitMs) }),
+        ...(orderingRetryMs === undefined ? {} : { orderingRetryMs: Number(orderingRetryMs) }),
     });
     const reports: FaultReport[] = [];
     try {

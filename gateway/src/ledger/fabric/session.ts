@@ -16,9 +16,10 @@ import type {
     TransactionRequest,
 } from '../ledger';
 import type { ConnectionPool } from './connections';
-import { commitStatusError, ledgerErrorFrom } from './errors';
+import { commitStatusError, isUnavailable, ledgerErrorFrom } from './errors';
 import { openBlockStream } from './block-stream';
 import { awaitCommit } from './commit-wait';
+import { submitUntilAccepted } from './ordering-retry';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import { messageSignerOf, newMessageSigner } from './native-signer';
@@ -40,6 +41,11 @@ export interface Deadlines {
      * may accept a transaction and lose it with a dying Raft leader). 0: never.
      */
     resubmitAfterMs: number;
+    /**
+     * How long a transaction is sent to ordering again (same signed bytes, every 250 ms) while
+     * the ordering service is UNAVAILABLE, e.g. electing a Raft leader (ordering-retry.ts). 0: once.
+     */
+    orderingRetryMs: number;
 }
 
 export const defaultDeadlines: Deadlines = {
@@ -52,6 +58,8 @@ export const defaultDeadlines: Deadlines = {
     // Far over a commit under load on the shared machine (median well under 1 s), so a duplicate
     // is rare; short against the 60 s a lost transaction otherwise waits (docs/reliability.md).
     resubmitAfterMs: 5_000,
+    // Over a Raft election on the loaded shared machine (2-6 s measured: docs/reliability.md).
+    orderingRetryMs: 10_000,
 };
 
 export interface SessionContext {
@@ -181,8 +189,9 @@ export class FabricSession implements LedgerSession {
                 return proposal.endorse();
             });
             const transactionBytes = transaction.getBytes();
-            const submitted = await peers.run(async (peer) =>
-                (await this.reach(peer)).newTransaction(transactionBytes).submit(),
+            const submitted = await submitUntilAccepted(
+                () => peers.run(async (peer) => (await this.reach(peer)).newTransaction(transactionBytes).submit()),
+                { retryForMs: this.context.deadlines.orderingRetryMs, pauseMs: 250, isRetryable: isUnavailable },
             );
             const commitBytes = submitted.getBytes();
             const { status } = await awaitCommit(
