@@ -23,10 +23,11 @@
 #   CARELEDGER_CLUSTER_RPC_TIMEOUT  orderer cluster RPC timeout (default 7s, Fabric's): bounds a transaction a
 #                                   follower forwards to a Raft leader that died (docs/reliability.md)
 #   CARELEDGER_GATEWAY_BROADCAST_TIMEOUT  how long a peer's gateway waits for one orderer's broadcast answer before
-#                                   it tries the next orderer (peer.gateway.broadcastTimeout; docs/reliability.md)
+#                                   it tries the next orderer (peer.gateway.broadcastTimeout; default 2s, Fabric's
+#                                   30s let a transaction forwarded to a dead Raft leader wait 7s: docs/reliability.md)
 #   CARELEDGER_RAFT_TICK_INTERVAL, CARELEDGER_RAFT_ELECTION_TICK  the channel's etcdraft TickInterval and
-#                                   ElectionTick (a leader is presumed dead after ElectionTick to 2x ElectionTick
-#                                   ticks without a heartbeat; docs/reliability.md)
+#                                   ElectionTick (default 100ms and 10: a leader is presumed dead after 1-2 s
+#                                   without a heartbeat, a new one elected ~1 s after it died; docs/reliability.md)
 #   CARELEDGER_GOSSIP_ALIVE_INTERVAL, CARELEDGER_GOSSIP_ALIVE_EXPIRATION  gossip alive messages and how long
 #                                   until a silent peer leaves the membership (default 2s / 10s)
 #   CARELEDGER_PEER_ENV, CARELEDGER_ORDERER_ENV  extra VAR=value settings (space-separated) for every
@@ -68,8 +69,8 @@ PEER_MEMORY_LIMIT="${CARELEDGER_PEER_MEMORY_LIMIT:-180MiB}"
 ORDERER_MEMORY_LIMIT="${CARELEDGER_ORDERER_MEMORY_LIMIT:-110MiB}"
 CHAINCODE_NODE_OPTIONS="${CARELEDGER_CHAINCODE_NODE_OPTIONS:-}"
 CLUSTER_RPC_TIMEOUT="${CARELEDGER_CLUSTER_RPC_TIMEOUT:-7s}"
-GATEWAY_BROADCAST_TIMEOUT="${CARELEDGER_GATEWAY_BROADCAST_TIMEOUT:-30s}"
-RAFT_TICK_INTERVAL="${CARELEDGER_RAFT_TICK_INTERVAL:-250ms}"
+GATEWAY_BROADCAST_TIMEOUT="${CARELEDGER_GATEWAY_BROADCAST_TIMEOUT:-2s}"
+RAFT_TICK_INTERVAL="${CARELEDGER_RAFT_TICK_INTERVAL:-100ms}"
 RAFT_ELECTION_TICK="${CARELEDGER_RAFT_ELECTION_TICK:-10}"
 GOSSIP_ALIVE_INTERVAL="${CARELEDGER_GOSSIP_ALIVE_INTERVAL:-2s}"
 GOSSIP_ALIVE_EXPIRATION="${CARELEDGER_GOSSIP_ALIVE_EXPIRATION:-10s}"

@@ -44,6 +44,24 @@ function sampleMemory(): Sample {
     return { at: Date.now(), rssMb, load: Number(loadavg()[0].toFixed(1)) };
 }
 
+/** consensus_etcdraft_leader_changes of every orderer (operations port B+104+10i), or null if it did not answer. */
+async function raftLeaderChanges(): Promise<Array<number | null>> {
+    const base = Number(process.env.CARELEDGER_PORT_BASE ?? 7000);
+    return Promise.all(
+        [0, 1, 2].map(async (i) => {
+            try {
+                const response = await fetch(`http://127.0.0.1:${base + 104 + 10 * i}/metrics`, {
+                    signal: AbortSignal.timeout(5_000),
+                });
+                const match = /^consensus_etcdraft_leader_changes\{[^}]*\} (\d+)/m.exec(await response.text());
+                return match ? Number(match[1]) : null;
+            } catch {
+                return null;
+            }
+        }),
+    );
+}
+
 /** Least-squares slope of y over x. */
 function slope(points: Array<[number, number]>): number {
     const n = points.length;
@@ -100,7 +118,10 @@ async function main(): Promise<number> {
                 ];
             }),
         );
+        const leaderChanges = await raftLeaderChanges();
         const report = {
+            // Raft leader changes seen by each orderer over the run (a short election timeout must not cause spurious ones).
+            leaderChanges,
             minutes: Number((seconds / 60).toFixed(1)),
             acknowledged: acked.length,
             perSecond: Number((acked.length / seconds).toFixed(1)),
