@@ -1,7 +1,6 @@
 import type { ChaincodeEvent, Checkpoint, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { LedgerError } from '../errors';
 import type { EventPosition, EventStream, LedgerEvent } from '../ledger';
-import { isUnavailable, ledgerErrorFrom } from './errors';
+import { openFailoverStream } from './failover-stream';
 
 /** Opens a chaincode event stream on some reachable peer, resuming at `position` when given. */
 export type OpenEvents = (position: EventPosition | undefined) => Promise<{
@@ -34,60 +33,25 @@ export function toLedgerEvent(event: ChaincodeEvent): LedgerEvent {
  * repeated. (Before the first event of a stream opened without `from`, events committed while
  * the stream is being reopened are not replayed: there is no position to resume from yet.)
  * The first stream is opened before `openEventStream` resolves, so events committed after
- * that are delivered. Leaving a for-await loop over the stream closes it, as `close()` does.
+ * that are delivered. Leaving a for-await loop over the stream closes it, as `close()` does
+ * (failover-stream.ts).
  */
-export async function openEventStream(
+export function openEventStream(
     open: OpenEvents,
     from: EventPosition | undefined,
     peers: number,
 ): Promise<EventStream> {
-    let position = from;
-    let closed = false;
-    let current = await open(position);
-
-    async function* iterate(): AsyncGenerator<LedgerEvent> {
-        let failures = 0;
-        try {
-            while (!closed) {
-                let failure: unknown;
-                try {
-                    for await (const event of current.events) {
-                        failures = 0;
-                        position = { blockNumber: event.blockNumber, transactionId: event.transactionId };
-                        yield toLedgerEvent(event);
-                    }
-                } catch (error) {
-                    failure = error ?? new Error('event stream failed');
-                }
-                if (closed) {
-                    return;
-                }
-                if (failure !== undefined && !isUnavailable(failure)) {
-                    throw ledgerErrorFrom(failure);
-                }
-                // Unreachable, or the peer ended the stream (it is shutting down): the next peer.
-                if (++failures >= peers) {
-                    throw failure !== undefined
-                        ? ledgerErrorFrom(failure)
-                        : new LedgerError('UNAVAILABLE', 'every peer of the org ended the event stream');
-                }
-                current.peerFailed();
-                current.events.close();
-                current = await open(position);
-            }
-        } finally {
-            // Also reached when a consumer leaves a for-await loop early: the stream ends then.
-            closed = true;
-            current.events.close();
-        }
-    }
-
-    const iterator = iterate();
-    return {
-        [Symbol.asyncIterator]: () => iterator,
-        close() {
-            closed = true;
-            current.events.close();
+    return openFailoverStream({
+        open: async (position: EventPosition | undefined) => {
+            const opened = await open(position);
+            return { source: opened.events, peerFailed: () => opened.peerFailed() };
         },
-    };
+        from,
+        peers,
+        deliver: (event: ChaincodeEvent) => ({
+            value: toLedgerEvent(event),
+            resume: { blockNumber: event.blockNumber, transactionId: event.transactionId },
+        }),
+        what: 'event stream',
+    });
 }
