@@ -25,7 +25,9 @@ describe('npm start serves the whole consortium on one port', () => {
             CARELEDGER_LOG_LEVEL: 'silent',
             CARELEDGER_DEMO_SEED: '0',
         });
-    }, 60_000);
+        // A bound, not a timing: starting every org's gateway (ledger, history index migrations, each
+        // org's demo tokens) took over 60 s when this suite's workers started together on a busy 2-core machine.
+    }, 180_000);
 
     afterAll(async () => {
         await started?.close();
