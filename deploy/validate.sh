@@ -5,7 +5,8 @@
 #      schemas of the oldest and newest supported Kubernetes (deploy/tools.sh);
 #   3. a deliberately broken manifest must be rejected (the check is not vacuous);
 #   4. the chart's copy of the ccaas builder is the network's (network/builders/ccaas);
-#   5. the Dockerfiles are multi-stage and end as a non-root user. Images are not built here:
+#   5. the Dockerfiles are multi-stage, end as a non-root user, and run a Node the project is
+#      tested on (tools/node/versions.json). Images are not built here:
 #      this machine has no container engine and no container registry (deploy/README.md).
 set -euo pipefail
 DEPLOY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,9 +69,9 @@ for file in build detect release; do
         die "deploy/charts/careledger-org/files/builders/$file differs from network/builders/ccaas/bin/$file: copy it"
 done
 
-step "Dockerfiles: multi-stage, non-root (not built: no container engine here)"
+step "Dockerfiles: multi-stage, non-root, on a tested Node (not built: no container engine here)"
 for dockerfile in "$DEPLOY"/docker/*.Dockerfile; do
-    node - "$dockerfile" <<'JS' || die "$dockerfile is not multi-stage and non-root"
+    node - "$dockerfile" "$ROOT/tools/node/versions.json" <<'JS' || die "$dockerfile is not multi-stage, non-root, on a tested Node"
 const text = require('fs').readFileSync(process.argv[2], 'utf8');
 const stages = text.split('\n').filter((l) => /^FROM\s/i.test(l));
 const last = text.slice(text.lastIndexOf('\nFROM '));
@@ -79,8 +80,13 @@ const problems = [];
 if (stages.length < 2) problems.push('one stage only');
 if (!user || /^(0|root)(:|$)/.test(user[1])) problems.push('final stage runs as root');
 if (/^ADD\s+https?:/im.test(text)) problems.push('ADD from a URL');
+// The image's Node is a supported release the project is tested on (tools/node/versions.json, npm run test:node-matrix); Node 20 is end of life.
+const tested = Object.keys(require(process.argv[3]).releases);
+for (const [, major] of text.matchAll(/^FROM\s+node:(\d+)/gim)) {
+    if (!tested.includes(major)) problems.push(`node:${major} is not a release of tools/node/versions.json (${tested.join(", ")})`);
+}
 if (problems.length) { console.error(problems.join('; ')); process.exit(1); }
-console.log(`    ${require('path').basename(process.argv[2])}: ${stages.length} stages, runs as ${user[1]}`);
+console.log(`    ${require('path').basename(process.argv[2])}: ${stages.length} stages, runs as ${user[1]}, ${stages.map((l) => l.split(/\s+/)[1]).join(' → ')}`);
 JS
 done
 echo "deploy: $checked releases valid"

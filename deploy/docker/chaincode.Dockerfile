@@ -4,7 +4,7 @@
 #   docker build -f deploy/docker/chaincode.Dockerfile -t careledger/chaincode:0.1.0 .
 # Run: CHAINCODE_ID (the package id the org approved) and CHAINCODE_SERVER_ADDRESS (host:port).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY chaincode/package.json chaincode/
@@ -19,7 +19,7 @@ COPY chaincode/ chaincode/
 RUN npx tsc -b chaincode \
  && npm prune --omit=dev --workspace @careledger/chaincode --include-workspace-root=false --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=10001:10001 /src/chaincode/package.json ./

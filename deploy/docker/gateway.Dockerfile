@@ -5,7 +5,7 @@
 # Run with CARELEDGER_LEDGER=fabric, CARELEDGER_ORG and CARELEDGER_NETWORK_DIR (the org's
 # connection profile and users, mounted from a ConfigMap and a Secret: deploy/charts/careledger-org).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /src
 # classic-level builds a native addon when no prebuilt binary fits.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -20,7 +20,7 @@ COPY chaincode/ chaincode/
 COPY gateway/ gateway/
 RUN npx tsc -b chaincode gateway && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production CARELEDGER_HOST=0.0.0.0 CARELEDGER_PORT=3000
 WORKDIR /app
 COPY --from=build --chown=10001:10001 /src/package.json ./
