@@ -4,7 +4,7 @@
  * tools/node/versions.json (default: all of them), installed from the npm registry by
  * tools/node/install.js. For each release, with that release's `node` first on PATH (so every
  * child process — jest's workers, the gateway, the chaincode server — runs on it):
- *   1. build: tsc -b chaincode gateway;
+ *   1. build: tsc -b --force chaincode gateway (compiled by that release, not left from an earlier build);
  *   2. type-check every source and test file (tsconfig.test.json);
  *   3. the unit tests and the scenario suite on the embedded ledger (jest);
  *   4. the gateway (`npm start`'s gateway/dist/server/main.js) on the embedded ledger, on a free
@@ -259,7 +259,9 @@ async function main() {
             console.log(`=== node ${version}: ${name}: ${ok ? 'passed' : 'FAILED'} (${seconds.toFixed(1)} s) ===`);
             rows.push([version, name, ok, seconds]);
         };
-        await step('build', () => runSync(node, [bin('typescript/bin/tsc'), '-b', 'chaincode', 'gateway'], env));
+        await step('build', () =>
+            runSync(node, [bin('typescript/bin/tsc'), '-b', '--force', 'chaincode', 'gateway'], env),
+        );
         await step('typecheck', () => runSync(node, [bin('typescript/bin/tsc'), '-p', 'tsconfig.test.json'], env));
         await step('jest', () => {
             const result = runJest(node, options.jestArgs, { ...env, CARELEDGER_LEDGER: 'embedded' }, reportDir);
