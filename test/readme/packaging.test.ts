@@ -15,16 +15,23 @@ const read = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file),
 
 describe('packaging', () => {
     const declared = read('package.json').engines.node as string;
-    /** The oldest release of each supported Node line. */
-    const oldest = ['20.19.0', '22.13.0'];
+    /** The oldest release of each tested Node line: the machine's 20 (CI), and 22 and 24 (test:node-matrix). */
+    const oldest = ['20.20.0', '22.23.0', '24.22.0'];
+    /** The releases test:node-matrix runs (tools/node/versions.json). */
+    const pinned = Object.values(read('tools/node/versions.json').releases as Record<string, { version: string }>);
 
-    it('declares Node 20 and 22, the same in every workspace', () => {
-        for (const version of oldest) {
-            expect(semver.satisfies(version, declared)).toBe(true);
+    it('declares the tested Node lines (20, 22, 24), the same in every workspace', () => {
+        for (const version of [...oldest, ...pinned.map((release) => release.version), process.versions.node]) {
+            expect({ version, declared: semver.satisfies(version, declared) }).toEqual({ version, declared: true });
         }
-        expect(semver.satisfies('20.18.1', declared)).toBe(false);
-        for (const workspace of ['gateway', 'chaincode', 'bench/chaincode']) {
-            expect(read(`${workspace}/package.json`).engines.node).toBe(declared);
+        for (const untested of ['20.19.0', '21.7.3', '22.12.0', '23.11.1', '24.21.0', '26.0.0']) {
+            expect({ untested, declared: semver.satisfies(untested, declared) }).toEqual({ untested, declared: false });
+        }
+        for (const workspace of ['gateway', 'chaincode', 'bench/chaincode', 'web']) {
+            expect({ workspace, node: read(`${workspace}/package.json`).engines.node }).toEqual({
+                workspace,
+                node: declared,
+            });
         }
     });
 
