@@ -10,6 +10,15 @@ import path from 'node:path';
 export type Standard = 'epcis' | 'fhir' | 'vc' | 'dscsa';
 
 let counter = 0;
+/** Tells apart the files of two test files that one jest worker (one pid) runs. */
+const moduleToken = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+/** Documents of each standard this test file kept (jest gives every test file its own module instance). */
+const keptHere = new Map<Standard, unknown[]>();
+
+/** The documents of `standard` kept so far by this test file (whether or not CARELEDGER_ARTEFACTS is set). */
+export function keptDocuments(standard: Standard): unknown[] {
+    return [...(keptHere.get(standard) ?? [])];
+}
 
 /** The standard a response body belongs to, from its media type and shape; `undefined` when none. */
 export function standardOf(contentType: string, body: unknown): Standard | undefined {
@@ -25,7 +34,8 @@ export function standardOf(contentType: string, body: unknown): Standard | undef
 /** Writes the body when it is a standard's artefact and artefacts are being kept. */
 export function keepArtefact(method: string, url: string, status: number, contentType: string, body: unknown): void {
     const root = process.env.CARELEDGER_ARTEFACTS;
-    const standard = root ? standardOf(contentType, body) : undefined;
+    const standard = standardOf(contentType, body);
+    if (standard) keptHere.set(standard, [...(keptHere.get(standard) ?? []), body]);
     if (!root || !standard) return;
     const dir = path.join(root, standard);
     mkdirSync(dir, { recursive: true });
@@ -34,6 +44,6 @@ export function keepArtefact(method: string, url: string, status: number, conten
         .replace(/[^A-Za-z0-9]+/g, '-')
         .slice(0, 80);
     counter += 1;
-    const file = `${process.pid}-${String(counter).padStart(4, '0')}-${method}-${status}${slug}.json`;
+    const file = `${process.pid}-${moduleToken}-${String(counter).padStart(4, '0')}-${method}-${status}${slug}.json`;
     writeFileSync(path.join(dir, file), JSON.stringify(body, null, 2));
 }

@@ -76,8 +76,9 @@ export async function startGateway(
             const bytes = Buffer.from(await response.arrayBuffer());
             const text = bytes.toString('utf8');
             const type = response.headers.get('content-type') ?? '';
-            const body =
-                type.includes('json') && text ? JSON.parse(text) : type.startsWith('text/') || !text ? text : bytes;
+            // JSON, and the W3C VC 2.0 media types (application/vc, application/vp), which are JSON-LD.
+            const json = type.includes('json') || /^application\/v[cp]\b/.test(type);
+            const body = json && text ? JSON.parse(text) : type.startsWith('text/') || !text ? text : bytes;
             validator.check(method, path, response.status, type, body);
             keepArtefact(method, path, response.status, type, body);
             return { status: response.status, body, headers: response.headers };
@@ -112,7 +113,10 @@ export class ResponseValidator {
 
     check(method: string, path: string, status: number, contentType: string, body: unknown): void {
         const bare = path.split('?')[0];
-        const route = this.routes.find((r) => r.pattern.test(bare));
+        // A static segment wins over a parameter, as in the router (`/credentials/verify` before `/credentials/{id}`).
+        const route = this.routes
+            .filter((r) => r.pattern.test(bare))
+            .sort((a, b) => a.template.split('{').length - b.template.split('{').length)[0];
         if (!route) {
             if (status === 404) return;
             throw new Error(`${method} ${bare} is not in the OpenAPI document`);

@@ -68,5 +68,73 @@ function count(dir) {
     }
 }
 
+// W3C VC 2.0: Digital Bazaar's verifier ran while the gateways answered (test/interop/vc-verifier.ts,
+// tools/validators/vc/verify.mjs) and kept its reports; here every credential and presentation the run
+// kept must be covered by a report that verified it, or failed it exactly as the test meant (a status
+// bit, a withdrawn issuer); the negative controls must all have failed.
+{
+    const { createHash } = require('node:crypto');
+    const dir = path.join(artefacts, 'vc');
+    const reportDir = path.join(artefacts, 'vc-reports');
+    const reports = fs.existsSync(reportDir)
+        ? fs.readdirSync(reportDir).map((f) => JSON.parse(fs.readFileSync(path.join(reportDir, f), 'utf8')))
+        : [];
+    const versions = reports[0]
+        ? Object.entries(reports[0].verifier)
+              .map(([n, v]) => `${n} ${v}`)
+              .join(', ')
+        : '';
+    const entries = reports.flatMap((r) => r.reports);
+    const byHash = new Map();
+    for (const entry of entries.filter((e) => !e.control)) {
+        byHash.set(entry.sha256, [...(byHash.get(entry.sha256) ?? []), entry]);
+    }
+    const acceptable = (e) =>
+        e.safeMode === true &&
+        e.proof === true &&
+        (e.expected === undefined
+            ? e.verified === true
+            : e.verified === false &&
+              (e.expected === 'registry' ? e.trusted === false : e.trusted === true && e.status === e.expected));
+    if (count(dir) === 0) {
+        step('VC artefacts', false, `none in ${dir}: the scenario run kept no credential or presentation`);
+    } else {
+        const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+        const counts = { vc: 0, vp: 0, statusLists: 0, expectedFailures: 0 };
+        const bad = [];
+        for (const file of files) {
+            const text = fs.readFileSync(path.join(dir, file), 'utf8');
+            const document = JSON.parse(text);
+            const matches = byHash.get(createHash('sha256').update(text).digest('hex')) ?? [];
+            if (matches.length === 0 || !matches.every(acceptable)) {
+                bad.push(
+                    `${file}: ${matches.length === 0 ? 'never verified' : JSON.stringify(matches.map((m) => m.errors))}`,
+                );
+                continue;
+            }
+            if (document.type.includes('VerifiablePresentation')) counts.vp += 1;
+            else if (document.type.includes('BitstringStatusListCredential')) counts.statusLists += 1;
+            else counts.vc += 1;
+            if (matches.some((m) => m.expected)) counts.expectedFailures += 1;
+        }
+        if (bad.length) console.log(bad.join('\n'));
+        step(
+            `VC artefacts (${versions})`,
+            bad.length === 0,
+            `${files.length - bad.length}/${files.length} verified by the independent verifier: ${counts.vc} credentials, ${counts.statusLists} status lists, ${counts.vp} presentations; ${counts.expectedFailures} failed as the test meant (suspended, revoked, issuer withdrawn)`,
+        );
+    }
+    const controls = entries.filter((e) => e.control);
+    const failedControls = controls.filter((e) => e.verified === false);
+    const reasons = ['Invalid signature', 'RogueMSP/did.json answered 404', 'challenge'].filter((reason) =>
+        failedControls.some((e) => e.errors.some((m) => m.includes(reason))),
+    );
+    step(
+        'VC controls: tampered, unregistered issuer, wrong challenge rejected for their reason',
+        reasons.length === 3,
+        `${failedControls.length} control documents rejected; reasons seen: ${reasons.join('; ')}`,
+    );
+}
+
 console.log(`\nstandards validators over ${artefacts}:\n${summary.join('\n')}`);
 process.exit(failed ? 1 : 0);

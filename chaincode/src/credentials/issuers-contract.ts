@@ -1,17 +1,20 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CareLedgerContract } from '../common/contract';
-import { conflict, invalidArgument, notFound } from '../common/errors';
+import { conflict, forbidden, invalidArgument, notFound } from '../common/errors';
 import { emitEvent } from '../common/events';
 import { Roles, type Role } from '../common/identity';
 import { toBytes } from '../common/json';
 import { pageByPartialKey, parsePageSize, type Page } from '../common/pagination';
 import { txTimeIso } from '../common/time';
-import { parseJsonArg, requireArray, requireOneOf } from '../common/validation';
-import { requireRegistryManager } from './authority';
+import { parseJsonArg, requireArray, requireOneOf, requireString } from '../common/validation';
+import { requireActor, requireRegistryManager } from './authority';
 import { requireCredentialType, requireMspId, requireReason } from './input';
-import { CredentialKeyTypes, issuerKey } from './keys';
-import { findIssuer } from './store';
-import { SubjectScopes, type RegisterIssuerInput, type TrustedIssuer } from './types';
+import { CredentialKeyTypes, issuerKey, issuerKeyKey } from './keys';
+import { findIssuer, readJson } from './store';
+import { SubjectScopes, type IssuerKey, type RegisterIssuerInput, type TrustedIssuer } from './types';
+
+/** A P-256 Multikey: `z` (base58btc) + base58 of 0x80 0x24 and a 33-byte compressed point; always starts `zDn`. */
+const P256Multikey = /^zDn[1-9A-HJ-NP-Za-km-z]{44,46}$/;
 
 /**
  * The issuer registry: which org, through which roles, may issue which credential type.
@@ -134,4 +137,86 @@ export class CredentialIssuersContract extends CareLedgerContract {
         );
         return JSON.stringify(page);
     }
+
+    /**
+     * Binds a verification key to the caller's org: the key behind the org's issuer DID, with
+     * which its gateway signs credentials (Data Integrity, `ecdsa-rdfc-2019`). Only an admin of
+     * the org binds its own keys; the key is public. CONFLICT if already bound.
+     */
+    @Transaction()
+    @Returns('string')
+    async BindIssuerKey(ctx: Context, publicKeyMultibase: string): Promise<string> {
+        const key = requirePublicKeyMultibase(publicKeyMultibase);
+        const actor = requireOrgAdmin(ctx, 'binds');
+        const existing = await readJson<IssuerKey>(ctx, issuerKeyKey(ctx, actor.mspId, key));
+        if (existing) {
+            throw conflict(`key ${key} is already bound to ${actor.mspId} (${existing.status})`, 'publicKeyMultibase');
+        }
+        const entry: IssuerKey = {
+            mspId: actor.mspId,
+            publicKeyMultibase: key,
+            status: 'active',
+            boundAt: txTimeIso(ctx),
+            boundBy: actor,
+            txId: ctx.stub.getTxID(),
+        };
+        await ctx.stub.putState(issuerKeyKey(ctx, actor.mspId, key), toBytes(entry));
+        emitEvent(ctx, 'credentials.IssuerKeyBound', entry);
+        return JSON.stringify(entry);
+    }
+
+    /** Retires one of the caller's org's keys: its signatures no longer verify (key compromise or rotation). */
+    @Transaction()
+    @Returns('string')
+    async RetireIssuerKey(ctx: Context, publicKeyMultibase: string): Promise<string> {
+        const key = requirePublicKeyMultibase(publicKeyMultibase);
+        const actor = requireOrgAdmin(ctx, 'retires');
+        const existing = await readJson<IssuerKey>(ctx, issuerKeyKey(ctx, actor.mspId, key));
+        if (!existing) {
+            throw notFound('issuer key', `${actor.mspId}/${key}`);
+        }
+        if (existing.status === 'retired') {
+            throw conflict(`key ${key} of ${actor.mspId} is already retired`, 'publicKeyMultibase');
+        }
+        const entry: IssuerKey = {
+            ...existing,
+            status: 'retired',
+            retiredAt: txTimeIso(ctx),
+            txId: ctx.stub.getTxID(),
+        };
+        await ctx.stub.putState(issuerKeyKey(ctx, actor.mspId, key), toBytes(entry));
+        emitEvent(ctx, 'credentials.IssuerKeyRetired', entry);
+        return JSON.stringify(entry);
+    }
+
+    /** The keys bound to `mspId` (active and retired), in key order: what its DID document lists. */
+    @Transaction(false)
+    @Returns('string')
+    async ListIssuerKeys(ctx: Context, mspId: string, pageSize: string, bookmark: string): Promise<string> {
+        const page: Page<IssuerKey> = await pageByPartialKey<IssuerKey>(
+            ctx,
+            CredentialKeyTypes.issuerKey,
+            [requireMspId(mspId, 'mspId')],
+            parsePageSize(pageSize),
+            bookmark ?? '',
+        );
+        return JSON.stringify(page);
+    }
+}
+
+function requirePublicKeyMultibase(value: unknown): string {
+    return requireString(value, 'publicKeyMultibase', {
+        min: 47,
+        max: 49,
+        pattern: P256Multikey,
+        patternRule: 'must be a P-256 Multikey (base58btc, starting "zDn")',
+    });
+}
+
+function requireOrgAdmin(ctx: Context, verb: string) {
+    const actor = requireActor(ctx);
+    if (actor.role !== 'admin') {
+        throw forbidden(`only an admin ${verb} the org's issuer keys; caller is ${actor.role} of ${actor.mspId}`);
+    }
+    return actor;
 }

@@ -27,6 +27,12 @@ export const CredentialKeyTypes = {
     statusListHistory: 'credentials.statuslisthistory',
     /** subject mspId ~ subject actorId ~ type → RegulatorHold: the regulator's suspension of the practitioner */
     regulatorHold: 'credentials.regulatorhold',
+    /** issuer mspId ~ publicKeyMultibase → IssuerKey: a verification key the org's admin bound to the org */
+    issuerKey: 'credentials.issuerkey',
+    /** issuer mspId ~ purpose → PublishedStatusList: the signed status list credential, as published */
+    statusListCredential: 'credentials.statuslistcredential',
+    /** credentialId → PublishedCredential: the signed W3C VC its issuer's gateway published */
+    verifiableCredential: 'credentials.vc',
 } as const;
 
 const seqDigits = 8;
@@ -76,4 +82,16 @@ export function statusListHistoryKey(
 
 export function regulatorHoldKey(ctx: Context, subject: PractitionerRef, type: string): string {
     return compositeKey(ctx, CredentialKeyTypes.regulatorHold, [subject.mspId, subject.actorId, type]);
+}
+
+export function issuerKeyKey(ctx: Context, mspId: string, publicKeyMultibase: string): string {
+    return compositeKey(ctx, CredentialKeyTypes.issuerKey, [mspId, publicKeyMultibase]);
+}
+
+export function statusListCredentialKey(ctx: Context, issuerMspId: string, purpose: StatusPurpose): string {
+    return compositeKey(ctx, CredentialKeyTypes.statusListCredential, [issuerMspId, purpose]);
+}
+
+export function verifiableCredentialKey(ctx: Context, credentialId: string): string {
+    return compositeKey(ctx, CredentialKeyTypes.verifiableCredential, [credentialId]);
 }

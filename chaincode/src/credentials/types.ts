@@ -284,4 +284,43 @@ export interface StatusListAnchor {
     anchoredAt: string;
     anchoredBy: Actor;
     txId: string;
+    /**
+     * Block of the anchoring transaction, as the issuer's gateway saw it commit and recorded
+     * it (RecordStatusListBlock): a transaction cannot know its own block. Anyone can check it
+     * against the block (Fabric qscc GetBlockByTxID).
+     */
+    blockNumber?: number;
+}
+
+/**
+ * A public verification key an org's admin bound to the org: the key behind the org's issuer
+ * DID (W3C Data Integrity proofs, `ecdsa-rdfc-2019`, P-256). The DID document every gateway
+ * serves lists the org's `active` keys; a verifier trusts a signature only with such a key.
+ */
+export interface IssuerKey {
+    mspId: string;
+    /** Multikey: multibase base58btc of the multicodec `p256-pub` (0x1200) compressed point. */
+    publicKeyMultibase: string;
+    status: 'active' | 'retired';
+    boundAt: string;
+    boundBy: Actor;
+    retiredAt?: string;
+    txId: string;
+}
+
+/** The signed status list credential an issuer's gateway published, kept whole so every gateway serves the same bytes. */
+export interface PublishedStatusList {
+    /** The status list credential exactly as published (JSON text); its SHA-256 is `anchor.sha256`. */
+    credential: string;
+    anchor: StatusListAnchor;
+}
+
+/** The signed W3C VC of a credential, as its issuer's gateway published it: every gateway serves these bytes. */
+export interface PublishedCredential {
+    credentialId: string;
+    /** The verifiable credential (JSON text), with its Data Integrity proof. */
+    credential: string;
+    publishedAt: string;
+    publishedBy: Actor;
+    txId: string;
 }

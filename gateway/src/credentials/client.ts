@@ -1,9 +1,12 @@
 import type {
     Credential,
     CredentialView,
+    IssuerKey,
     IssueCredentialInput,
     Page,
     PractitionerRef,
+    PublishedCredential,
+    PublishedStatusList,
     RegisterIssuerInput,
     RenewCredentialInput,
     Standing,
@@ -63,6 +66,31 @@ export class CredentialsClient {
     /** Registry entries, optionally of one org. */
     listIssuers(options: PageRequest & { mspId?: string } = {}): Promise<Page<TrustedIssuer>> {
         return this.evaluate('credentials-issuers', 'ListIssuers', [options.mspId ?? '', ...pageArgs(options)]);
+    }
+
+    /** Binds the caller's org's issuing key (admins of the org). */
+    bindIssuerKey(publicKeyMultibase: string): Promise<IssuerKey> {
+        return this.submit('credentials-issuers', 'BindIssuerKey', [publicKeyMultibase]);
+    }
+
+    retireIssuerKey(publicKeyMultibase: string): Promise<IssuerKey> {
+        return this.submit('credentials-issuers', 'RetireIssuerKey', [publicKeyMultibase]);
+    }
+
+    /** Every key bound to `mspId`, following bookmarks. */
+    async allIssuerKeys(mspId: string, pageSize = 200): Promise<IssuerKey[]> {
+        const keys: IssuerKey[] = [];
+        let bookmark = '';
+        do {
+            const page = await this.evaluate<Page<IssuerKey>>('credentials-issuers', 'ListIssuerKeys', [
+                mspId,
+                String(pageSize),
+                bookmark,
+            ]);
+            keys.push(...page.items);
+            bookmark = page.bookmark;
+        } while (bookmark);
+        return keys;
     }
 
     // Attestations ----------------------------------------------------------------------------
@@ -129,6 +157,41 @@ export class CredentialsClient {
     /** Anchors the SHA-256 of the status list credential `issuer`'s gateway published for `purpose`. */
     anchorStatusList(issuer: string, purpose: StatusListPurpose, sha256: string): Promise<StatusListAnchor> {
         return this.submit('credentials-status', 'AnchorStatusList', [issuer, purpose, sha256]);
+    }
+
+    /** Publishes `issuer`'s signed status list credential (kept whole on the ledger) and anchors its SHA-256. */
+    async publishStatusList(
+        issuer: string,
+        purpose: StatusListPurpose,
+        credential: string,
+    ): Promise<{ anchor: StatusListAnchor; blockNumber: bigint }> {
+        const { result, blockNumber } = await this.session.submit({
+            contract: 'credentials-status',
+            name: 'PublishStatusList',
+            args: [issuer, purpose, credential],
+        });
+        return { anchor: decode<StatusListAnchor>(result), blockNumber };
+    }
+
+    recordStatusListBlock(
+        issuer: string,
+        purpose: StatusListPurpose,
+        txId: string,
+        blockNumber: bigint,
+    ): Promise<StatusListAnchor> {
+        return this.submit('credentials-status', 'RecordStatusListBlock', [issuer, purpose, txId, String(blockNumber)]);
+    }
+
+    publishCredentialDocument(credentialId: string, credential: string): Promise<PublishedCredential> {
+        return this.submit('credentials-status', 'PublishCredentialDocument', [credentialId, credential]);
+    }
+
+    getCredentialDocument(credentialId: string): Promise<PublishedCredential> {
+        return this.evaluate('credentials-status', 'GetCredentialDocument', [credentialId]);
+    }
+
+    getStatusListCredential(issuer: string, purpose: StatusListPurpose): Promise<PublishedStatusList> {
+        return this.evaluate('credentials-status', 'GetStatusListCredential', [issuer, purpose]);
     }
 
     getStatusListAnchor(issuer: string, purpose: StatusListPurpose): Promise<StatusListAnchor> {

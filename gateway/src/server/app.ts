@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
 import { UserSecrets } from '../auth/user-secrets';
@@ -14,6 +15,8 @@ import {
     type DocumentStore,
 } from '../documents';
 import { WebhookDispatcher } from '../events/webhooks';
+import { CredentialIssuer } from '../credentials/issuer';
+import { generateIssuingKey, loadOrCreateIssuingKey, type IssuingKey } from '../credentials/issuing-key';
 import type { Ledger, SigningIdentity } from '../ledger';
 import { withRetry, type RetryOptions } from '../ledger/retry';
 import { authenticate, signingIdentityOf } from './actor';
@@ -67,6 +70,32 @@ export interface GatewayServerOptions {
     https?: { key: string | Buffer; cert: string | Buffer; ca?: string | Buffer };
     /** Largest JSON body in bytes on routes that carry no documents (default 1 MiB). */
     bodyLimit?: number;
+    /**
+     * The org's credential-issuing key (P-256, PKCS#8 PEM): made there on first start when
+     * absent (main.ts: `<dataDir>/gateway/<org>/issuing-key.pem`). Without it, one key per org
+     * and ledger lives in this process's memory (tests).
+     */
+    issuingKeyFile?: string;
+}
+
+/** Issuing keys of gateways without a key file: one per ledger and org, so gateways of one org agree. */
+const processIssuingKeys = new WeakMap<Ledger, Map<string, IssuingKey>>();
+
+function issuingKeyFor(options: GatewayServerOptions): IssuingKey {
+    if (options.issuingKeyFile) {
+        return loadOrCreateIssuingKey(options.issuingKeyFile);
+    }
+    let keys = processIssuingKeys.get(options.ledger);
+    if (!keys) {
+        keys = new Map();
+        processIssuingKeys.set(options.ledger, keys);
+    }
+    let key = keys.get(options.org);
+    if (!key) {
+        key = generateIssuingKey();
+        keys.set(options.org, key);
+    }
+    return key;
 }
 
 declare module 'fastify' {
@@ -151,7 +180,9 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     app.setValidatorCompiler(strictValidatorCompiler);
     // JSON is the only media type a body may have (text/plain would reach the schema as a string).
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    // W3C VC 2.0 media types (and their JSON-LD predecessors) carry JSON too.
+    const jsonTypes = ['application/json', 'application/vc', 'application/vp', 'application/ld+json'];
+    app.addContentTypeParser(jsonTypes, { parseAs: 'string' }, (_request, body, done) => {
         try {
             done(null, parseJsonBody(body as string));
         } catch (error) {
@@ -180,11 +211,26 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         webhooks,
         documents: new DocumentService(options.documents ?? new MemoryDocumentStore(), documentLedger),
         metrics,
-        publicUrl: options.publicUrl ?? 'http://127.0.0.1',
+        // Without a configured public URL, the address the server listens on (known after listen).
+        get publicUrl(): string {
+            if (options.publicUrl) return options.publicUrl;
+            const addresses = app.addresses().filter((a): a is AddressInfo => typeof a === 'object');
+            const address = addresses.find((a) => a.family === 'IPv4') ?? addresses[0];
+            if (!address) return 'http://127.0.0.1';
+            const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+            return `${options.https ? 'https' : 'http'}://${host}:${address.port}`;
+        },
+        issuer: undefined as unknown as CredentialIssuer,
         connect,
         closing,
         history: options.history,
     };
+    context.issuer = new CredentialIssuer({
+        mspId,
+        key: issuingKeyFor(options),
+        publicUrl: () => context.publicUrl,
+        adminSession: async () => connect(await options.ledger.identities.get(options.org, 'admin')),
+    });
 
     // Every route answering with the bearer scheme authenticates first (onRequest): a request without
     // a valid token gets 401 before its body is parsed or validated. The path/method table answers 405.

@@ -1,5 +1,6 @@
 import type { TokenStore } from '../auth/token-store';
 import type { UserSecrets } from '../auth/user-secrets';
+import type { CredentialIssuer } from '../credentials/issuer';
 import type { DocumentService } from '../documents';
 import type { WebhookDispatcher } from '../events/webhooks';
 import type { HistoryIndex } from '../history';
@@ -18,8 +19,10 @@ export interface GatewayContext {
     webhooks: WebhookDispatcher;
     documents: DocumentService;
     metrics: Metrics;
-    /** Public base URL, used in credential and status-list ids. */
+    /** Public base URL, used in credential and status-list ids and issuer DIDs. */
     publicUrl: string;
+    /** The org's credential issuer: its issuing key, DID, signed credentials, status lists, presentations. */
+    issuer: CredentialIssuer;
     /** A session for `identity`, with MVCC retries counted in metrics. */
     connect(identity: SigningIdentity): LedgerSession;
     /** The org's history index (history/), when the gateway runs one. */

@@ -101,6 +101,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             secrets: new UserSecrets(path.join(stateDir, 'user-secrets.json')),
             secretKey: tokenKey,
             stateDir: path.join(stateDir, 'webhooks'),
+            issuingKeyFile: path.join(stateDir, 'issuing-key.pem'),
             documents,
             // The first org answers at the root; every org also at /orgs/<org>/.
             publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,

@@ -1,13 +1,27 @@
 import type { Credential, StatusListEntry } from '@careledger/chaincode';
 import { encodeStatusList, type StatusPurpose } from './status-list';
+import { CareLedgerContext, CareLedgerContextUrl } from './vc/careledger-context';
+import { CredentialsV2ContextUrl } from './vc/contexts';
+import { issuerDid } from './vc/did-web';
 
 /**
- * W3C Verifiable Credentials Data Model 2.0 views of ledger attestations. The ledger record
- * is the source of truth and its transaction the evidence; these documents are unsigned
- * presentations of it (a verifier checks them against the ledger or the status list), so
- * they carry `evidence` pointing at the transaction and no `proof`.
+ * W3C Verifiable Credentials Data Model 2.0 documents of ledger attestations, before signing:
+ * the issuer is the org's `did:web` (see vc/did-web.ts), every term is defined by the W3C VC
+ * 2.0 context or CareLedger's (vc/careledger-context.ts), and `evidence` names the ledger
+ * transaction. The gateway adds the Data Integrity proof (credentials/issuer.ts).
  */
-export const CredentialsV2Context = 'https://www.w3.org/ns/credentials/v2';
+export const CredentialsV2Context = CredentialsV2ContextUrl;
+
+/** Media types the VC 2.0 specification registers (§C.1, §C.2): a secured or unsecured JSON-LD credential / presentation. */
+export const VcMediaType = 'application/vc';
+export const VpMediaType = 'application/vp';
+
+const careLedgerTerms = CareLedgerContext['@context'] as Record<string, unknown>;
+
+/** A credential type as a JSON-LD type: its CareLedger term when the context defines it, else its full IRI. */
+export function credentialTypeTerm(type: string): string {
+    return type in careLedgerTerms ? type : `https://careledger.org/ns/credentials#${encodeURIComponent(type)}`;
+}
 
 /** An attestation as the credentials contract records it, in the terms this file needs. */
 export interface AttestationView {
@@ -36,6 +50,11 @@ export function orgUri(mspId: string): string {
     return `urn:careledger:org:${mspId}`;
 }
 
+/** The issuer DID of `mspId` under this gateway's public URL. */
+export function issuerOf(urls: CredentialUrls, mspId: string): string {
+    return issuerDid(urls.baseUrl, mspId);
+}
+
 export function statusListUrl(urls: CredentialUrls, issuerMspId: string, purpose: StatusPurpose): string {
     return `${urls.baseUrl}/credentials/status/${encodeURIComponent(issuerMspId)}/${purpose}`;
 }
@@ -52,10 +71,10 @@ export function attestationCredential(attestation: AttestationView, urls: Creden
         };
     };
     return {
-        '@context': [CredentialsV2Context],
-        id: `urn:careledger:attestation:${attestation.id}`,
-        type: ['VerifiableCredential', attestation.type],
-        issuer: orgUri(attestation.issuerMspId),
+        '@context': [CredentialsV2Context, CareLedgerContextUrl],
+        id: `urn:careledger:attestation:${encodeURIComponent(attestation.id)}`,
+        type: ['VerifiableCredential', credentialTypeTerm(attestation.type)],
+        issuer: issuerOf(urls, attestation.issuerMspId),
         validFrom: attestation.validFrom,
         ...(attestation.validUntil ? { validUntil: attestation.validUntil } : {}),
         credentialSubject: { id: `urn:careledger:actor:${attestation.subjectId}`, ...(attestation.claims ?? {}) },
@@ -80,7 +99,7 @@ export function statusListCredential(options: {
         '@context': [CredentialsV2Context],
         id,
         type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-        issuer: orgUri(options.issuerMspId),
+        issuer: issuerOf(options.urls, options.issuerMspId),
         validFrom: options.validFrom,
         credentialSubject: {
             id: `${id}#list`,
@@ -97,7 +116,7 @@ export function attestationOf(credential: Credential): AttestationView {
         id: credential.id,
         type: credential.type,
         issuerMspId: credential.issuer.mspId,
-        subjectId: `${credential.subject.mspId}:${credential.subject.actorId}`,
+        subjectId: `${encodeURIComponent(credential.subject.mspId)}:${encodeURIComponent(credential.subject.actorId)}`,
         claims: {
             // Salted SHA-256 of the credential document the holder keeps: binds this VC to it.
             documentCommitment: credential.commitment,

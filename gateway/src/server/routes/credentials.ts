@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-    StatusListLength,
     StatusReasonCodes,
+    type Credential,
     type IssueCredentialInput,
     type RegisterIssuerInput,
     type RenewCredentialInput,
     type StatusReason,
 } from '@careledger/chaincode';
 import { CredentialsClient, type StatusListPurpose } from '../../credentials';
-import type { LedgerSession } from '../../ledger';
-import { attestationCredential, attestationOf, statusIndexes, statusListCredential } from '../../standards/vc';
+import { LedgerError, type LedgerSession } from '../../ledger';
 import type { GatewayContext } from '../context';
-import { commonErrors, errorResponses, forbiddenHere } from '../errors';
+import { publishedVc } from './verifiable-credentials';
 import { anyObject, defineRoute, idParams, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
 const actorSchema = objectSchema({ mspId: { type: 'string' }, actorId: { type: 'string' }, role: { type: 'string' } });
@@ -83,6 +81,34 @@ const statusChanges = [
 export function credentialRoutes(app: FastifyInstance, context: GatewayContext): void {
     const client = (session: LedgerSession) => new CredentialsClient(session);
     const tag = 'credentials';
+    const ours = (credential: Credential) => credential.issuer.mspId === context.mspId;
+
+    // The issuing org's gateway signs what it issued and publishes it on the ledger, from where
+    // every gateway serves it; its first credential also publishes its status lists. A failure
+    // here leaves the ledger change standing (it is committed): logged, and retried by
+    // GET /credentials/:id/vc and POST /credentials/status/.../anchor.
+    async function published(request: FastifyRequest, credential: Credential): Promise<Credential> {
+        if (ours(credential)) {
+            try {
+                await context.issuer.publishCredential({ ...credential, verdict: 'valid' });
+                await context.issuer.ensureStatusListsPublished();
+            } catch (error) {
+                request.log.error(
+                    { err: error, credentialId: credential.id },
+                    'publishing the signed credential failed',
+                );
+            }
+        }
+        return credential;
+    }
+    async function republish(request: FastifyRequest, credential: Credential, purpose: StatusListPurpose) {
+        if (!ours(credential)) return;
+        try {
+            await context.issuer.publishStatusList(purpose);
+        } catch (error) {
+            request.log.error({ err: error, purpose }, 'publishing the status list failed');
+        }
+    }
 
     defineRoute<never, { mspId?: string } & PageQuery>(app, context, {
         method: 'GET',
@@ -152,7 +178,7 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
         },
         status: 201,
         response: credentialSchema,
-        handler: async ({ actor, body }) => client(actor.session).issue(body),
+        handler: async ({ actor, body, raw }) => published(raw, await client(actor.session).issue(body)),
     });
 
     defineRoute<{ id: string }, never, Omit<RenewCredentialInput, 'previousId'>>(app, context, {
@@ -174,7 +200,8 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
         },
         status: 201,
         response: credentialSchema,
-        handler: async ({ actor, params, body }) => client(actor.session).renew({ ...body, previousId: params.id }),
+        handler: async ({ actor, params, body, raw }) =>
+            published(raw, await client(actor.session).renew({ ...body, previousId: params.id })),
     });
 
     for (const [action, summary] of statusChanges) {
@@ -186,7 +213,11 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
             params: idParams('id'),
             body: reasonBody,
             response: credentialSchema,
-            handler: async ({ actor, params, body }) => client(actor.session)[action](params.id, body),
+            handler: async ({ actor, params, body, raw }) => {
+                const changed = await client(actor.session)[action](params.id, body);
+                await republish(raw, changed, action === 'revoke' ? 'revocation' : 'suspension');
+                return changed;
+            },
         });
     }
 
@@ -198,31 +229,6 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
         params: idParams('id'),
         response: credentialSchema,
         handler: async ({ actor, params }) => client(actor.session).get(params.id),
-    });
-
-    defineRoute<{ id: string }>(app, context, {
-        method: 'GET',
-        url: '/credentials/:id/vc',
-        tag: 'standards',
-        summary: 'The credential as a W3C Verifiable Credential 2.0 with BitstringStatusListEntry credentialStatus',
-        params: idParams('id'),
-        response: objectSchema(
-            {
-                '@context': { type: 'array', items: { type: 'string' } },
-                id: { type: 'string' },
-                type: { type: 'array', items: { type: 'string' } },
-                issuer: { type: 'string' },
-                validFrom: { type: 'string' },
-                validUntil: { type: 'string' },
-                credentialSubject: anyObject,
-                credentialStatus: { type: 'array', items: anyObject },
-            },
-            ['@context', 'type', 'issuer', 'validFrom', 'credentialSubject', 'credentialStatus'],
-        ),
-        handler: async ({ actor, params }) =>
-            attestationCredential(attestationOf(await client(actor.session).get(params.id)), {
-                baseUrl: context.publicUrl,
-            }),
     });
 
     defineRoute<
@@ -303,96 +309,36 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
         method: 'POST',
         url: '/credentials/status/:issuer/:purpose/anchor',
         tag,
-        summary: "Anchor this org's current status list on the ledger (issuer admins)",
+        summary: "Sign, publish and anchor this org's current status list (issuer admins)",
         description:
-            "Records the SHA-256 of the list's `encodedList`: a verifier can check a fetched list against the ledger.",
+            'Builds the Bitstring Status List from the ledger, signs it with the org’s issuing key, keeps it on the ledger ' +
+            '(every gateway serves it) and anchors its SHA-256 and block. Status changes made through this gateway do this by themselves.',
         params: purposeParams,
         status: 201,
-        response: objectSchema(
-            {
-                issuer: { type: 'string' },
-                purpose: { type: 'string' },
-                sha256: { type: 'string' },
-                txId: { type: 'string' },
-            },
-            ['sha256'],
-        ),
+        response: anchorSchema,
         handler: async ({ actor, params }) => {
-            const list = await buildStatusList(context, params.issuer, params.purpose, client(actor.session));
-            return client(actor.session).anchorStatusList(
-                params.issuer,
-                params.purpose,
-                sha256Of((list.credentialSubject as { encodedList: string }).encodedList),
-            );
+            if (params.issuer !== context.mspId) {
+                throw new LedgerError(
+                    'FORBIDDEN',
+                    `this gateway signs ${context.mspId}'s status lists; ${params.issuer}'s gateway signs its own`,
+                );
+            }
+            // Published as the caller: the contract lets only the issuing org's admins publish.
+            return context.issuer.publishStatusList(params.purpose, actor.session);
         },
     });
 
-    // Public: verifiers anywhere fetch status lists without an account. The list is built as
-    // this org's admin (only the issuer's admins and the regulator may list status entries),
-    // which is the org publishing its own list, not a user's action.
-    app.get<{ Params: { issuer: string; purpose: StatusListPurpose } }>(
-        '/credentials/status/:issuer/:purpose',
-        {
-            schema: {
-                tags: ['standards'],
-                summary: "This org's Bitstring Status List credential (public, no token)",
-                params: purposeParams,
-                response: {
-                    200: objectSchema(
-                        {
-                            '@context': { type: 'array', items: { type: 'string' } },
-                            id: { type: 'string' },
-                            type: { type: 'array', items: { type: 'string' } },
-                            issuer: { type: 'string' },
-                            validFrom: { type: 'string' },
-                            credentialSubject: objectSchema(
-                                {
-                                    type: { type: 'string' },
-                                    statusPurpose: { type: 'string' },
-                                    encodedList: { type: 'string' },
-                                },
-                                ['type', 'statusPurpose', 'encodedList'],
-                            ),
-                        },
-                        ['@context', 'type', 'issuer', 'credentialSubject'],
-                    ),
-                    ...errorResponses(...commonErrors),
-                },
-            },
-        },
-        async (request) => {
-            const admin = context.connect(await context.ledger.identities.get(context.org, 'admin'));
-            return buildStatusList(
-                context,
-                request.params.issuer,
-                request.params.purpose,
-                new CredentialsClient(admin),
-            );
-        },
-    );
+    publishedVc(app, context, client);
 }
 
-async function buildStatusList(
-    context: GatewayContext,
-    issuer: string,
-    purpose: StatusListPurpose,
-    credentials: CredentialsClient,
-): Promise<Record<string, unknown>> {
-    if (issuer !== context.mspId) {
-        throw forbiddenHere(`this gateway publishes ${context.mspId}'s status lists; ask ${issuer}'s gateway`);
-    }
-    const entries = await credentials.allStatusListEntries(issuer);
-    return statusListCredential({
-        issuerMspId: issuer,
-        purpose,
-        setIndexes: statusIndexes(entries, purpose),
-        validFrom: new Date().toISOString(),
-        urls: { baseUrl: context.publicUrl },
-        bits: StatusListLength,
-    });
-}
-
-/** What the ledger anchors: SHA-256 of the list's encodedList text. */
-export function sha256Of(encodedList: string): string {
-    return createHash('sha256').update(encodedList, 'utf8').digest('hex');
-}
+export const anchorSchema = objectSchema(
+    {
+        issuer: { type: 'string' },
+        purpose: { type: 'string' },
+        sha256: { type: 'string' },
+        txId: { type: 'string' },
+        anchoredAt: { type: 'string' },
+        blockNumber: { type: 'integer' },
+    },
+    ['issuer', 'purpose', 'sha256', 'txId'],
+);
