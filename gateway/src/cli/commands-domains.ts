@@ -1,17 +1,11 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import {
-    StatusListLength,
-    supply as supplyTypes,
-    type ConsentPurpose,
-    type GrantConsentInput,
-} from '@careledger/chaincode';
+import { supply as supplyTypes, type ConsentPurpose, type GrantConsentInput } from '@careledger/chaincode';
 import { CredentialsClient } from '../credentials';
 import { EhrClient } from '../ehr';
 import { lightweightVerificationResponse } from '../standards/dscsa';
 import { toEpcisDocument } from '../standards/epcis';
 import { epcisEventOfStep } from '../standards/supply-epcis';
-import { attestationCredential, attestationOf, statusIndexes, statusListCredential } from '../standards/vc';
 import { SupplyClient } from '../supply';
 import { withContext } from './context';
 import { progress } from './progress';
@@ -198,15 +192,12 @@ function credentialCommands(credentials: Command): void {
     credentials
         .command('get')
         .argument('<id>')
-        .option('--vc', 'as a W3C Verifiable Credential 2.0')
-        .option('--base-url <url>', 'public URL of the issuer gateway, for status list ids', 'http://127.0.0.1:3000')
+        .option('--vc', 'as the signed W3C Verifiable Credential 2.0 its issuer published on the ledger')
         .action(
-            withContext(async (context, id: string, options: { vc?: boolean; baseUrl: string }) => {
-                const credential = await new CredentialsClient(await context.session()).get(id);
+            withContext(async (context, id: string, options: { vc?: boolean }) => {
+                const client = new CredentialsClient(await context.session());
                 context.print(
-                    options.vc
-                        ? attestationCredential(attestationOf(credential), { baseUrl: options.baseUrl })
-                        : credential,
+                    options.vc ? JSON.parse((await client.getCredentialDocument(id)).credential) : await client.get(id),
                 );
             }),
         );
@@ -214,22 +205,16 @@ function credentialCommands(credentials: Command): void {
     credentials
         .command('status-list')
         .argument('<purpose>', 'revocation or suspension')
-        .option('--base-url <url>', 'public URL of this gateway', 'http://127.0.0.1:3000')
-        .description("this org's Bitstring Status List credential (as an admin of the issuing org)")
+        .option('--issuer <mspId>', "the issuing org (default: the caller's)")
+        .description("an issuer's signed Bitstring Status List credential, as published on the ledger")
         .action(
-            withContext(async (context, purpose: 'revocation' | 'suspension', options: { baseUrl: string }) => {
+            withContext(async (context, purpose: 'revocation' | 'suspension', options: { issuer?: string }) => {
                 const session = await context.session();
-                const entries = await new CredentialsClient(session).allStatusListEntries(session.identity.mspId);
-                context.print(
-                    statusListCredential({
-                        issuerMspId: session.identity.mspId,
-                        purpose,
-                        setIndexes: statusIndexes(entries, purpose),
-                        validFrom: new Date().toISOString(),
-                        urls: { baseUrl: options.baseUrl },
-                        bits: StatusListLength,
-                    }),
+                const published = await new CredentialsClient(session).getStatusListCredential(
+                    options.issuer ?? session.identity.mspId,
+                    purpose,
                 );
+                context.print({ credential: JSON.parse(published.credential), anchor: published.anchor });
             }),
         );
 }
