@@ -51,7 +51,8 @@ export function base58btcDecode(text: string): Buffer {
             carry >>= 8;
         }
     }
-    return Buffer.concat([Buffer.alloc(zeros), Buffer.from(bytes.slice(0, bytes.length - zeros).reverse())]);
+    // Leading '1's are zero bytes; they add nothing to the number.
+    return Buffer.concat([Buffer.alloc(zeros), Buffer.from(bytes.reverse())]);
 }
 
 /** `z` + base58btc: the multibase form of `proofValue` and `publicKeyMultibase`. */
