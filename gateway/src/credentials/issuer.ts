@@ -144,7 +144,7 @@ export class CredentialIssuer {
         return run;
     }
 
-    /** Publishes this org's lists that were never published (before its first credential is presented). */
+    /** Publishes this org's lists unless the ledger holds them as this gateway would sign them (DID and key). */
     async ensureStatusListsPublished(): Promise<void> {
         const admin = await this.admin();
         for (const purpose of StatusPurposes) {
@@ -152,7 +152,13 @@ export class CredentialIssuer {
                 if (error instanceof LedgerError && error.code === 'NOT_FOUND') return undefined;
                 throw error;
             });
-            if (!published) await this.publishStatusList(purpose);
+            // Republished when missing, or signed under another DID or key (the gateway moved, the key rotated):
+            // a list must come from the same issuer DID as the credentials that point at it.
+            const signedBy = published
+                ? (JSON.parse(published.credential) as { proof?: { verificationMethod?: string } }).proof
+                      ?.verificationMethod
+                : undefined;
+            if (signedBy !== this.verificationMethod) await this.publishStatusList(purpose);
         }
     }
 
