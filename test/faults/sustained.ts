@@ -136,6 +136,8 @@ async function main(): Promise<number> {
                 ]),
             ),
             lost: new Set(result.lost.map((l) => l.transactionId)).size,
+            // Acknowledged transactions whose id was ordered twice (the library resent them: commit-wait.ts, ordering-retry.ts).
+            orderedTwice: result.duplicated.length,
             foreignIds: foreignIds(load.acknowledged, load.errors).length,
             heightsAgree: result.heightsAgree,
             digestsAgree: result.digestsAgree,
