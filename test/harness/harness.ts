@@ -251,6 +251,29 @@ export class ContractHarness {
         return toResult({ txId: proposal.txId, response: outcome.response, event: outcome.event });
     }
 
+    /**
+     * Runs a transaction on one peer of the caller's org (as its endorser would), commits nothing,
+     * and returns what the chaincode asked the peer, by message type (GET_STATE, PUT_STATE,
+     * GET_STATE_BY_RANGE, QUERY_STATE_NEXT, ...): each is one round trip on a real peer.
+     */
+    async stateCalls(
+        who: HarnessIdentity,
+        fn: string,
+        args: readonly string[] = [],
+        options: CallOptions = {},
+    ): Promise<{ calls: Record<string, number>; total: number }> {
+        const proposal = await this.propose(who, fn, args, options);
+        const [peer] = options.endorsers ?? [this.channelOrgs.includes(who.mspId) ? who.mspId : this.channelOrgs[0]];
+        const outcome = await this.lock.read(() =>
+            this.runtime.simulate(proposal, this.state, this.collections, { mspId: peer }),
+        );
+        if (outcome.response.status >= 400) {
+            throw HarnessError.fromChaincodeMessage(outcome.response.message);
+        }
+        const total = Object.values(outcome.stateCalls).reduce((sum, count) => sum + count, 0);
+        return { calls: outcome.stateCalls, total };
+    }
+
     snapshot(): StateSnapshot {
         const snapshot: StateSnapshot = { public: {}, private: {}, hashes: {} };
         for (const [key, value] of this.state.public.entries()) {

@@ -36,6 +36,8 @@ export interface SimulationOutcome {
     response: ChaincodeResponse;
     rwset: RwSet;
     event?: ChaincodeEventData;
+    /** The chaincode's requests to the peer by message type (GET_STATE, PUT_STATE, ...): its round trips. */
+    stateCalls: Record<string, number>;
 }
 
 /**
@@ -75,8 +77,9 @@ export class ContractRuntime {
         );
         const input = new peer.ChaincodeInput();
         input.setArgsList(proposal.args);
+        const handler = new ShimHandler(simulator, this.batching);
         const stub = new ChaincodeStub(
-            new ShimHandler(simulator, this.batching),
+            handler,
             proposal.channel,
             proposal.txId,
             input,
@@ -100,6 +103,7 @@ export class ContractRuntime {
             },
             rwset: simulator.results(),
             event: event ? { name: event.getEventName(), payload: Buffer.from(event.getPayload_asU8()) } : undefined,
+            stateCalls: { ...handler.calls },
         };
     }
 }

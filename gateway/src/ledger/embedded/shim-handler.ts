@@ -66,6 +66,11 @@ export class ShimHandler {
     readonly maxSizeWriteBatch: number;
     readonly usePeerGetMultipleKeys: boolean;
     readonly maxSizeGetMultipleKeys: number;
+    /**
+     * Requests the chaincode made, by message type: on a peer each is one gRPC round trip between
+     * the chaincode and the peer, so this is the transaction's state-access profile.
+     */
+    readonly calls: Record<string, number> = {};
 
     constructor(
         private readonly simulator: TxSimulator,
@@ -310,6 +315,7 @@ export class ShimHandler {
 
     /** Runs a request as the peer's handler does: a failure answers with the peer's wrapped error text. */
     private run<T>(messageType: string, action: () => T): T {
+        this.calls[messageType] = (this.calls[messageType] ?? 0) + 1;
         try {
             return action();
         } catch (error) {
