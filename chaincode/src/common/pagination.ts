@@ -45,15 +45,18 @@ export async function pageByPartialKey<S, T = S>(
         bookmark,
     );
     const items: T[] = [];
+    let exhausted = false;
     try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        let next = await iterator.next();
+        for (; !next.done; next = await iterator.next()) {
             const mapped = await map(fromBytes<S>(next.value.value), next.value.key);
             if (mapped !== undefined) {
                 items.push(mapped);
             }
         }
+        exhausted = next.done === true;
     } finally {
-        await iterator.close();
+        await closeUnlessExhausted(iterator, exhausted);
     }
     // An empty page's metadata is all defaults, which protobuf encodes as nothing: the shim then gives none.
     const done = !metadata || metadata.fetchedRecordsCount < pageSize;
@@ -72,15 +75,30 @@ export async function allByPartialKey<S>(
 ): Promise<Array<{ key: string; value: S }>> {
     const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, [...attributes]);
     const out: Array<{ key: string; value: S }> = [];
+    let exhausted = false;
     try {
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        let next = await iterator.next();
+        for (; !next.done; next = await iterator.next()) {
             if (out.length === limit) {
                 throw invalidArgument(objectType, `more than ${limit} entries; this operation is bounded to ${limit}`);
             }
             out.push({ key: next.value.key, value: fromBytes<S>(next.value.value) });
         }
+        exhausted = next.done === true;
     } finally {
-        await iterator.close();
+        await closeUnlessExhausted(iterator, exhausted);
     }
     return out;
+}
+
+/**
+ * Closes an iterator the chaincode stops reading early. One read to the end needs no close: the
+ * peer drops its query context when it sends the last batch (`has_more` false), so the
+ * QUERY_STATE_CLOSE would be one more gRPC round trip per range read for nothing (the peer also
+ * closes every iterator left open when the transaction ends).
+ */
+async function closeUnlessExhausted(iterator: { close(): Promise<unknown> }, exhausted: boolean): Promise<void> {
+    if (!exhausted) {
+        await iterator.close();
+    }
 }
