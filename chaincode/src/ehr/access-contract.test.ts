@@ -6,6 +6,7 @@ import {
     grantConsent,
     Hospital,
     registerRecord,
+    storeLocation,
     type EhrCast,
 } from '../../../test/fixtures/ehr';
 import { saltedDigest } from './location';
@@ -149,6 +150,7 @@ describe('ehr-access contract', () => {
                     locationDigest: document.locationDigest,
                 }),
             ]);
+            await storeLocation(h, cast.physician2, 'rec-1-v2');
             expect((await access(cast.physician, 'rec-1-v2')).access).toMatchObject({
                 allowed: true,
                 audit: { consentId: 'c-list' },

@@ -2,6 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
     caller,
     CareLedgerContract,
+    conflict,
     forbidden,
     invalidArgument,
     notFound,
@@ -18,7 +19,7 @@ import { auditEntryFor, getAuditEntry, putAuditEntry } from './audit';
 import { BreakGlassReasonCodes } from './codes';
 import { requirePurpose } from './consent';
 import { EhrObjects } from './keys';
-import { getLocation, requireSalt, saltedDigest, TransientKeys, transientText } from './location';
+import { getLocation, isPendingLocation, requireSalt, saltedDigest, TransientKeys, transientText } from './location';
 import { queriedPatientId, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
@@ -50,7 +51,7 @@ export class EhrAccessContract extends CareLedgerContract {
         const id = requireId(recordId, 'recordId');
         const purposeCode = requirePurpose(purpose, 'purpose');
         const agent = requireAttributedCaller(ctx);
-        const record = await requireRecord(ctx, id);
+        const record = await requireReadableRecord(ctx, id);
         const decision = await decideOrdinaryAccess(ctx, agent, record, purposeCode);
         return JSON.stringify(await recordAttempt(ctx, record, agent, purposeCode, decision));
     }
@@ -71,7 +72,7 @@ export class EhrAccessContract extends CareLedgerContract {
         });
         const salt = requireSalt(transientText(ctx, TransientKeys.salt), `transient.${TransientKeys.salt}`);
         const agent = requireAttributedCaller(ctx);
-        const record = await requireRecord(ctx, id);
+        const record = await requireReadableRecord(ctx, id);
         const decision = await decideEmergencyAccess(ctx, agent, record);
         const emergency = { reasonCode: code, reasonDigest: saltedDigest(salt, reason) };
         return JSON.stringify(await recordAttempt(ctx, record, agent, 'BTG', decision, emergency));
@@ -222,4 +223,16 @@ async function recordAttempt(
     });
     const allowedRecord = decision.allowed && !isErased(record) ? record : undefined;
     return { audit: entry, allowed: decision.allowed, record: allowedRecord };
+}
+
+/**
+ * The record an access reads. A pending pointer (its location never committed) is refused before
+ * any decision: nothing could be released, and nothing is recorded (CONFLICT leaves the ledger as it was).
+ */
+async function requireReadableRecord(ctx: Context, recordId: string): Promise<StoredRecord> {
+    const record = await requireRecord(ctx, recordId);
+    if (!isErased(record) && (await isPendingLocation(ctx, record))) {
+        throw conflict(`record ${recordId} is pending: its custodian has not stored its location`, 'recordId');
+    }
+    return record;
 }

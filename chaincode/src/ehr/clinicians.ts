@@ -13,10 +13,38 @@ export function isClinician(who: Caller): who is Clinician {
     return who.role !== undefined && ClinicianRoles.includes(who.role) && who.actorId !== undefined;
 }
 
+/**
+ * The caller's licence check, once per transaction: an access decision asks it twice (the base
+ * rules, then whether org-wide consents reach the caller), and each ask is four or five keyed reads
+ * (hold, current pointer, credential, issuer). The caller and the transaction time are fixed for a
+ * context, so the answer is too. Resolves to the FORBIDDEN refusal, or undefined when valid.
+ */
+const licenceChecks = new WeakMap<Context, Promise<ContractError | undefined>>();
+
+function licenceCheck(ctx: Context, role: Role): Promise<ContractError | undefined> {
+    let check = licenceChecks.get(ctx);
+    if (!check) {
+        check = requireValidCredential(ctx, RequiredCredential[role]).then(
+            () => undefined,
+            (error: unknown) => {
+                if (error instanceof ContractError && error.code === 'FORBIDDEN') {
+                    return error;
+                }
+                throw error;
+            },
+        );
+        licenceChecks.set(ctx, check);
+    }
+    return check;
+}
+
 /** The caller, a clinician holding a valid licence; throws FORBIDDEN otherwise. */
 export async function requireLicensedClinician(ctx: Context): Promise<Clinician> {
     const who = requireRole(ctx, ...ClinicianRoles);
-    await requireValidCredential(ctx, RequiredCredential[who.role]);
+    const refusal = await licenceCheck(ctx, who.role);
+    if (refusal) {
+        throw refusal;
+    }
     return who;
 }
 
@@ -25,15 +53,7 @@ export async function requireLicensedClinician(ctx: Context): Promise<Clinician>
  * the caller can record a denied access; any other failure still aborts the transaction.
  */
 export async function holdsValidLicence(ctx: Context, who: Clinician): Promise<boolean> {
-    try {
-        await requireValidCredential(ctx, RequiredCredential[who.role]);
-        return true;
-    } catch (error) {
-        if (error instanceof ContractError && error.code === 'FORBIDDEN') {
-            return false;
-        }
-        throw error;
-    }
+    return (await licenceCheck(ctx, who.role)) === undefined;
 }
 
 /**

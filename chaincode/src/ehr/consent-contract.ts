@@ -27,7 +27,8 @@ import { EhrObjects, WholeOrg } from './keys';
 import { queriedPatientId, requireActingFor, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector } from './readers';
-import { getRecord, isErased } from './records';
+import { getRecord, isErased, requireOnlyFields } from './records';
+import { forItem, MaxConsentsPerBatch, requireBatch, requireDistinct } from './batch';
 import type { Consent, ConsentEventPayload } from './types';
 import { emitEhrEvent } from './events';
 
@@ -51,46 +52,51 @@ export class EhrConsentContract extends CareLedgerContract {
         const now = txTime(ctx);
         const input = parseGrantInput(parseJsonArg<Record<string, unknown>>(consentJson, 'consent'), now);
         const acting = await requireActingFor(ctx, input.patientId);
-        if (await getConsent(ctx, input.id)) {
-            throw conflict(`consent ${input.id} already exists`, 'consent.id');
-        }
-        if (input.scope.kind === 'records') {
-            for (const [index, recordId] of input.scope.recordIds.entries()) {
-                const record = await getRecord(ctx, recordId);
-                // One rule for missing and foreign records, so a grant cannot probe other patients' ids.
-                if (!record || isErased(record) || record.patientId !== acting.patientId) {
-                    throw invalidArgument(
-                        `consent.scope.recordIds[${index}]`,
-                        'must name a live record of the patient',
-                    );
-                }
-            }
-        }
-        const live = await liveConsentsFor(ctx, input.grantee.mspId, input.grantee.actorId, acting.patientId);
-        const expired = live.filter((consent) => Date.parse(consent.period.end) <= now.getTime());
-        if (live.length - expired.length >= MaxLiveConsentsPerGrantee) {
-            throw conflict(
-                `at most ${MaxLiveConsentsPerGrantee} live consents per grantee and patient; revoke one first`,
-                'consent.grantee',
-            );
-        }
-        const consent: Consent = {
-            id: input.id,
-            patientId: acting.patientId,
-            status: 'active',
-            grantee: input.grantee,
-            scope: input.scope,
-            purposes: input.purposes,
-            period: input.period,
-            dateTime: now.toISOString(),
-            grantedBy: acting.actor,
-        };
-        for (const stale of expired) {
-            await retireFromGranteeIndex(ctx, stale);
-        }
-        await putNewConsent(ctx, consent);
+        const [consent] = await grantAll(ctx, [input], acting, now, (_index, rule) => rule());
         emitEhrEvent(ctx, 'ehr.ConsentGranted', consentEvent(consent));
         return JSON.stringify(consent);
+    }
+
+    /**
+     * Grants up to {@link MaxConsentsPerBatch} consents of one patient in one transaction:
+     * `{consents: [...]}`, each item as for GrantConsent (a delegate names the same `patientId` in
+     * every item). Every item is checked before anything is written, the live-consent limit counts
+     * the batch's own items; a refusal names the item (`consents[2].period.end`) and nothing is written.
+     */
+    @Transaction()
+    @Returns('string')
+    async GrantConsents(ctx: Context, batchJson: string): Promise<string> {
+        const now = txTime(ctx);
+        const batch = parseJsonArg<Record<string, unknown>>(batchJson, 'batch');
+        requireOnlyFields(batch, ['consents'], 'batch');
+        const items = requireBatch<unknown>(batch.consents, 'consents', MaxConsentsPerBatch);
+        const inputs: ParsedGrant[] = [];
+        for (const [index, item] of items.entries()) {
+            inputs.push(
+                await forItem('consent', 'consents', index, () => {
+                    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+                        throw invalidArgument('consent', 'must be an object');
+                    }
+                    requireOnlyFields(item as Record<string, unknown>, GrantFields, 'consent');
+                    return parseGrantInput(item as Record<string, unknown>, now);
+                }),
+            );
+        }
+        requireDistinct(
+            inputs.map((input) => input.id),
+            'consents',
+            'id',
+        );
+        const named = inputs.findIndex((input) => input.patientId !== inputs[0].patientId);
+        if (named >= 0) {
+            throw invalidArgument(`consents[${named}].patientId`, 'every consent of a batch is for the same patient');
+        }
+        const acting = await requireActingFor(ctx, inputs[0].patientId);
+        const consents = await grantAll(ctx, inputs, acting, now, (index, rule) =>
+            forItem('consent', 'consents', index, rule),
+        );
+        emitEhrEvent(ctx, 'ehr.ConsentsGranted', { patientId: acting.patientId, consents: consents.map(consentEvent) });
+        return JSON.stringify({ consents });
     }
 
     /** Revokes a consent at once. Only its patient or their delegate may; the grantee may not. */
@@ -210,4 +216,78 @@ function consentEvent(consent: Consent): ConsentEventPayload {
         periodEnd: consent.period.end,
         by: consent.revokedBy ?? consent.grantedBy,
     };
+}
+
+type ParsedGrant = ReturnType<typeof parseGrantInput>;
+
+const GrantFields = ['id', 'patientId', 'grantee', 'scope', 'purposes', 'period'];
+
+/**
+ * Checks every grant, then writes them: ids new, listed records live records of the patient, at
+ * most {@link MaxLiveConsentsPerGrantee} live consents per grantee counting the earlier grants of
+ * the same call (a transaction does not read its own writes). Expired consents of each grantee are
+ * pruned once. `check` names the item in a refusal.
+ */
+async function grantAll(
+    ctx: Context,
+    inputs: ParsedGrant[],
+    acting: { patientId: string; actor: Consent['grantedBy'] },
+    now: Date,
+    check: <T>(index: number, rule: () => Promise<T>) => Promise<T>,
+): Promise<Consent[]> {
+    const groups = new Map<string, { live: number; expired: Consent[] }>();
+    for (const [index, input] of inputs.entries()) {
+        await check(index, async () => {
+            if (await getConsent(ctx, input.id)) {
+                throw conflict(`consent ${input.id} already exists`, 'consent.id');
+            }
+            if (input.scope.kind === 'records') {
+                for (const [position, recordId] of input.scope.recordIds.entries()) {
+                    const record = await getRecord(ctx, recordId);
+                    // One rule for missing and foreign records, so a grant cannot probe other patients' ids.
+                    if (!record || isErased(record) || record.patientId !== acting.patientId) {
+                        throw invalidArgument(
+                            `consent.scope.recordIds[${position}]`,
+                            'must name a live record of the patient',
+                        );
+                    }
+                }
+            }
+            const group = `${input.grantee.mspId}\n${input.grantee.actorId ?? WholeOrg}`;
+            let counted = groups.get(group);
+            if (!counted) {
+                const live = await liveConsentsFor(ctx, input.grantee.mspId, input.grantee.actorId, acting.patientId);
+                const expired = live.filter((consent) => Date.parse(consent.period.end) <= now.getTime());
+                counted = { live: live.length - expired.length, expired };
+                groups.set(group, counted);
+            }
+            if (counted.live >= MaxLiveConsentsPerGrantee) {
+                throw conflict(
+                    `at most ${MaxLiveConsentsPerGrantee} live consents per grantee and patient; revoke one first`,
+                    'consent.grantee',
+                );
+            }
+            counted.live += 1;
+        });
+    }
+    for (const { expired } of groups.values()) {
+        for (const stale of expired) {
+            await retireFromGranteeIndex(ctx, stale);
+        }
+    }
+    const consents = inputs.map((input): Consent => ({
+        id: input.id,
+        patientId: acting.patientId,
+        status: 'active',
+        grantee: input.grantee,
+        scope: input.scope,
+        purposes: input.purposes,
+        period: input.period,
+        dateTime: now.toISOString(),
+        grantedBy: acting.actor,
+    }));
+    for (const consent of consents) {
+        await putNewConsent(ctx, consent);
+    }
+    return consents;
 }

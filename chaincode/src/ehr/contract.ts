@@ -2,6 +2,7 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import {
     caller,
     callerKeyId,
+    ContractError,
     CareLedgerContract,
     conflict,
     forbidden,
@@ -22,7 +23,8 @@ import { holdsValidLicence, isClinician, requireLicensedClinician } from './clin
 import { allLiveConsentsOf } from './consent-store';
 import { requireMspId, scopeCovers, inPeriod } from './consent';
 import { EhrKeys, EhrObjects } from './keys';
-import { putLocation, saltedDigest, transientLocation } from './location';
+import { isPendingLocation, putLocation, saltedDigest, transientLocation, transientLocationBatch } from './location';
+import { forItem, MaxRecordsPerBatch, requireBatch, requireDistinct } from './batch';
 import {
     getDelegate,
     getEnrolment,
@@ -34,8 +36,23 @@ import {
 } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf, mayReadPointer } from './readers';
-import { getRecord, isErased, parseAmendInput, parseRegisterInput, putNewRecord, requireRecord } from './records';
-import type { Delegate, PatientEnrolment, RecordEventPayload, RecordPointer, StoredRecord } from './types';
+import {
+    getRecord,
+    isErased,
+    parseAmendInput,
+    parseRegisterInput,
+    putNewRecord,
+    requireOnlyFields,
+    requireRecord,
+} from './records';
+import type {
+    CustodianViewOfRecord,
+    Delegate,
+    PatientEnrolment,
+    RecordEventPayload,
+    RecordPointer,
+    RegisterRecordInput,
+} from './types';
 import { emitEhrEvent } from './events';
 
 /**
@@ -184,26 +201,62 @@ export class EhrContract extends CareLedgerContract {
         if (await getRecord(ctx, input.id)) {
             throw conflict(`record ${input.id} already exists`, 'record.id');
         }
-        const now = txTimeIso(ctx);
-        const record: RecordPointer = {
-            id: input.id,
-            seriesId: input.id,
-            version: 1,
-            patientId: input.patientId,
-            custodianMsp: author.mspId,
-            authorId: author.actorId,
-            type: input.type,
-            status: 'current',
-            contentHash: input.contentHash,
-            size: input.size,
-            mediaType: input.mediaType,
-            locationDigest: input.locationDigest,
-            date: now,
-            updatedAt: now,
-        };
+        const record = newPointer(input, author, txTimeIso(ctx));
         await putNewRecord(ctx, record);
         emitEhrEvent(ctx, 'ehr.RecordRegistered', recordEvent(record));
         return JSON.stringify(record);
+    }
+
+    /**
+     * Registers up to {@link MaxRecordsPerBatch} pointers in one transaction: `{records: [...]}`, each
+     * item as for RegisterRecord (patients may differ). Every item is checked before anything is
+     * written; a refusal names the item (`records[3].contentHash`) and the transaction writes nothing.
+     * The licence is checked once, each distinct patient's enrolment once. Locations follow in one
+     * StoreRecordLocations; until then the pointers are pending.
+     */
+    @Transaction()
+    @Returns('string')
+    async RegisterRecords(ctx: Context, batchJson: string): Promise<string> {
+        requireRole(ctx, 'physician', 'nurse');
+        const batch = parseJsonArg<Record<string, unknown>>(batchJson, 'batch');
+        requireOnlyFields(batch, ['records'], 'batch');
+        const items = requireBatch<Record<string, unknown>>(batch.records, 'records', MaxRecordsPerBatch);
+        const inputs: RegisterRecordInput[] = [];
+        for (const [index, item] of items.entries()) {
+            inputs.push(await forItem('record', 'records', index, () => parseRegisterInput(item)));
+        }
+        requireDistinct(
+            inputs.map((input) => input.id),
+            'records',
+            'id',
+        );
+        const author = await requireLicensedClinician(ctx);
+        const enrolled = new Set<string>();
+        for (const [index, input] of inputs.entries()) {
+            await forItem('record', 'records', index, async () => {
+                if (!enrolled.has(input.patientId)) {
+                    await requireEnrolment(ctx, input.patientId).catch((error: unknown) => {
+                        throw reField(error, 'record.patientId');
+                    });
+                    enrolled.add(input.patientId);
+                }
+                if (await getRecord(ctx, input.id)) {
+                    throw conflict(`record ${input.id} already exists`, 'record.id');
+                }
+            });
+        }
+        const now = txTimeIso(ctx);
+        const records = inputs.map((input) => newPointer(input, author, now));
+        for (const record of records) {
+            await putNewRecord(ctx, record);
+        }
+        emitEhrEvent(ctx, 'ehr.RecordsRegistered', {
+            custodianMsp: author.mspId,
+            patientId: enrolled.size === 1 ? records[0].patientId : undefined,
+            registeredAt: now,
+            records: records.map(recordEvent),
+        });
+        return JSON.stringify({ records });
     }
 
     /**
@@ -223,6 +276,12 @@ export class EhrContract extends CareLedgerContract {
         if (isErased(previous) || previous.status !== 'current') {
             throw conflict(
                 `record ${previous.id} is ${previous.status}; only the current version can be amended`,
+                'record.previousId',
+            );
+        }
+        if (await isPendingLocation(ctx, previous)) {
+            throw conflict(
+                `record ${previous.id} is pending (its location never committed); store its location or cancel it first`,
                 'record.previousId',
             );
         }
@@ -284,6 +343,130 @@ export class EhrContract extends CareLedgerContract {
         return JSON.stringify(stored);
     }
 
+    /**
+     * Stores the locations of up to {@link MaxRecordsPerBatch} pointers in the custodian's implicit
+     * collection: `{recordIds: [...]}` and transient `locations`, a JSON array of `{location, salt}` in
+     * the same order. Like StoreRecordLocation it writes nothing public, so the custodian's peers alone
+     * endorse it. Every item is checked first; a refusal names it and nothing is written.
+     */
+    @Transaction()
+    @Returns('string')
+    async StoreRecordLocations(ctx: Context, batchJson: string): Promise<string> {
+        requireRole(ctx, 'physician', 'nurse');
+        const batch = parseJsonArg<Record<string, unknown>>(batchJson, 'batch');
+        requireOnlyFields(batch, ['recordIds'], 'batch');
+        const ids = requireBatch<unknown>(batch.recordIds, 'recordIds', MaxRecordsPerBatch).map((id, index) =>
+            requireId(id, `recordIds[${index}]`),
+        );
+        requireDistinct(ids, 'recordIds', 'id');
+        const locations = transientLocationBatch(ctx, ids.length);
+        const clinician = await requireLicensedClinician(ctx);
+        const records: RecordPointer[] = [];
+        for (const [index, id] of ids.entries()) {
+            const field = `recordIds[${index}]`;
+            const record = await getRecord(ctx, id);
+            if (!record) {
+                throw notFound('record', id);
+            }
+            if (record.custodianMsp !== clinician.mspId) {
+                throw forbidden(
+                    `only clinicians of custodian ${record.custodianMsp} may store the location of ${field}`,
+                );
+            }
+            if (isErased(record)) {
+                throw conflict(`record ${id} is erased`, field);
+            }
+            if (saltedDigest(locations[index].salt, locations[index].location) !== record.locationDigest) {
+                throw invalidArgument(
+                    `transient.locations[${index}]`,
+                    `salted digest does not match the locationDigest of ${field}`,
+                );
+            }
+            records.push(record);
+        }
+        for (const [index, record] of records.entries()) {
+            await putLocation(ctx, record.custodianMsp, { recordId: record.id, ...locations[index] });
+        }
+        const stored = { custodianMsp: clinician.mspId, recordIds: ids, storedAt: txTimeIso(ctx) };
+        emitEhrEvent(ctx, 'ehr.RecordLocationsStored', stored);
+        return JSON.stringify(stored);
+    }
+
+    /**
+     * Withdraws a pending pointer — one whose location never committed and now cannot be (the
+     * location was lost, the author's licence lapsed): the custodian's staff (physician, nurse,
+     * admin) delete the pointer and its index entries, so its id may be registered again. An
+     * amendment's pointer also gives the version it replaced back its `current` status. A pointer
+     * whose location committed is never cancelled (CONFLICT): amend it, or the patient erases it.
+     */
+    @Transaction()
+    @Returns('string')
+    async CancelPendingRecord(ctx: Context, recordId: string): Promise<string> {
+        const id = requireId(recordId, 'recordId');
+        const who = caller(ctx);
+        const record = await requireRecord(ctx, id);
+        if (!isStaffOf(who, record.custodianMsp)) {
+            throw forbidden(`only staff of custodian ${record.custodianMsp} may cancel record ${id}`);
+        }
+        if (isErased(record) || !(await isPendingLocation(ctx, record))) {
+            throw conflict(`record ${id} is not pending: its location is stored (or it is erased)`, 'recordId');
+        }
+        const now = txTimeIso(ctx);
+        let restored: string | undefined;
+        if (record.relatesTo?.code === 'replaces') {
+            const previous = await getRecord(ctx, record.relatesTo.targetId);
+            if (previous && !isErased(previous) && previous.status === 'superseded') {
+                await ctx.stub.putState(
+                    EhrKeys.record(ctx, previous.id),
+                    toBytes({ ...previous, status: 'current', updatedAt: now }),
+                );
+                restored = previous.id;
+            }
+        }
+        await ctx.stub.deleteState(EhrKeys.record(ctx, id));
+        await ctx.stub.deleteState(EhrKeys.recordByPatient(ctx, record.patientId, record.custodianMsp, id));
+        await ctx.stub.deleteState(EhrKeys.recordByCustodian(ctx, record.custodianMsp, id));
+        const cancelled = {
+            recordId: id,
+            patientId: record.patientId,
+            custodianMsp: record.custodianMsp,
+            cancelledAt: now,
+            restored,
+        };
+        emitEhrEvent(ctx, 'ehr.RecordCancelled', cancelled);
+        return JSON.stringify(cancelled);
+    }
+
+    /**
+     * Pointers of the caller's org still waiting for their location (pending), for its staff: what a
+     * gateway completes after a crash, or the custodian cancels. A page scans `pageSize` pointers of
+     * the custodian and returns the pending ones among them; follow the bookmark to the end.
+     */
+    @Transaction(false)
+    @Returns('string')
+    async ListPendingRecords(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
+        const who = caller(ctx);
+        const size = parsePageSize(pageSize);
+        const mark = requireBookmark(bookmark);
+        if (!isStaffOf(who, who.mspId)) {
+            throw forbidden("pending records are listed for the custodian org's staff only");
+        }
+        const page = await pageByPartialKey<{ recordId: string }, CustodianViewOfRecord>(
+            ctx,
+            EhrObjects.recordByCustodian,
+            [who.mspId],
+            size,
+            mark,
+            async (ref) => {
+                const record = await getRecord(ctx, ref.recordId);
+                return record && !isErased(record) && (await isPendingLocation(ctx, record))
+                    ? { ...record, pending: true }
+                    : undefined;
+            },
+        );
+        return JSON.stringify(page);
+    }
+
     /** A pointer (or its erasure tombstone), for the patient, the custodian's staff and regulators; never the location. */
     @Transaction(false)
     @Returns('string')
@@ -294,6 +477,13 @@ export class EhrContract extends CareLedgerContract {
             throw forbidden(
                 `record ${record.id} is readable by its patient, custodian and regulators; others use ehr-access:AccessRecord`,
             );
+        }
+        if (!isErased(record) && (await isPendingLocation(ctx, record))) {
+            if (!isStaffOf(who, record.custodianMsp)) {
+                throw conflict(`record ${record.id} is pending: its custodian has not stored its location`, 'recordId');
+            }
+            const view: CustodianViewOfRecord = { ...record, pending: true };
+            return JSON.stringify(view);
         }
         return JSON.stringify(record);
     }
@@ -330,7 +520,9 @@ export class EhrContract extends CareLedgerContract {
             mark,
             async (ref) => {
                 const record = await getRecord(ctx, ref.recordId);
-                return record && !isErased(record) && visible(record) ? record : undefined;
+                return record && !isErased(record) && visible(record) && !(await isPendingLocation(ctx, record))
+                    ? record
+                    : undefined;
             },
         );
         return JSON.stringify(page);
@@ -352,16 +544,53 @@ export class EhrContract extends CareLedgerContract {
         if (!(isStaffOf(who, msp) || isRegulatorInspector(who))) {
             throw forbidden(`records held by ${msp} are listed for its staff and regulators only`);
         }
-        const page: Page<StoredRecord> = await pageByPartialKey<{ recordId: string }, StoredRecord>(
+        const page: Page<CustodianViewOfRecord> = await pageByPartialKey<{ recordId: string }, CustodianViewOfRecord>(
             ctx,
             EhrObjects.recordByCustodian,
             [msp],
             size,
             mark,
-            (ref) => getRecord(ctx, ref.recordId),
+            async (ref) => {
+                const record = await getRecord(ctx, ref.recordId);
+                if (!record || isErased(record) || !(await isPendingLocation(ctx, record))) {
+                    return record;
+                }
+                // Pending pointers: flagged for the custodian's staff, not shown to regulators.
+                return isStaffOf(who, msp) ? { ...record, pending: true as const } : undefined;
+            },
         );
         return JSON.stringify(page);
     }
+}
+
+function newPointer(
+    input: RegisterRecordInput,
+    author: { mspId: string; actorId: string },
+    now: string,
+): RecordPointer {
+    return {
+        id: input.id,
+        seriesId: input.id,
+        version: 1,
+        patientId: input.patientId,
+        custodianMsp: author.mspId,
+        authorId: author.actorId,
+        type: input.type,
+        status: 'current',
+        contentHash: input.contentHash,
+        size: input.size,
+        mediaType: input.mediaType,
+        locationDigest: input.locationDigest,
+        date: now,
+        updatedAt: now,
+    };
+}
+
+/** A refusal of a batch item's rule re-aimed at `field` (the enrolment check names `patientId`). */
+function reField(error: unknown, field: string): unknown {
+    return error instanceof ContractError && error.field === undefined
+        ? new ContractError(error.code, error.detail, field)
+        : error;
 }
 
 function recordEvent(record: RecordPointer): RecordEventPayload {

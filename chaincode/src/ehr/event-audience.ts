@@ -11,6 +11,9 @@ import { RegulatorMsp } from '../common/orgs';
  *   enrolled with this MSP (the gateway asks the contract once per stream);
  * - the custodian's staff (physician, nurse, admin of `custodianMsp`): record, access, location
  *   and erasure events of records it holds;
+ * - bulk events: `ehr.RecordsRegistered` reaches a patient only when every pointer in it is theirs
+ *   (the payload then names them); `ehr.ConsentsGranted` reaches its patient, never the grantees
+ *   (each would learn who else was granted); grantees ask ListConsentsByGrantee;
  * - a consent's grantee when it names one practitioner; an org-wide consent is not announced to
  *   the org (only licensed clinicians may see it: they ask ListConsentsByGrantee, which checks the
  *   licence); a delegate: the events that name them.
@@ -46,8 +49,11 @@ export function mayReceiveEhrEvent(reader: EventReader, eventName: string, paylo
     }
     switch (eventName) {
         case 'ehr.RecordRegistered':
+        case 'ehr.RecordsRegistered':
         case 'ehr.RecordAmended':
         case 'ehr.RecordLocationStored':
+        case 'ehr.RecordLocationsStored':
+        case 'ehr.RecordCancelled':
         case 'ehr.RecordAccessed':
         case 'ehr.AccessDenied':
         case 'ehr.EmergencyAccess':

@@ -14,7 +14,9 @@ export const ehrContracts: Array<new () => Contract> = [
 export * from './types';
 export { BreakGlassPurpose, BreakGlassReasonCodes, ConsentPurposes, LoincSystem } from './codes';
 export type { BreakGlassReasonCode, ConsentPurpose } from './codes';
-export { saltedDigest, TransientKeys as EhrTransientKeys } from './location';
+export { requireLocation, requireSalt, saltedDigest, TransientKeys as EhrTransientKeys } from './location';
+export { MaxConsentsPerBatch, MaxRecordsPerBatch } from './batch';
+export { parseAmendInput, parseRegisterInput } from './records';
 export { LocationWindowMs } from './access-contract';
 export { MaxErasureBatch } from './erasure-contract';
 export { MaxLiveConsentsPerGrantee } from './consent-store';

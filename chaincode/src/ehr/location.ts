@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
-import { fromBytes, implicitCollection, invalidArgument, requireString, requireUri, toBytes } from '../common';
+import {
+    ContractError,
+    fromBytes,
+    implicitCollection,
+    invalidArgument,
+    requireString,
+    requireUri,
+    toBytes,
+} from '../common';
 import { EhrKeys } from './keys';
 import type { RecordLocation } from './types';
 
@@ -10,7 +18,7 @@ import type { RecordLocation } from './types';
  * guess URIs from confirming one against the digest, and also salts the hash Fabric itself
  * puts on the channel for every private write.
  */
-export const TransientKeys = { location: 'location', salt: 'salt', reason: 'reason' } as const;
+export const TransientKeys = { location: 'location', salt: 'salt', reason: 'reason', locations: 'locations' } as const;
 
 const saltRule = {
     min: 32,
@@ -70,4 +78,48 @@ export async function locationHashPresent(ctx: Context, custodianMsp: string, re
 
 export async function purgeLocation(ctx: Context, custodianMsp: string, recordId: string): Promise<void> {
     await ctx.stub.purgePrivateData(implicitCollection(custodianMsp), EhrKeys.location(ctx, recordId));
+}
+
+/** A document location as StoreRecordLocation accepts it; the gateway checks it with this before the pointer's submit. */
+export function requireLocation(value: unknown, field: string): string {
+    return requireUri(value, field);
+}
+
+/**
+ * Whether a live pointer still waits for its location: its StoreRecordLocation never committed, so
+ * the channel carries no hash of it. Derived on every peer from the hash, never stored: the
+ * location step writes nothing public (that is what keeps it on the custodian's peers).
+ */
+export async function isPendingLocation(ctx: Context, record: { id: string; custodianMsp: string }): Promise<boolean> {
+    return !(await locationHashPresent(ctx, record.custodianMsp, record.id));
+}
+
+/**
+ * Locations of a StoreRecordLocations batch: transient `locations`, a JSON array of `{location,
+ * salt}` in the order of the record ids.
+ */
+export function transientLocationBatch(ctx: Context, count: number): Array<{ location: string; salt: string }> {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(transientText(ctx, TransientKeys.locations));
+    } catch (error) {
+        if (error instanceof ContractError) {
+            throw error;
+        }
+        throw invalidArgument(`transient.${TransientKeys.locations}`, 'must be a JSON array of {location, salt}');
+    }
+    if (!Array.isArray(parsed) || parsed.length !== count) {
+        throw invalidArgument(
+            `transient.${TransientKeys.locations}`,
+            `must be a JSON array of {location, salt}, one per record id (${count})`,
+        );
+    }
+    return parsed.map((item: unknown, index) => {
+        const field = `transient.${TransientKeys.locations}[${index}]`;
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+            throw invalidArgument(field, 'must be an object {location, salt}');
+        }
+        const { location, salt } = item as Record<string, unknown>;
+        return { location: requireLocation(location, `${field}.location`), salt: requireSalt(salt, `${field}.salt`) };
+    });
 }

@@ -75,7 +75,7 @@ function requireDocumentFields(input: Record<string, unknown>, field: string): D
 const documentFieldNames = ['type', 'contentHash', 'size', 'mediaType', 'locationDigest'];
 
 /** Refuses fields outside `allowed`: an unknown field would be kept in the blocks with no rule applied to it. */
-function requireOnlyFields(input: Record<string, unknown>, allowed: readonly string[], field: string): void {
+export function requireOnlyFields(input: Record<string, unknown>, allowed: readonly string[], field: string): void {
     const extra = Object.keys(input).find((name) => !allowed.includes(name));
     if (extra !== undefined) {
         throw invalidArgument(`${field}.${extra}`, `is not a field of ${field} (allowed: ${allowed.join(', ')})`);
@@ -83,6 +83,9 @@ function requireOnlyFields(input: Record<string, unknown>, allowed: readonly str
 }
 
 export function parseRegisterInput(input: Record<string, unknown>): RegisterRecordInput {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        throw invalidArgument('record', 'must be an object');
+    }
     requireOnlyFields(input, ['id', 'patientId', ...documentFieldNames], 'record');
     return {
         id: requireId(input.id, 'record.id'),

@@ -286,6 +286,46 @@ export interface LocationStoredPayload {
     storedAt: string;
 }
 
+/**
+ * Pointers of one bulk registration. `patientId` is set when every pointer is the same patient's,
+ * so that patient's stream receives it; a batch spanning patients goes to the custodian's staff
+ * and regulators only (a patient never learns of another patient's pointers).
+ */
+export interface RecordsRegisteredPayload {
+    custodianMsp: string;
+    patientId?: string;
+    registeredAt: string;
+    records: RecordEventPayload[];
+}
+
+export interface LocationsStoredPayload {
+    custodianMsp: string;
+    recordIds: string[];
+    storedAt: string;
+}
+
+/** A pending pointer (its location never committed) withdrawn by the custodian; its id may be used again. */
+export interface RecordCancelledPayload {
+    recordId: string;
+    patientId: string;
+    custodianMsp: string;
+    cancelledAt: string;
+    /** The version an amendment pointer replaced, current again. */
+    restored?: string;
+}
+
+/** Consents of one bulk grant: always one patient. Grantees learn of them through ListConsentsByGrantee. */
+export interface ConsentsGrantedPayload {
+    patientId: string;
+    consents: ConsentEventPayload[];
+}
+
+/**
+ * A pointer as its custodian's staff see it: `pending` while its location has not committed
+ * (StoreRecordLocation), derived from the location's hash on the channel, never stored.
+ */
+export type CustodianViewOfRecord = StoredRecord & { pending?: true };
+
 export interface LocationsPurgedPayload {
     erasureId: string;
     patientId: string;
@@ -301,6 +341,10 @@ export interface EhrEventPayloads {
     'ehr.RecordRegistered': RecordEventPayload;
     'ehr.RecordAmended': RecordEventPayload;
     'ehr.RecordLocationStored': LocationStoredPayload;
+    'ehr.RecordsRegistered': RecordsRegisteredPayload;
+    'ehr.RecordLocationsStored': LocationsStoredPayload;
+    'ehr.RecordCancelled': RecordCancelledPayload;
+    'ehr.ConsentsGranted': ConsentsGrantedPayload;
     'ehr.ConsentGranted': ConsentEventPayload;
     'ehr.ConsentRevoked': ConsentEventPayload;
     'ehr.RecordAccessed': AccessEventPayload;
