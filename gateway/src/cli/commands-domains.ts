@@ -1,8 +1,14 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
-import { supply as supplyTypes, type ConsentPurpose, type GrantConsentInput } from '@careledger/chaincode';
+import {
+    MaxConsentsPerBatch,
+    MaxRecordsPerBatch,
+    supply as supplyTypes,
+    type ConsentPurpose,
+    type GrantConsentInput,
+} from '@careledger/chaincode';
 import { CredentialsClient } from '../credentials';
-import { EhrClient } from '../ehr';
+import { EhrClient, type NewRecord } from '../ehr';
 import { lightweightVerificationResponse } from '../standards/dscsa';
 import { toEpcisDocument } from '../standards/epcis';
 import { epcisEventOfStep } from '../standards/supply-epcis';
@@ -156,6 +162,48 @@ function ehrCommands(ehr: Command): void {
                 const consent = JSON.parse(fs.readFileSync(file, 'utf8')) as GrantConsentInput;
                 context.print(await new EhrClient(await context.session()).grantConsent(consent));
             }),
+        );
+
+    ehr.command('grant-consents')
+        .argument('<file>', `JSON array of up to ${MaxConsentsPerBatch} consents of one patient`)
+        .description('grant a set of consents in one transaction; a bad item refuses the whole set (consents[i].field)')
+        .action(
+            withContext(async (context, file: string) => {
+                const consents = JSON.parse(fs.readFileSync(file, 'utf8')) as GrantConsentInput[];
+                context.print(await new EhrClient(await context.session()).grantConsents(consents));
+            }),
+        );
+
+    ehr.command('register-records')
+        .argument(
+            '<file>',
+            `JSON array of up to ${MaxRecordsPerBatch} pointers { id, patientId, type, contentHash, size, mediaType, location }`,
+        )
+        .description(
+            'register many pointers in two transactions (pointers, then their locations on the custodian peers only); a bad item refuses the batch',
+        )
+        .action(
+            withContext(async (context, file: string) => {
+                const records = JSON.parse(fs.readFileSync(file, 'utf8')) as NewRecord[];
+                context.print(await new EhrClient(await context.session()).registerRecords(records));
+            }),
+        );
+
+    ehr.command('pending')
+        .description("the org's pointers whose location never committed (custodian staff)")
+        .action(
+            withContext(async (context) =>
+                context.print(await new EhrClient(await context.session()).listPendingRecords()),
+            ),
+        );
+
+    ehr.command('cancel-pending')
+        .argument('<recordId>')
+        .description('withdraw a pending pointer (custodian staff); its id may be registered again')
+        .action(
+            withContext(async (context, id: string) =>
+                context.print(await new EhrClient(await context.session()).cancelPendingRecord(id)),
+            ),
         );
 
     ehr.command('revoke-consent')

@@ -2,6 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
     EhrTransientKeys,
     fromBytes,
+    MaxConsentsPerBatch,
+    MaxRecordsPerBatch,
+    parseAmendInput,
+    parseRegisterInput,
+    requireLocation,
+    requireSalt,
     saltedDigest,
     type AccessResult,
     type AuditEntry,
@@ -19,8 +25,10 @@ import {
     type PatientEnrolment,
     type RecordPointer,
     type StoredRecord,
+    type CustodianViewOfRecord,
 } from '@careledger/chaincode';
-import type { LedgerSession, TransactionRequest } from '../ledger';
+import { LedgerError, type LedgerSession, type TransactionRequest } from '../ledger';
+import type { PendingLocation, PendingPointerJournal } from './pending-journal';
 
 export interface PageRequest {
     pageSize?: number;
@@ -55,6 +63,20 @@ export interface RegisteredRecord {
     record: RecordPointer;
     /** The salt the location digest was computed with. */
     salt: string;
+}
+
+export interface RegisteredRecords {
+    records: RecordPointer[];
+    /** The salts of the location digests, in the order of `records`. */
+    salts: string[];
+}
+
+export interface EhrClientOptions {
+    /**
+     * Where a two-step registration is kept from before its pointer's submit until its location
+     * commits, so a gateway that dies between the steps completes it when it starts again.
+     */
+    journal?: PendingPointerJournal;
 }
 
 export interface BreakGlassResult extends AccessResult {
@@ -95,7 +117,10 @@ const newSalt = () => randomBytes(16).toString('hex');
  * const { access, location } = await physician.readRecord('rec-1', 'TREAT');  // audited; location if allowed
  */
 export class EhrClient {
-    constructor(private readonly session: LedgerSession) {}
+    constructor(
+        private readonly session: LedgerSession,
+        private readonly options: EhrClientOptions = {},
+    ) {}
 
     // Patients and delegates ------------------------------------------------------------------
 
@@ -123,43 +148,136 @@ export class EhrClient {
 
     /**
      * Registers a pointer (public, endorsed for the channel policy), then stores its location in
-     * the caller's org's private data (endorsed by the caller's org alone). If the second step
-     * fails, retry it with {@link storeRecordLocation} and the returned salt.
+     * the caller's org's private data (endorsed by the caller's org alone). Everything either step
+     * checks of the input, the location included, is checked before the first submit, so bad input
+     * commits nothing. Until the location commits the pointer is pending (only its custodian sees
+     * it); with a journal, a gateway that dies between the steps completes them when it restarts.
+     * If the second step fails, retry it with {@link storeRecordLocation} and the returned salt.
      */
     async registerRecord(record: NewRecord, options: RegisterOptions = {}): Promise<RegisteredRecord> {
         const { location, salt = newSalt(), ...fields } = record;
-        const pointer = await this.submit<RecordPointer>({
-            contract: 'ehr',
-            name: 'RegisterRecord',
-            args: [
-                JSON.stringify({
+        const pointerArg = checked(() => {
+            const pointer = {
+                ...fields,
+                type: codeOnly(fields.type),
+                locationDigest: saltedDigest(checkedSalt(salt, 'salt'), requireLocation(location, 'location')),
+            };
+            parseRegisterInput(pointer);
+            return JSON.stringify(pointer);
+        });
+        const pointer = await this.twoSteps(
+            [{ recordId: fields.id, location, salt }],
+            () => this.submit<RecordPointer>({ contract: 'ehr', name: 'RegisterRecord', args: [pointerArg] }),
+            options,
+        );
+        return { record: pointer, salt };
+    }
+
+    /**
+     * Registers up to {@link MaxRecordsPerBatch} pointers (patients may differ) in one transaction,
+     * then their locations in one custodian-only transaction: two submits for the whole batch.
+     * Every item is checked before the first submit; a bad item is refused as
+     * `INVALID_ARGUMENT(records[i].field)` and nothing is written. The journal keeps the batch as
+     * one intent.
+     */
+    async registerRecords(records: readonly NewRecord[], options: RegisterOptions = {}): Promise<RegisteredRecords> {
+        if (!Array.isArray(records) || records.length === 0 || records.length > MaxRecordsPerBatch) {
+            throw new LedgerError('INVALID_ARGUMENT', `must hold 1 to ${MaxRecordsPerBatch} records`, {
+                field: 'records',
+            });
+        }
+        const locations: PendingLocation[] = [];
+        const pointers = records.map((record, index) => {
+            const { location, salt = newSalt(), ...fields } = record;
+            return checked(() => {
+                const pointer = {
                     ...fields,
                     type: codeOnly(fields.type),
-                    locationDigest: saltedDigest(salt, location),
-                }),
-            ],
+                    locationDigest: saltedDigest(
+                        checkedSalt(salt, 'record.salt'),
+                        requireLocation(location, 'record.location'),
+                    ),
+                };
+                parseRegisterInput(pointer);
+                locations.push({ recordId: fields.id, location, salt });
+                return pointer;
+            }, `records[${index}]`);
         });
-        await options.beforeLocation?.();
-        await this.storeRecordLocation(pointer.id, location, salt);
-        return { record: pointer, salt };
+        const seen = new Map<string, number>();
+        pointers.forEach((pointer, index) => {
+            const first = seen.get(pointer.id);
+            if (first !== undefined) {
+                throw new LedgerError('INVALID_ARGUMENT', `repeats records[${first}].id`, {
+                    field: `records[${index}].id`,
+                });
+            }
+            seen.set(pointer.id, index);
+        });
+        const registered = await this.twoSteps(
+            locations,
+            async () =>
+                (
+                    await this.submit<{ records: RecordPointer[] }>({
+                        contract: 'ehr',
+                        name: 'RegisterRecords',
+                        args: [JSON.stringify({ records: pointers })],
+                    })
+                ).records,
+            options,
+        );
+        return { records: registered, salts: locations.map((l) => l.salt) };
     }
 
     /** A new version replacing `previousId`; its location is stored as in {@link registerRecord}. */
     async amendRecord(amendment: RecordAmendment): Promise<RegisteredRecord> {
         const { location, salt = newSalt(), ...fields } = amendment;
-        const pointer = await this.submit<RecordPointer>({
-            contract: 'ehr',
-            name: 'AmendRecord',
-            args: [
-                JSON.stringify({
-                    ...fields,
-                    type: codeOnly(fields.type),
-                    locationDigest: saltedDigest(salt, location),
-                }),
-            ],
+        const pointerArg = checked(() => {
+            const pointer = {
+                ...fields,
+                type: codeOnly(fields.type),
+                locationDigest: saltedDigest(checkedSalt(salt, 'salt'), requireLocation(location, 'location')),
+            };
+            parseAmendInput(pointer);
+            return JSON.stringify(pointer);
         });
-        await this.storeRecordLocation(pointer.id, location, salt);
+        const pointer = await this.twoSteps(
+            [{ recordId: fields.id, location, salt }],
+            () => this.submit<RecordPointer>({ contract: 'ehr', name: 'AmendRecord', args: [pointerArg] }),
+            {},
+        );
         return { record: pointer, salt };
+    }
+
+    /**
+     * Stores the locations of registered pointers in one custodian-only transaction (the second
+     * step of {@link registerRecords}, or a retry after a failure).
+     */
+    storeRecordLocations(
+        locations: readonly PendingLocation[],
+    ): Promise<{ recordIds: string[]; custodianMsp: string }> {
+        return this.submit({
+            contract: 'ehr',
+            name: 'StoreRecordLocations',
+            args: [JSON.stringify({ recordIds: locations.map((l) => l.recordId) })],
+            transient: {
+                [EhrTransientKeys.locations]: JSON.stringify(
+                    locations.map(({ location, salt }) => ({ location, salt })),
+                ),
+            },
+            endorsingOrganizations: [this.session.identity.mspId],
+        });
+    }
+
+    /** Pointers of the caller's org whose location never committed (staff of the org only). */
+    listPendingRecords(page: PageRequest = {}): Promise<Page<CustodianViewOfRecord>> {
+        return this.evaluate({ contract: 'ehr', name: 'ListPendingRecords', args: pageArgs(page) });
+    }
+
+    /** Withdraws a pending pointer of the caller's org; its id may be registered again. */
+    cancelPendingRecord(
+        recordId: string,
+    ): Promise<{ recordId: string; patientId: string; custodianMsp: string; cancelledAt: string; restored?: string }> {
+        return this.submit({ contract: 'ehr', name: 'CancelPendingRecord', args: [recordId] });
     }
 
     /** Stores a registered record's location on the custodian (the caller's org) peers only. */
@@ -200,6 +318,24 @@ export class EhrClient {
 
     grantConsent(consent: GrantConsentInput): Promise<Consent> {
         return this.submit({ contract: 'ehr-consent', name: 'GrantConsent', args: [JSON.stringify(consent)] });
+    }
+
+    /**
+     * Grants up to {@link MaxConsentsPerBatch} consents of one patient in one transaction. A bad
+     * item is refused naming it (`consents[2].period.end`) and nothing is written.
+     */
+    async grantConsents(consents: readonly GrantConsentInput[]): Promise<Consent[]> {
+        if (!Array.isArray(consents) || consents.length === 0 || consents.length > MaxConsentsPerBatch) {
+            throw new LedgerError('INVALID_ARGUMENT', `must hold 1 to ${MaxConsentsPerBatch} consents`, {
+                field: 'consents',
+            });
+        }
+        const result = await this.submit<{ consents: Consent[] }>({
+            contract: 'ehr-consent',
+            name: 'GrantConsents',
+            args: [JSON.stringify({ consents })],
+        });
+        return result.consents;
     }
 
     revokeConsent(consentId: string): Promise<Consent> {
@@ -341,6 +477,39 @@ export class EhrClient {
 
     // -----------------------------------------------------------------------------------------
 
+    /**
+     * The pointer step, then the location step, journalled around both: the intent is durable
+     * before the first submit and dropped when the location committed, or at once when the pointer
+     * was refused (nothing committed). Any other failure leaves it for the next start's recovery.
+     */
+    private async twoSteps<T>(
+        locations: PendingLocation[],
+        pointerStep: () => Promise<T>,
+        options: RegisterOptions,
+    ): Promise<T> {
+        const journal = this.options.journal;
+        const intentId = await journal?.begin(locations);
+        let pointer: T;
+        try {
+            pointer = await pointerStep();
+        } catch (error) {
+            if (intentId !== undefined && isRefusal(error)) {
+                await journal?.finish(intentId);
+            }
+            throw error;
+        }
+        await options.beforeLocation?.();
+        if (locations.length === 1) {
+            await this.storeRecordLocation(locations[0].recordId, locations[0].location, locations[0].salt);
+        } else {
+            await this.storeRecordLocations(locations);
+        }
+        if (intentId !== undefined) {
+            await journal?.finish(intentId);
+        }
+        return pointer;
+    }
+
     private locationAfter(access: AccessResult): Promise<LocationGrant> {
         return this.getRecordLocation({
             recordId: access.audit.entity.recordId,
@@ -366,6 +535,39 @@ export class EhrClient {
  */
 function codeOnly(coding: EhrCoding): EhrCoding {
     return { system: coding?.system, code: coding?.code };
+}
+
+/** A contract refusal: the transaction was never endorsed, so nothing of it committed. */
+function isRefusal(error: unknown): boolean {
+    return (
+        error instanceof LedgerError && ['INVALID_ARGUMENT', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'].includes(error.code)
+    );
+}
+
+/**
+ * Runs the contract's own input rules here, before anything is submitted: a refusal becomes
+ * `LedgerError(INVALID_ARGUMENT)` naming the field (under `prefix` for a batch item, e.g.
+ * `records[3].size`), exactly as the chaincode would have answered.
+ */
+function checked<T>(rule: () => T, prefix?: string): T {
+    try {
+        return rule();
+    } catch (error) {
+        const refusal = error as { code?: string; detail?: string; field?: string };
+        if (refusal?.code !== 'INVALID_ARGUMENT' || typeof refusal.detail !== 'string') {
+            throw error;
+        }
+        const field = refusal.field ?? '';
+        const named =
+            prefix === undefined
+                ? field
+                : `${prefix}${field === 'record' ? '' : field.startsWith('record.') ? field.slice('record'.length) : `.${field}`}`;
+        throw new LedgerError('INVALID_ARGUMENT', refusal.detail, { field: named || undefined });
+    }
+}
+
+function checkedSalt(salt: unknown, field: string): string {
+    return requireSalt(salt, field);
 }
 
 function pageArgs(page: PageRequest): [string, string] {

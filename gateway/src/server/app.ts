@@ -17,6 +17,7 @@ import {
 import { WebhookDispatcher } from '../events/webhooks';
 import { CredentialIssuer } from '../credentials/issuer';
 import { generateIssuingKey, loadOrCreateIssuingKey, type IssuingKey } from '../credentials/issuing-key';
+import { completePendingPointers, FilePendingPointerJournal } from '../ehr';
 import type { Ledger, SigningIdentity } from '../ledger';
 import { withRetry, type RetryOptions } from '../ledger/retry';
 import { authenticate, signingIdentityOf } from './actor';
@@ -76,6 +77,13 @@ export interface GatewayServerOptions {
      * and ledger lives in this process's memory (tests).
      */
     issuingKeyFile?: string;
+    /**
+     * Folder of the durable intent journal of two-step pointer registrations: what a gateway that
+     * stopped between a pointer and its location left is completed (or flagged) before the server
+     * is returned. Undefined: no journal (a crash between the steps leaves a pending pointer that
+     * the custodian sees in GET /ehr/records/pending and may cancel).
+     */
+    pendingJournalDir?: string;
 }
 
 /** Issuing keys of gateways without a key file: one per ledger and org, so gateways of one org agree. */
@@ -224,6 +232,9 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         connect,
         closing,
         history: options.history,
+        pendingJournal: options.pendingJournalDir
+            ? new FilePendingPointerJournal(options.pendingJournalDir)
+            : undefined,
     };
     context.issuer = new CredentialIssuer({
         mspId,
@@ -360,5 +371,39 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
     await registerWebApp(app, { org: options.org, mspId, ledger: options.ledger.kind }, options.web);
     await app.ready();
     webhooks.start();
+    if (context.pendingJournal) {
+        await recoverPendingPointers(app, context, context.pendingJournal);
+    }
     return app;
+}
+
+/**
+ * Completes the two-step registrations a previous run of this gateway left between their steps,
+ * signing as the clinician who began each (ehr/recovery.ts). Never fatal: what cannot be done now
+ * is deferred or flagged, and the server starts either way.
+ */
+async function recoverPendingPointers(
+    app: FastifyInstance,
+    context: GatewayContext,
+    journal: FilePendingPointerJournal,
+): Promise<void> {
+    try {
+        const report = await completePendingPointers(journal, async (org, user) =>
+            context.connect(await context.ledger.identities.get(org, user)),
+        );
+        if (report.completed.length + report.flagged.length + report.deferred.length > 0) {
+            app.log.warn(
+                {
+                    pendingPointers: {
+                        completed: report.completed,
+                        flagged: report.flagged.map((f) => f.recordId),
+                        deferred: report.deferred,
+                    },
+                },
+                'completed the pointer registrations a previous run left between their two steps',
+            );
+        }
+    } catch (error) {
+        app.log.error({ err: error }, 'pending pointer recovery failed; it runs again at the next start');
+    }
 }

@@ -2,6 +2,7 @@ import type { TokenStore } from '../auth/token-store';
 import type { UserSecrets } from '../auth/user-secrets';
 import type { CredentialIssuer } from '../credentials/issuer';
 import type { DocumentService } from '../documents';
+import type { FilePendingPointerJournal } from '../ehr';
 import type { WebhookDispatcher } from '../events/webhooks';
 import type { HistoryIndex } from '../history';
 import type { Ledger, LedgerSession, SigningIdentity } from '../ledger';
@@ -27,6 +28,8 @@ export interface GatewayContext {
     connect(identity: SigningIdentity): LedgerSession;
     /** The org's history index (history/), when the gateway runs one. */
     history?: HistoryIndex;
+    /** Two-step pointer registrations in flight (ehr/pending-journal.ts); completed at start. */
+    pendingJournal?: FilePendingPointerJournal;
     /** Resolves when the server begins shutting down: long-lived streams end on it. */
     closing: Promise<void>;
 }

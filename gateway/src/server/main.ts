@@ -102,6 +102,7 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             secretKey: tokenKey,
             stateDir: path.join(stateDir, 'webhooks'),
             issuingKeyFile: path.join(stateDir, 'issuing-key.pem'),
+            pendingJournalDir: path.join(stateDir, 'ehr-pending'),
             documents,
             // The first org answers at the root; every org also at /orgs/<org>/.
             publicUrl: index === 0 ? publicBase : `${publicBase}${orgPathPrefix}${org}`,

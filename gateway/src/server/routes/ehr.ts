@@ -2,12 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import {
     BreakGlassReasonCodes,
     ConsentPurposes,
+    MaxConsentsPerBatch,
+    MaxRecordsPerBatch,
     type BreakGlassReasonCode,
     type ConsentPurpose,
     type GrantConsentInput,
     type Grantee,
 } from '@careledger/chaincode';
-import { EhrClient, type NewRecord, type RecordAmendment } from '../../ehr';
+import { EhrClient, flaggedPointers, type NewRecord, type RecordAmendment } from '../../ehr';
+import { crashPoint } from '../crash-point';
 import type { LedgerSession } from '../../ledger';
 import type { GatewayContext } from '../context';
 import { AuditedDenial, denialReasons } from '../errors';
@@ -106,7 +109,47 @@ const recordBody = (withPatient: boolean) => ({
     },
 });
 
+const consentBody = {
+    type: 'object',
+    required: ['id', 'grantee', 'scope', 'purposes', 'period'],
+    additionalProperties: false,
+    properties: {
+        id: { type: 'string', maxLength: 128 },
+        patientId: { type: 'string', maxLength: 128 },
+        grantee: {
+            type: 'object',
+            required: ['mspId'],
+            additionalProperties: false,
+            properties: {
+                mspId: { type: 'string', maxLength: 64 },
+                actorId: { type: 'string', maxLength: 128 },
+            },
+        },
+        scope: {
+            type: 'object',
+            required: ['kind'],
+            properties: {
+                kind: { type: 'string', enum: ['all', 'type', 'records'] },
+                typeCode: { type: 'string', maxLength: 64 },
+                recordIds: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 128 } },
+            },
+        },
+        purposes: { type: 'array', minItems: 1, items: { type: 'string', enum: [...ConsentPurposes] } },
+        period: {
+            type: 'object',
+            required: ['end'],
+            additionalProperties: false,
+            properties: { start: { type: 'string', maxLength: 40 }, end: { type: 'string', maxLength: 40 } },
+        },
+    },
+};
+
 export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
+    /** A client that journals two-step registrations for this gateway's recovery (see ehr/recovery.ts). */
+    const journalling = (actor: { org: string; user: string; session: LedgerSession }) =>
+        new EhrClient(actor.session, { journal: context.pendingJournal?.forUser(actor.org, actor.user) });
+    const betweenSteps = { beforeLocation: async () => crashPoint('ehr-between-steps') };
+
     defineRoute(app, context, {
         method: 'POST',
         url: '/ehr/patients/enrol',
@@ -171,7 +214,74 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
         body: recordBody(true),
         status: 201,
         response: objectSchema({ record: recordSchema, salt: { type: 'string' } }, ['record', 'salt']),
-        handler: async ({ actor, body }) => client(actor.session).registerRecord(body),
+        handler: async ({ actor, body }) => journalling(actor).registerRecord(body, betweenSteps),
+    });
+
+    defineRoute<never, never, { records: NewRecord[] }>(app, context, {
+        method: 'POST',
+        url: '/ehr/records/bulk',
+        tag,
+        summary: `Register up to ${MaxRecordsPerBatch} record pointers in two transactions (clinicians of the custodian)`,
+        description:
+            'One RegisterRecords transaction for every pointer, then one StoreRecordLocations on the custodian peers only. ' +
+            'Every item is checked first: a bad item is refused (400) naming records[i] and the field, and nothing is written. ' +
+            '`type.display` is accepted and dropped (it never reaches the ledger); locations travel as transient data.',
+        body: {
+            type: 'object',
+            required: ['records'],
+            additionalProperties: false,
+            properties: {
+                records: { type: 'array', minItems: 1, maxItems: MaxRecordsPerBatch, items: recordBody(true) },
+            },
+        },
+        status: 201,
+        response: objectSchema(
+            { records: { type: 'array', items: recordSchema }, salts: { type: 'array', items: { type: 'string' } } },
+            ['records', 'salts'],
+        ),
+        handler: async ({ actor, body }) => journalling(actor).registerRecords(body.records, betweenSteps),
+    });
+
+    defineRoute<never, PageQuery>(app, context, {
+        method: 'GET',
+        url: '/ehr/records/pending',
+        tag,
+        summary:
+            "This org's pointers whose location never committed (its staff); `flagged`: those the gateway could not complete",
+        querystring: pageQuery,
+        response: objectSchema(
+            {
+                items: { type: 'array', items: recordSchema },
+                bookmark: { type: 'string' },
+                flagged: {
+                    type: 'array',
+                    items: objectSchema(
+                        { recordId: { type: 'string' }, reason: { type: 'string' }, at: { type: 'string' } },
+                        ['recordId', 'reason'],
+                    ),
+                },
+            },
+            ['items', 'bookmark', 'flagged'],
+        ),
+        handler: async ({ actor, query }) => {
+            const page = await client(actor.session).listPendingRecords(query);
+            const flagged = context.pendingJournal ? await flaggedPointers(context.pendingJournal, actor.org) : [];
+            return { ...page, flagged };
+        },
+    });
+
+    defineRoute<{ id: string }>(app, context, {
+        method: 'POST',
+        url: '/ehr/records/:id/cancel',
+        tag,
+        summary: 'Withdraw a pending pointer (its location never committed); its id may be registered again',
+        params: idParams('id'),
+        response: objectSchema({ recordId: { type: 'string' }, restored: { type: 'string' } }, ['recordId']),
+        handler: async ({ actor, params }) => {
+            const cancelled = await client(actor.session).cancelPendingRecord(params.id);
+            await context.pendingJournal?.forgetRecord(params.id);
+            return cancelled;
+        },
     });
 
     defineRoute<{ id: string }, never, Omit<RecordAmendment, 'previousId'> & { previousId: string }>(app, context, {
@@ -183,8 +293,7 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
         body: { ...recordBody(false), required: ['id', 'type', 'contentHash', 'size', 'mediaType', 'location'] },
         status: 201,
         response: objectSchema({ record: recordSchema, salt: { type: 'string' } }, ['record', 'salt']),
-        handler: async ({ actor, params, body }) =>
-            client(actor.session).amendRecord({ ...body, previousId: params.id }),
+        handler: async ({ actor, params, body }) => journalling(actor).amendRecord({ ...body, previousId: params.id }),
     });
 
     defineRoute<{ id: string }>(app, context, {
@@ -225,43 +334,30 @@ export function ehrRoutes(app: FastifyInstance, context: GatewayContext): void {
         url: '/ehr/consents',
         tag,
         summary: 'Grant a consent (the patient, or a delegate naming patientId)',
-        body: {
-            type: 'object',
-            required: ['id', 'grantee', 'scope', 'purposes', 'period'],
-            additionalProperties: false,
-            properties: {
-                id: { type: 'string', maxLength: 128 },
-                patientId: { type: 'string', maxLength: 128 },
-                grantee: {
-                    type: 'object',
-                    required: ['mspId'],
-                    additionalProperties: false,
-                    properties: {
-                        mspId: { type: 'string', maxLength: 64 },
-                        actorId: { type: 'string', maxLength: 128 },
-                    },
-                },
-                scope: {
-                    type: 'object',
-                    required: ['kind'],
-                    properties: {
-                        kind: { type: 'string', enum: ['all', 'type', 'records'] },
-                        typeCode: { type: 'string', maxLength: 64 },
-                        recordIds: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 128 } },
-                    },
-                },
-                purposes: { type: 'array', minItems: 1, items: { type: 'string', enum: [...ConsentPurposes] } },
-                period: {
-                    type: 'object',
-                    required: ['end'],
-                    additionalProperties: false,
-                    properties: { start: { type: 'string', maxLength: 40 }, end: { type: 'string', maxLength: 40 } },
-                },
-            },
-        },
+        body: consentBody,
         status: 201,
         response: consentSchema,
         handler: async ({ actor, body }) => client(actor.session).grantConsent(body),
+    });
+
+    defineRoute<never, never, { consents: GrantConsentInput[] }>(app, context, {
+        method: 'POST',
+        url: '/ehr/consents/bulk',
+        tag,
+        summary: `Grant up to ${MaxConsentsPerBatch} consents of one patient in one transaction`,
+        description:
+            'Every item is checked first: a bad item is refused naming consents[i] and the field, and nothing is written.',
+        body: {
+            type: 'object',
+            required: ['consents'],
+            additionalProperties: false,
+            properties: {
+                consents: { type: 'array', minItems: 1, maxItems: MaxConsentsPerBatch, items: consentBody },
+            },
+        },
+        status: 201,
+        response: objectSchema({ consents: { type: 'array', items: consentSchema } }, ['consents']),
+        handler: async ({ actor, body }) => ({ consents: await client(actor.session).grantConsents(body.consents) }),
     });
 
     defineRoute<{ id: string }>(app, context, {
