@@ -176,8 +176,10 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
     for (const result of results) {
         const floor = results.find((candidate) => candidate.name === result.floor);
         if (floor) {
+            // In business units when the workload has them (pointers, consents): what users get per floor transaction.
+            const peak = peakOf(result);
             result.ratioToFloor =
-                peakOf(result).summary.txPerSecond / Math.max(1e-9, peakOf(floor).summary.txPerSecond);
+                (peak.unitsPerSecond ?? peak.summary.txPerSecond) / Math.max(1e-9, peakOf(floor).summary.txPerSecond);
         }
     }
     return results;

@@ -13,6 +13,9 @@ export const AllWorkloads: readonly WorkloadName[] = [
     'commission',
     'bulk-ship-receive',
     'verify-list',
+    'ehr-pointers',
+    'ehr-pointers-bulk',
+    'ehr-consents-bulk',
 ];
 
 export interface BenchOptions {

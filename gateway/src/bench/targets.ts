@@ -1,5 +1,6 @@
 import { peakOf, type BenchResults, type RunResult, type TargetCheck, type WorkloadResult } from './results';
 import type { WorkloadName } from './workload';
+import { checkEhrTargets } from './workloads/ehr-bulk';
 
 /** Issue 9's targets for this 2-core machine, checked against a benchmark's results. */
 export const Targets = {
@@ -99,6 +100,8 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
             });
         }
     }
+
+    checks.push(...checkEhrTargets(byName));
 
     if (results.peakNetworkRssBytes > 0) {
         checks.push({

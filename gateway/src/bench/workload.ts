@@ -12,7 +12,10 @@ export type WorkloadName =
     | 'verify-product'
     | 'verify-credential'
     | 'bulk-ship-receive'
-    | 'verify-list';
+    | 'verify-list'
+    | 'ehr-pointers'
+    | 'ehr-pointers-bulk'
+    | 'ehr-consents-bulk';
 
 /** What workloads set themselves up with. Sessions are instrumented: their calls are measured. */
 export interface BenchContext {

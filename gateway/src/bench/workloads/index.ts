@@ -2,6 +2,7 @@ import type { BenchOptions } from '../options';
 import type { Workload, WorkloadName } from '../workload';
 import { verifyCredential } from './credentials';
 import { accessRecord, grantConsent, registerEhrPointer } from './ehr';
+import { ehrConsentsBulk, ehrPointers, ehrPointersBulk } from './ehr-bulk';
 import { floorGet, floorPut } from './floor';
 import { commission, shipReceive, verifyProduct } from './supply';
 import { bulkShipReceive, verifyList } from './supply-bulk';
@@ -20,5 +21,8 @@ export function workloadsOf(options: BenchOptions): Record<WorkloadName, Workloa
         'verify-credential': verifyCredential,
         'bulk-ship-receive': bulkShipReceive(10, 100, Math.max(...options.bulkLevels)),
         'verify-list': verifyList,
+        'ehr-pointers': ehrPointers,
+        'ehr-pointers-bulk': ehrPointersBulk,
+        'ehr-consents-bulk': ehrConsentsBulk,
     };
 }
