@@ -115,8 +115,10 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             let issued = 0;
             const operation: Operation = (client) => prepared(client, issued++);
             const setupSeconds = (Date.now() - setupStarted) / 1000;
+            // Batch workloads (commissioning, bulk pointers and consents: many units per call) saturate the
+            // network with a few clients; 128 batches of 100 pointers in flight never commit inside a window.
             const levels =
-                name === 'commission'
+                name === 'commission' || (workload.units?.perOp ?? 1) > 1
                     ? options.commissionLevels
                     : name === 'bulk-ship-receive'
                       ? options.bulkLevels

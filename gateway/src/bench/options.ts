@@ -109,7 +109,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         )
         .option(
             '--commission-levels <list>',
-            'concurrent clients of commissioning',
+            'concurrent clients of batch workloads (commissioning, bulk pointers, bulk consents)',
             levels,
             levels(fromEnv('commission-levels', '1,4')),
         )
