@@ -118,10 +118,10 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             // Batch workloads (commissioning, bulk pointers and consents: many units per call) saturate the
             // network with a few clients; 128 batches of 100 pointers in flight never commit inside a window.
             const levels =
-                name === 'commission' || (workload.units?.perOp ?? 1) > 1
-                    ? options.commissionLevels
-                    : name === 'bulk-ship-receive'
-                      ? options.bulkLevels
+                name === 'bulk-ship-receive'
+                    ? options.bulkLevels
+                    : name === 'commission' || (workload.units?.perOp ?? 1) > 1
+                      ? options.commissionLevels
                       : workload.call === 'evaluate'
                         ? options.evaluateLevels
                         : options.submitLevels;
