@@ -3,6 +3,9 @@ import {
     caller,
     callerKeyId,
     ContractError,
+    fromBytes,
+    getStates,
+    inWriteBatch,
     CareLedgerContract,
     conflict,
     forbidden,
@@ -52,6 +55,7 @@ import type {
     RecordEventPayload,
     RecordPointer,
     RegisterRecordInput,
+    StoredRecord,
 } from './types';
 import { emitEhrEvent } from './events';
 
@@ -202,7 +206,7 @@ export class EhrContract extends CareLedgerContract {
             throw conflict(`record ${input.id} already exists`, 'record.id');
         }
         const record = newPointer(input, author, txTimeIso(ctx));
-        await putNewRecord(ctx, record);
+        await inWriteBatch(ctx, () => putNewRecord(ctx, record));
         emitEhrEvent(ctx, 'ehr.RecordRegistered', recordEvent(record));
         return JSON.stringify(record);
     }
@@ -232,6 +236,11 @@ export class EhrContract extends CareLedgerContract {
         );
         const author = await requireLicensedClinician(ctx);
         const enrolled = new Set<string>();
+        // Every id of the batch in one request to the peer (GET_STATE_MULTIPLE on Fabric 3.1).
+        const existing = await getStates(
+            ctx,
+            inputs.map((input) => EhrKeys.record(ctx, input.id)),
+        );
         for (const [index, input] of inputs.entries()) {
             await forItem('record', 'records', index, async () => {
                 if (!enrolled.has(input.patientId)) {
@@ -240,16 +249,19 @@ export class EhrContract extends CareLedgerContract {
                     });
                     enrolled.add(input.patientId);
                 }
-                if (await getRecord(ctx, input.id)) {
+                if (existing[index] && existing[index].length > 0) {
                     throw conflict(`record ${input.id} already exists`, 'record.id');
                 }
             });
         }
         const now = txTimeIso(ctx);
         const records = inputs.map((input) => newPointer(input, author, now));
-        for (const record of records) {
-            await putNewRecord(ctx, record);
-        }
+        // Three writes per pointer, sent to the peer as one WRITE_BATCH_STATE on Fabric 3.1.
+        await inWriteBatch(ctx, async () => {
+            for (const record of records) {
+                await putNewRecord(ctx, record);
+            }
+        });
         emitEhrEvent(ctx, 'ehr.RecordsRegistered', {
             custodianMsp: author.mspId,
             patientId: enrolled.size === 1 ? records[0].patientId : undefined,
@@ -307,8 +319,10 @@ export class EhrContract extends CareLedgerContract {
             updatedAt: now,
         };
         const superseded: RecordPointer = { ...previous, status: 'superseded', updatedAt: now };
-        await ctx.stub.putState(EhrKeys.record(ctx, previous.id), toBytes(superseded));
-        await putNewRecord(ctx, record);
+        await inWriteBatch(ctx, async () => {
+            await ctx.stub.putState(EhrKeys.record(ctx, previous.id), toBytes(superseded));
+            await putNewRecord(ctx, record);
+        });
         emitEhrEvent(ctx, 'ehr.RecordAmended', { ...recordEvent(record), replaces: previous.id });
         return JSON.stringify(record);
     }
@@ -362,9 +376,14 @@ export class EhrContract extends CareLedgerContract {
         const locations = transientLocationBatch(ctx, ids.length);
         const clinician = await requireLicensedClinician(ctx);
         const records: RecordPointer[] = [];
+        const stored = await getStates(
+            ctx,
+            ids.map((id) => EhrKeys.record(ctx, id)),
+        );
         for (const [index, id] of ids.entries()) {
             const field = `recordIds[${index}]`;
-            const record = await getRecord(ctx, id);
+            const bytes = stored[index];
+            const record = bytes && bytes.length > 0 ? fromBytes<StoredRecord>(bytes) : undefined;
             if (!record) {
                 throw notFound('record', id);
             }
@@ -384,12 +403,14 @@ export class EhrContract extends CareLedgerContract {
             }
             records.push(record);
         }
-        for (const [index, record] of records.entries()) {
-            await putLocation(ctx, record.custodianMsp, { recordId: record.id, ...locations[index] });
-        }
-        const stored = { custodianMsp: clinician.mspId, recordIds: ids, storedAt: txTimeIso(ctx) };
-        emitEhrEvent(ctx, 'ehr.RecordLocationsStored', stored);
-        return JSON.stringify(stored);
+        await inWriteBatch(ctx, async () => {
+            for (const [index, record] of records.entries()) {
+                await putLocation(ctx, record.custodianMsp, { recordId: record.id, ...locations[index] });
+            }
+        });
+        const result = { custodianMsp: clinician.mspId, recordIds: ids, storedAt: txTimeIso(ctx) };
+        emitEhrEvent(ctx, 'ehr.RecordLocationsStored', result);
+        return JSON.stringify(result);
     }
 
     /**

@@ -120,10 +120,10 @@ export async function requireRecord(ctx: Context, recordId: string): Promise<Sto
     return record;
 }
 
-/** Writes a new pointer and its two index entries. */
+/** Writes a new pointer and its two index entries (callers send them in a write batch: inWriteBatch). */
 export async function putNewRecord(ctx: Context, record: RecordPointer): Promise<void> {
-    await ctx.stub.putState(EhrKeys.record(ctx, record.id), toBytes(record));
     const ref = toBytes({ recordId: record.id });
+    await ctx.stub.putState(EhrKeys.record(ctx, record.id), toBytes(record));
     await ctx.stub.putState(EhrKeys.recordByPatient(ctx, record.patientId, record.custodianMsp, record.id), ref);
     await ctx.stub.putState(EhrKeys.recordByCustodian(ctx, record.custodianMsp, record.id), ref);
 }
