@@ -238,6 +238,7 @@ describe('ehr-access contract', () => {
                 emergency: true,
                 reasonCode: 'unconscious',
                 reasonDigest: saltedDigest(salt, reason),
+                careRelationship: 'custodian',
             });
             expect(result.event).toEqual({
                 name: 'ehr.EmergencyAccess',
@@ -251,6 +252,13 @@ describe('ehr-access contract', () => {
                     outcome: '0',
                     emergency: true,
                     reasonCode: 'unconscious',
+                    alert: {
+                        careRelationship: 'custodian',
+                        readsThisHour: 1,
+                        readsToday: 1,
+                        patientsToday: 1,
+                        limited: false,
+                    },
                 },
             });
             expect(JSON.stringify(h.snapshot())).not.toContain('Unresponsive');

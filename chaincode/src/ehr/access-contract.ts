@@ -24,8 +24,9 @@ import { queriedPatientId, speaksForPatient } from './patients';
 import { requireBookmark } from './ranges';
 import { isRegulatorInspector, isStaffOf } from './readers';
 import { isErased, requireRecord } from './records';
-import type { AccessResult, AuditEntry, LocationGrant, StoredRecord } from './types';
+import type { AccessResult, AuditEntry, BreakGlassAlert, CareRelationship, LocationGrant, StoredRecord } from './types';
 import { emitEhrEvent } from './events';
+import { checkBreakGlass, putBreakGlassUsage } from './break-glass';
 
 /** How long after an allowed access its agent may fetch the document's location. */
 export const LocationWindowMs = 10 * 60_000;
@@ -60,6 +61,8 @@ export class EhrAccessContract extends CareLedgerContract {
      * Emergency override: reads without consent. `reasonCode` is a public category; the reason
      * itself (transient `reason`, with a random transient `salt`) may describe the patient, so only
      * its salted digest is kept. The entry is flagged and `ehr.EmergencyAccess` tells the patient's side.
+     * The break-glass controls (break-glass.ts: rate, breadth and care-relationship limits per
+     * practitioner) may refuse it; every attempt's event carries the alert for the custodian and the regulator.
      */
     @Transaction()
     @Returns('string')
@@ -73,8 +76,19 @@ export class EhrAccessContract extends CareLedgerContract {
         const salt = requireSalt(transientText(ctx, TransientKeys.salt), `transient.${TransientKeys.salt}`);
         const agent = requireAttributedCaller(ctx);
         const record = await requireReadableRecord(ctx, id);
-        const decision = await decideEmergencyAccess(ctx, agent, record);
-        const emergency = { reasonCode: code, reasonDigest: saltedDigest(salt, reason) };
+        const ruled = await decideEmergencyAccess(ctx, agent, record);
+        const controls = await checkBreakGlass(ctx, agent, record, ruled.allowed);
+        const decision: AccessDecision =
+            ruled.allowed && controls.denial ? { allowed: false, reason: controls.denial } : ruled;
+        if (decision.allowed) {
+            await putBreakGlassUsage(ctx, controls.usage);
+        }
+        const emergency = {
+            reasonCode: code,
+            reasonDigest: saltedDigest(salt, reason),
+            careRelationship: controls.alert.careRelationship,
+            alert: controls.alert,
+        };
         return JSON.stringify(await recordAttempt(ctx, record, agent, 'BTG', decision, emergency));
     }
 
@@ -204,7 +218,12 @@ async function recordAttempt(
     agent: Agent,
     purpose: string,
     decision: AccessDecision,
-    emergency?: { reasonCode: string; reasonDigest: string },
+    emergency?: {
+        reasonCode: string;
+        reasonDigest: string;
+        careRelationship: CareRelationship;
+        alert: BreakGlassAlert;
+    },
 ): Promise<AccessResult> {
     const entry = auditEntryFor(ctx, { record, agent, purpose, decision, emergency });
     await putAuditEntry(ctx, entry);
@@ -220,6 +239,7 @@ async function recordAttempt(
         reason: entry.outcomeDesc,
         emergency: entry.emergency,
         reasonCode: entry.reasonCode,
+        alert: emergency?.alert,
     });
     const allowedRecord = decision.allowed && !isErased(record) ? record : undefined;
     return { audit: entry, allowed: decision.allowed, record: allowedRecord };

@@ -2,7 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { fromBytes, inWriteBatch, toBytes, txTimeIso, type Caller } from '../common';
 import { BreakGlassPurpose, EmergencyOverrideStarted, PatientRecordEvent, SecurityAlertEvent } from './codes';
 import { EhrKeys } from './keys';
-import type { AuditEntry, DenialReason, StoredRecord } from './types';
+import type { AuditEntry, CareRelationship, DenialReason, StoredRecord } from './types';
 
 /**
  * The access audit trail. One entry per access transaction, keyed by its transaction id, with
@@ -14,7 +14,7 @@ export interface AccessAttempt {
     agent: Caller & { actorId: string };
     purpose: string;
     decision: { allowed: true; consentId?: string } | { allowed: false; reason: DenialReason };
-    emergency?: { reasonCode: string; reasonDigest: string };
+    emergency?: { reasonCode: string; reasonDigest: string; careRelationship?: CareRelationship };
 }
 
 export function auditEntryFor(ctx: Context, attempt: AccessAttempt): AuditEntry {
@@ -34,6 +34,7 @@ export function auditEntryFor(ctx: Context, attempt: AccessAttempt): AuditEntry 
         emergency: emergency !== undefined,
         reasonCode: emergency?.reasonCode,
         reasonDigest: emergency?.reasonDigest,
+        careRelationship: emergency?.careRelationship,
     };
 }
 

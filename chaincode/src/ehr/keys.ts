@@ -21,6 +21,8 @@ export const EhrObjects = {
     auditByRecord: 'ehr.audit.byRecord',
     auditByPatient: 'ehr.audit.byPatient',
     erasure: 'ehr.erasure',
+    /** Break-glass reads of one practitioner on one UTC day (break-glass.ts). */
+    breakGlassUsage: 'ehr.breakglass.usage',
 } as const;
 
 /** Grantee key part of an org-wide consent; actor ids start with a letter or digit, so it cannot clash. */
@@ -57,4 +59,7 @@ export const EhrKeys = {
         compositeKey(ctx, EhrObjects.auditByPatient, [patientId, recorded, auditId]),
 
     erasure: (ctx: Context, erasureId: string) => compositeKey(ctx, EhrObjects.erasure, [erasureId]),
+    /** `day` is YYYY-MM-DD (UTC) of the transaction timestamp. */
+    breakGlassUsage: (ctx: Context, mspId: string, actorId: string, day: string) =>
+        compositeKey(ctx, EhrObjects.breakGlassUsage, [mspId, actorId, day]),
 } as const;

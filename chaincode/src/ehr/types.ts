@@ -168,6 +168,12 @@ export const DenialReasons = [
     'consent-not-yet-valid',
     'consent-expired',
     'purpose-not-permitted',
+    /** Break-glass controls (break-glass.ts): too many emergency reads this hour or today. */
+    'break-glass-rate-limit',
+    /** Break-glass controls: too many distinct patients today. */
+    'break-glass-patient-limit',
+    /** Break-glass controls: another patient with no care relationship to the practitioner's org today. */
+    'break-glass-no-care-relationship',
 ] as const;
 export type DenialReason = (typeof DenialReasons)[number];
 
@@ -192,6 +198,39 @@ export interface AuditEntry {
     /** Break-glass only: the public category of the reason, and a salted digest of its text. */
     reasonCode?: string;
     reasonDigest?: string;
+    /** Break-glass only: how the practitioner's org relates to the patient (break-glass.ts). */
+    careRelationship?: CareRelationship;
+}
+
+/** The practitioner's org is the record's custodian, the patient's home org, holds a live consent of the patient, or none of these. */
+export type CareRelationship = 'custodian' | 'home-org' | 'consent' | 'none';
+
+/** Emergency reads of one practitioner on one UTC day (`ehr.breakglass.usage` [mspId, actorId, day]); allowed reads only. */
+export interface BreakGlassUsage {
+    mspId: string;
+    actorId: string;
+    day: string;
+    reads: number;
+    /** Allowed reads per UTC hour ("00".."23"). */
+    readsByHour: Record<string, number>;
+    /** Distinct patients read today, sorted. */
+    patients: string[];
+    /** Of those, the patients without a care relationship to the practitioner's org, sorted. */
+    unrelatedPatients: string[];
+}
+
+/**
+ * What every break-glass event carries for the custodian and the regulator: pseudonymous ids and
+ * counts only, like the audit entry it announces (the public channel rule of finding 6).
+ */
+export interface BreakGlassAlert {
+    careRelationship: CareRelationship;
+    /** The practitioner's allowed emergency reads this UTC hour and day, and distinct patients today, this read included when allowed. */
+    readsThisHour: number;
+    readsToday: number;
+    patientsToday: number;
+    /** True when a limit refused this read. */
+    limited: boolean;
 }
 
 /** What an access transaction returns: the audit entry, and the pointer when access was allowed. */
@@ -271,6 +310,8 @@ export interface AccessEventPayload {
     reason?: DenialReason;
     emergency: boolean;
     reasonCode?: string;
+    /** Break-glass only (allowed or refused): the alert to the custodian and the regulator. */
+    alert?: BreakGlassAlert;
 }
 
 export interface DelegateRemovedPayload {

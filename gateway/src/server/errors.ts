@@ -109,6 +109,12 @@ export const denialReasons: Readonly<Record<string, string>> = {
     'consent-not-yet-valid': 'the consent covering this record has not started yet',
     'consent-expired': 'the consent covering this record has expired',
     'purpose-not-permitted': 'the consent does not permit the stated purpose of use',
+    'break-glass-rate-limit':
+        'break-glass limit reached: at most 10 emergency reads per practitioner per UTC hour and 30 per UTC day (custodian and regulator alerted)',
+    'break-glass-patient-limit':
+        'break-glass limit reached: at most 3 distinct patients per practitioner per UTC day (custodian and regulator alerted)',
+    'break-glass-no-care-relationship':
+        'break-glass refused: your organisation has no care relationship with this patient (not custodian, home organisation or consented) and one such patient a day is the limit (custodian and regulator alerted)',
 };
 
 export function notFoundHere(detail: string): LedgerError {
