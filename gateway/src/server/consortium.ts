@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { TokenStore } from '../auth/token-store';
 import { bearerToken } from './actor';
@@ -8,6 +9,12 @@ export interface OrgGateway {
     org: string;
     app: FastifyInstance;
     tokens: TokenStore;
+}
+
+/** PEM key and certificate chain the gateway serves HTTPS with (CARELEDGER_TLS_KEY / CARELEDGER_TLS_CERT). */
+export interface TlsFiles {
+    key: string | Buffer;
+    cert: string | Buffer;
 }
 
 /** Path prefix that addresses an org's gateway explicitly: `/orgs/<org>/...`. */
@@ -42,16 +49,20 @@ export function gatewayFor(
  * (see {@link gatewayFor}). Every gateway must be `ready()`; the first answers malformed
  * requests and requests without a token.
  */
-export function consortiumServer(gateways: readonly OrgGateway[]): http.Server {
+export function consortiumServer(gateways: readonly OrgGateway[], tls?: TlsFiles): http.Server {
     if (gateways.length === 0) {
         throw new Error('a consortium server needs at least one org');
     }
     const first = gateways[0].app.server;
-    const server = http.createServer((request, response) => {
+    const route = (request: http.IncomingMessage, response: http.ServerResponse) => {
         const { gateway, url } = gatewayFor(gateways, request);
         request.url = url;
         gateway.app.routing(request, response);
-    });
+    };
+    // HTTPS when given the org's TLS key and certificate; https.Server is an http.Server.
+    const server: http.Server = tls
+        ? https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, route)
+        : http.createServer(route);
     // The first gateway's answers to requests Node cannot parse (bad request line, 431).
     server.on('clientError', (error, socket) => first.emit('clientError', error, socket));
     server.keepAliveTimeout = first.keepAliveTimeout;

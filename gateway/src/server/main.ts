@@ -7,7 +7,9 @@
  *   network/consortium.json, over one ledger, on one port — the bearer token picks the org
  *   (see consortium.ts). Unset on Fabric: `hospital`;
  * - CARELEDGER_PORT (default 3000), CARELEDGER_HOST (default 127.0.0.1);
- * - CARELEDGER_PUBLIC_URL: base of the ids in published credentials (default http://host:port);
+ * - CARELEDGER_TLS_CERT, CARELEDGER_TLS_KEY: PEM files of the org's TLS certificate (chain) and key; when both are
+ *   set the gateway serves HTTPS only (TLS 1.2+), as production must (docs/http.md). Both or neither;
+ * - CARELEDGER_PUBLIC_URL: base of the ids in published credentials (default http(s)://host:port);
  * - CARELEDGER_TOKEN_KEY, CARELEDGER_DOCUMENT_KEY: 32-byte keys (hex or base64) sealing tokens and
  *   documents at rest; when unset, key files are generated (0600) in each org's state folder;
  * - CARELEDGER_DEMO_TOKENS: `1` to issue tokens for the demo users (default on the embedded ledger);
@@ -42,7 +44,7 @@ import {
 import { loadHistoryConfig, openOrgHistoryIndex } from '../history';
 import { loadOrCreateKey } from '../storage/sealing';
 import { buildServer } from './app';
-import { consortiumServer, orgPathPrefix, type OrgGateway } from './consortium';
+import { consortiumServer, orgPathPrefix, type OrgGateway, type TlsFiles } from './consortium';
 import { demoTokenFolder, issueDemoTokens } from './demo-tokens';
 import { demoPersonas, type WebPersona } from './web-app';
 import { gatewayStateDir } from './state-dir';
@@ -70,7 +72,9 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     const config = loadLedgerConfig(env);
     const port = Number(env.CARELEDGER_PORT ?? 3000);
     const host = env.CARELEDGER_HOST ?? '127.0.0.1';
-    const publicBase = env.CARELEDGER_PUBLIC_URL ?? `http://${host}:${port}`;
+    const tls = tlsFilesFrom(env);
+    const scheme = tls ? 'https' : 'http';
+    const publicBase = env.CARELEDGER_PUBLIC_URL ?? `${scheme}://${host}:${port}`;
     const ledger = await openLedger(config);
     const orgs = await orgsToServe(env, config, ledger);
     const logger = { level: env.CARELEDGER_LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] };
@@ -133,13 +137,13 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
     }
 
     history?.start();
-    const server = consortiumServer(gateways);
+    const server = consortiumServer(gateways, tls);
     await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
     });
     const bound = server.address();
-    const address = `http://${host}:${typeof bound === 'object' && bound ? bound.port : port}`;
+    const address = `${scheme}://${host}:${typeof bound === 'object' && bound ? bound.port : port}`;
 
     const lines = [
         '',
@@ -211,6 +215,24 @@ export async function startGateway(env: NodeJS.ProcessEnv = process.env): Promis
             return closed;
         },
     };
+}
+
+/**
+ * The org's TLS key and certificate from CARELEDGER_TLS_KEY / CARELEDGER_TLS_CERT (PEM file paths), or
+ * undefined for plain HTTP. One without the other is a configuration error, not a silent HTTP start.
+ */
+export function tlsFilesFrom(env: NodeJS.ProcessEnv): TlsFiles | undefined {
+    const certFile = env.CARELEDGER_TLS_CERT;
+    const keyFile = env.CARELEDGER_TLS_KEY;
+    if (!certFile && !keyFile) {
+        return undefined;
+    }
+    if (!certFile || !keyFile) {
+        throw new Error(
+            'CARELEDGER_TLS_CERT and CARELEDGER_TLS_KEY must be set together (PEM files of the org TLS certificate and key)',
+        );
+    }
+    return { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) };
 }
 
 /**
