@@ -15,7 +15,9 @@ import { uniqueId, type ScenarioLedger } from '../support/ledger';
  * display text, the location, the break-glass reason, the document itself, extra fields — then
  * every place the ledger or its software writes is read and none of those strings may appear:
  * - every block from 0 (arguments, events, read/write sets) and every world-state key and value,
- *   private data included (embedded ledger: the whole store, read from disk after the run);
+ *   private data included (embedded ledger: the whole store, read from disk after the run; Fabric:
+ *   every block as the peer serialised it and as the ledger's block decoder reads it — arguments,
+ *   responses, events, public writes — plus the network's log files, chaincode servers included);
  * - every chaincode event from block 0, through the ledger interface (both ledgers);
  * - every log line the gateways and the chaincode wrote during the run.
  * The counts scanned are printed for the report.
@@ -216,7 +218,19 @@ describe('privacy scan: no PHI in blocks, state, events or logs', () => {
 
     it('finds none of the PHI strings in events, blocks, world state or logs', async () => {
         const hits: string[] = [];
-        const counts = { blocks: 0, transactions: 0, stateKeys: 0, privateValues: 0, events: 0, logLines: 0 };
+        const counts = {
+            blocks: 0,
+            transactions: 0,
+            arguments: 0,
+            responses: 0,
+            writes: 0,
+            stateKeys: 0,
+            privateValues: 0,
+            events: 0,
+            logLines: 0,
+            networkLogFiles: 0,
+            networkLogLines: 0,
+        };
 
         // Chaincode events from block 0, through the ledger interface (both ledgers).
         const session = await env.session('regulator', 'inspector1');
@@ -250,6 +264,68 @@ describe('privacy scan: no PHI in blocks, state, events or logs', () => {
             await db.close();
             expect(counts.blocks).toBeGreaterThan(10);
             expect(counts.stateKeys).toBeGreaterThan(10);
+        } else {
+            // Every block from 0 as a member's peer keeps it, decoded by the ledger's block decoder (the one the
+            // history index uses): each transaction's arguments, response, event and public writes — the world
+            // state is the last write of each key, so every key and value it ever held is among them — and the
+            // serialised block itself, every byte (read/write sets of every namespace, private data hashes,
+            // signatures). Private data values are not in blocks; the custodian's peers hold them.
+            const keys = new Set<string>();
+            const blocks = await session.blocks({ startBlock: 0n });
+            for await (const block of blocks) {
+                counts.blocks += 1;
+                expect(block.bytes?.length).toBeGreaterThan(0);
+                const where = `block ${block.number}`;
+                hits.push(...hitsIn(Buffer.from(block.bytes ?? []).toString('latin1'), `${where} (serialised)`));
+                hits.push(...hitsIn(Buffer.from(block.bytes ?? []).toString('utf8'), `${where} (serialised)`));
+                for (const tx of block.transactions) {
+                    counts.transactions += 1;
+                    for (const arg of tx.arguments ?? []) {
+                        counts.arguments += 1;
+                        hits.push(...hitsIn(Buffer.from(arg).toString('utf8'), `${where} ${tx.functionName} argument`));
+                    }
+                    if (tx.response) {
+                        counts.responses += 1;
+                        hits.push(
+                            ...hitsIn(
+                                Buffer.from(tx.response).toString('utf8'),
+                                `${where} ${tx.functionName} response`,
+                            ),
+                        );
+                    }
+                    if (tx.event) {
+                        hits.push(...hitsIn(Buffer.from(tx.event.payload).toString('utf8'), `${where} event`));
+                    }
+                    for (const write of tx.writes) {
+                        counts.writes += 1;
+                        keys.add(write.key);
+                        const value = write.value ? Buffer.from(write.value).toString('utf8') : '';
+                        hits.push(
+                            ...hitsIn(`${write.key}\n${value}`, `${where} write ${write.key.split('\u0000')[1]}`),
+                        );
+                    }
+                }
+                if (block.transactions.some((tx) => tx.transactionId === marker.transactionId)) {
+                    break;
+                }
+            }
+            blocks.close();
+            counts.stateKeys = keys.size;
+            expect(counts.blocks).toBeGreaterThan(10);
+            expect(counts.arguments).toBeGreaterThan(10);
+            expect(counts.stateKeys).toBeGreaterThan(10);
+            // The network's logs: peers, orderers, CAs and the chaincode servers beside each peer.
+            const logDir =
+                process.env.CARELEDGER_NETWORK_LOG_DIR ?? path.join(__dirname, '..', '..', 'network', 'logs');
+            for (const file of fs.readdirSync(logDir).filter((name) => name.endsWith('.log'))) {
+                counts.networkLogFiles += 1;
+                const lines = fs.readFileSync(path.join(logDir, file), 'utf8').split('\n');
+                counts.networkLogLines += lines.length;
+                lines.forEach((line, index) =>
+                    hits.push(...hitsIn(line, `${file}:${index + 1} (${line.slice(0, 200)})`)),
+                );
+            }
+            expect(counts.networkLogFiles).toBeGreaterThan(3);
         }
 
         counts.logLines = logLines.length;

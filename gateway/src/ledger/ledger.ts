@@ -108,6 +108,10 @@ export interface BlockTransaction {
     event?: { name: string; payload: Uint8Array };
     /** Writes to the chaincode's public state, in key order; empty for an invalid transaction's discarded writes only if the ledger drops them. */
     writes: BlockWrite[];
+    /** The invocation's arguments after the function name, as the block keeps them (Fabric; for scans such as the privacy scan). */
+    arguments?: Uint8Array[];
+    /** The chaincode's response payload, as the block keeps it (Fabric). */
+    response?: Uint8Array;
 }
 
 /**
@@ -120,6 +124,8 @@ export interface LedgerBlock {
     dataHash: string;
     hash: string;
     transactions: BlockTransaction[];
+    /** The block as the peer serialised it, every byte of it (Fabric; for scans such as the privacy scan). */
+    bytes?: Uint8Array;
 }
 
 export interface BlockOptions {

@@ -12,8 +12,9 @@ const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 /**
  * A Fabric block as the ledger interface delivers it: the header's hash chain, and per
  * envelope the transaction id, timestamp, creator MSP and role, contract function, validation
- * code, chaincode event and the public writes to `chaincode`'s namespace. Private data (only
- * hashes are in a block anyway), arguments and return values are left out.
+ * code, chaincode event and the public writes to `chaincode`'s namespace; its arguments and
+ * response payload and the serialised block too, so a scan (test/privacy) can read every byte a
+ * member's peer keeps. Private data is only hashes in a block anyway.
  */
 export function toLedgerBlock(block: common.Block, chaincode: string): LedgerBlock {
     const header = block.getHeader();
@@ -34,6 +35,7 @@ export function toLedgerBlock(block: common.Block, chaincode: string): LedgerBlo
         dataHash: hex(dataHash),
         hash: hex(blockHeaderHash(number, previousHash, dataHash)),
         transactions,
+        bytes: block.serializeBinary(),
     };
 }
 
@@ -72,14 +74,19 @@ function decodeTransaction(
             actionPayload.getChaincodeProposalPayload_asU8(),
         );
         const spec = peer.ChaincodeInvocationSpec.deserializeBinary(proposalPayload.getInput_asU8()).getChaincodeSpec();
-        const [name] = spec?.getInput()?.getArgsList_asU8() ?? [];
+        const [name, ...args] = spec?.getInput()?.getArgsList_asU8() ?? [];
         if (name && spec?.getChaincodeId()?.getName() === chaincode) {
             transaction.functionName = Buffer.from(name).toString('utf8');
+            transaction.arguments = args;
         }
         const responsePayload = peer.ProposalResponsePayload.deserializeBinary(
             actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(),
         );
         const chaincodeAction = peer.ChaincodeAction.deserializeBinary(responsePayload.getExtension_asU8());
+        const response = chaincodeAction.getResponse()?.getPayload_asU8();
+        if (response?.length) {
+            transaction.response = response;
+        }
         const eventBytes = chaincodeAction.getEvents_asU8();
         if (eventBytes.length) {
             const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
