@@ -17,11 +17,13 @@
 import '../server/quiet-contract-logs';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { supply } from '@careledger/chaincode';
 import { HistoryIndex, HistoryQueries, openHistoryDatabase } from '../history';
 import { migrate } from '../history/migrations';
-import { blockRow, type BlockRow } from '../history/rows';
+import { blockRow } from '../history/rows';
 import { HistoryStore } from '../history/store';
 import { loadLedgerConfig, openLedger, projectRoot, type LedgerBlock } from '../ledger';
 import { SupplyClient } from '../supply';
@@ -123,24 +125,91 @@ function* corpus(): Generator<LedgerBlock> {
     }
 }
 
-async function ingest(
-    url: string,
-): Promise<{ seconds: number; txPerSecond: number; db: Awaited<ReturnType<typeof openHistoryDatabase>> }> {
+/**
+ * Ingests the corpus as the indexer does: each batch of ledger blocks converted to rows
+ * (blockRow) and appended with its checkpoint in one database transaction. The corpus is made a
+ * batch at a time (never all in memory) and its making is not timed: it stands for the peer.
+ */
+async function ingest(url: string): Promise<{
+    seconds: number;
+    txPerSecond: number;
+    cpuSeconds: { node: number; server?: number };
+    db: Awaited<ReturnType<typeof openHistoryDatabase>>;
+}> {
     const db = await openHistoryDatabase({ url });
     await migrate(db);
     const store = new HistoryStore(db);
-    const rows: BlockRow[] = [...corpus()].map(blockRow);
-    const started = process.hrtime.bigint();
+    const serverCpu = db.kind === 'postgres' ? postgresServerCpu(url) : undefined;
+    const serverStart = serverCpu?.();
+    let busy = 0n;
+    let cpu = 0;
     const batch = 200;
-    for (let i = 0; i < rows.length; i += batch) {
-        await store.append(rows.slice(i, i + batch), 'bench:corpus');
-        if ((i / batch) % 20 === 0) {
-            process.stderr.write(`\r  ${db.kind}: ${Math.min(i + batch, rows.length)}/${rows.length} blocks`);
+    const blocks = Math.ceil(transactions / perBlock);
+    let pending: LedgerBlock[] = [];
+    let done = 0;
+    const write = async () => {
+        const started = process.hrtime.bigint();
+        const usage = process.cpuUsage();
+        await store.append(pending.map(blockRow), 'bench:corpus');
+        const used = process.cpuUsage(usage);
+        cpu += (used.user + used.system) / 1e6;
+        busy += process.hrtime.bigint() - started;
+        done += pending.length;
+        pending = [];
+        process.stderr.write(
+            `\r  ${db.kind}: ${done}/${blocks} blocks, ${Math.round((done * perBlock) / (Number(busy) / 1e9))} tx/s`,
+        );
+    };
+    for (const block of corpus()) {
+        pending.push(block);
+        if (pending.length === batch) {
+            await write();
         }
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (pending.length) {
+        await write();
+    }
+    const seconds = Number(busy) / 1e9;
     process.stderr.write('\n');
-    return { seconds, txPerSecond: transactions / seconds, db };
+    const serverSeconds = serverStart === undefined ? undefined : (serverCpu!() - serverStart) / 100;
+    return {
+        seconds,
+        txPerSecond: transactions / seconds,
+        cpuSeconds: { node: round(cpu), server: serverSeconds },
+        db,
+    };
+}
+
+/**
+ * CPU seconds (in clock ticks) the PostgreSQL server at `url` has used, when it runs on this
+ * machine under tools/postgres/postgres.sh (its postmaster and every backend); undefined otherwise.
+ */
+function postgresServerCpu(url: string): (() => number) | undefined {
+    const port = new URL(url).port || '5432';
+    const pidFile = path.join(
+        process.env.CARELEDGER_PG_DIR ?? `/tmp/careledger-postgres-${port}`,
+        'data',
+        'postmaster.pid',
+    );
+    if (!fs.existsSync(pidFile)) {
+        return undefined;
+    }
+    const master = fs.readFileSync(pidFile, 'utf8').split('\n')[0].trim();
+    return () => {
+        let ticks = 0;
+        for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+            try {
+                const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+                const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+                if (pid === master || fields[1] === master) {
+                    ticks += Number(fields[11]) + Number(fields[12]);
+                }
+            } catch {
+                // the process ended meanwhile
+            }
+        }
+        return ticks;
+    };
 }
 
 function percentiles(samples: number[]) {
@@ -225,15 +294,29 @@ async function sideBySide() {
 }
 
 async function main(): Promise<void> {
-    const results: Record<string, unknown> = { transactions, perBlock, queriesPerQuestion, node: process.version };
-    process.stderr.write(`corpus: ${transactions} transactions in ${Math.ceil(transactions / perBlock)} blocks\n`);
-    const pglite = await ingest('memory://');
-    results.pglite = {
-        ingestSeconds: round(pglite.seconds),
-        txPerSecond: Math.round(pglite.txPerSecond),
-        queries: await queryFigures(pglite.db),
+    const results: Record<string, unknown> = {
+        transactions,
+        perBlock,
+        queriesPerQuestion,
+        node: process.version,
+        loadAverageAtStart: os.loadavg().map((n) => round(n)),
     };
-    await pglite.db.close();
+    process.stderr.write(`corpus: ${transactions} transactions in ${Math.ceil(transactions / perBlock)} blocks\n`);
+    // On disk, as npm start runs it (a million transactions do not fit PGlite's in-memory heap).
+    const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-history-bench-'));
+    try {
+        const pglite = await ingest(pgliteDir);
+        results.pglite = {
+            ingestSeconds: round(pglite.seconds),
+            txPerSecond: Math.round(pglite.txPerSecond),
+            cpuSeconds: pglite.cpuSeconds,
+            txPerCpuSecond: Math.round(transactions / pglite.cpuSeconds.node),
+            queries: await queryFigures(pglite.db),
+        };
+        await pglite.db.close();
+    } finally {
+        fs.rmSync(pgliteDir, { recursive: true, force: true });
+    }
     process.stderr.write(`${JSON.stringify(results.pglite)}\n`);
     if (!args.includes('--skip-postgres')) {
         const base =
@@ -247,6 +330,11 @@ async function main(): Promise<void> {
         results.postgres = {
             ingestSeconds: round(postgres.seconds),
             txPerSecond: Math.round(postgres.txPerSecond),
+            cpuSeconds: postgres.cpuSeconds,
+            txPerCpuSecond:
+                postgres.cpuSeconds.server === undefined
+                    ? undefined
+                    : Math.round(transactions / (postgres.cpuSeconds.node + postgres.cpuSeconds.server)),
             queries: await queryFigures(postgres.db),
             server: (await postgres.db.query<{ version: string }>('SELECT version()'))[0].version.split(' on ')[0],
         };
@@ -255,6 +343,7 @@ async function main(): Promise<void> {
         process.stderr.write(`${JSON.stringify(results.postgres)}\n`);
     }
     results.sideBySide = await sideBySide();
+    results.loadAverageAtEnd = os.loadavg().map((n) => round(n));
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { BlockTransaction, LedgerBlock } from '../ledger';
 
@@ -35,8 +36,13 @@ export interface WriteRow {
     objectType: string | null;
     isDelete: boolean;
     value: Buffer | null;
-    /** The value parsed as JSON, when it is JSON PostgreSQL can hold. */
-    doc: unknown;
+    /**
+     * The value as UTF-8 text when it is valid UTF-8 (sent to the database as text, which it
+     * turns back into the same bytes: no base64 on the hot path); null otherwise.
+     */
+    text: string | null;
+    /** Whether `text` is JSON PostgreSQL's jsonb can hold (it becomes the row's `doc`). */
+    json: boolean;
 }
 
 const separator = '\u0000';
@@ -103,13 +109,15 @@ function transactionRow(tx: BlockTransaction): TransactionRow {
 }
 
 function writeRow(key: string, value: Uint8Array | undefined): WriteRow {
-    const bytes = value === undefined ? null : Buffer.from(value);
+    const bytes = value === undefined ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    const text = bytes !== null && isUtf8(bytes) ? bytes.toString('utf8') : null;
     return {
         key: keyText(key),
         objectType: objectTypeOf(key),
         isDelete: bytes === null,
         value: bytes,
-        doc: documentOf(bytes),
+        text,
+        json: text !== null && isJsonDocument(text),
     };
 }
 
@@ -122,18 +130,17 @@ function splitFunction(name: string | undefined): [string | null, string | null]
     return colon < 0 ? [null, name] : [name.slice(0, colon), name.slice(colon + 1)];
 }
 
-function documentOf(bytes: Buffer | null): unknown {
-    if (!bytes || bytes.length === 0 || (bytes[0] !== 0x7b && bytes[0] !== 0x5b)) {
-        return null;
-    }
-    const text = bytes.toString('utf8');
-    if (text.includes('\\u0000')) {
-        return null; // jsonb cannot hold U+0000
+/** An object or array in JSON that jsonb can hold (it cannot hold U+0000). */
+function isJsonDocument(text: string): boolean {
+    const first = text.charCodeAt(0);
+    if ((first !== 0x7b && first !== 0x5b) || text.includes('\\u0000')) {
+        return false;
     }
     try {
-        return JSON.parse(text);
+        JSON.parse(text);
+        return true;
     } catch {
-        return null;
+        return false;
     }
 }
 

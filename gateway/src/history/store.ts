@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { LedgerError } from '../ledger';
 import type { HistoryDatabase, SqlClient } from './database';
+import { unnestColumns } from './columns';
 import type { BlockRow, TransactionRow, WriteRow } from './rows';
 
 /** Where ingestion stands: the next block to ingest, and the last block's hash. */
@@ -177,7 +179,8 @@ export class HistoryStore {
                 objectType: row.object_type,
                 isDelete: row.is_delete,
                 value: row.value,
-                doc: row.doc,
+                text: row.value !== null && isUtf8(row.value) ? row.value.toString('utf8') : null,
+                json: row.doc !== null,
             };
             const tx = txByPosition.get(`${row.block_number}/${row.position}`);
             if (tx) {
@@ -211,84 +214,85 @@ export class HistoryStore {
 const b64 = (bytes: Buffer | null) => (bytes === null ? null : bytes.toString('base64'));
 
 async function insertBlocks(tx: SqlClient, blocks: readonly BlockRow[]): Promise<void> {
+    const headers = unnestColumns([
+        [blocks.map((b) => b.number), 'bigint'],
+        [blocks.map((b) => b.hash), 'text'],
+        [blocks.map((b) => b.previousHash), 'text'],
+        [blocks.map((b) => b.dataHash), 'text'],
+        [blocks.map((b) => b.transactions.length), 'int'],
+    ]);
     await tx.query(
-        `INSERT INTO history_blocks (number, hash, previous_hash, data_hash, tx_count)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[])`,
-        [
-            blocks.map((b) => b.number),
-            blocks.map((b) => b.hash),
-            blocks.map((b) => b.previousHash),
-            blocks.map((b) => b.dataHash),
-            blocks.map((b) => b.transactions.length),
-        ],
+        `INSERT INTO history_blocks (number, hash, previous_hash, data_hash, tx_count) SELECT * FROM ${headers.sql}`,
+        headers.params,
     );
     const txs = blocks.flatMap((block) => block.transactions.map((t) => ({ block: block.number, t })));
     if (txs.length) {
+        const rows = unnestColumns([
+            [txs.map((x) => x.block), 'bigint'],
+            [txs.map((x) => x.t.position), 'int'],
+            [txs.map((x) => x.t.txId), 'text'],
+            [txs.map((x) => x.t.ts), 'text'],
+            [txs.map((x) => x.t.creatorMsp), 'text'],
+            [txs.map((x) => x.t.creatorRole), 'text'],
+            [txs.map((x) => x.t.contract), 'text'],
+            [txs.map((x) => x.t.function), 'text'],
+            [txs.map((x) => x.t.validationCode), 'text'],
+            [txs.map((x) => x.t.eventName), 'text'],
+            [txs.map((x) => b64(x.t.eventPayload)), 'text'],
+        ]);
         await tx.query(
             `INSERT INTO history_transactions (block_number, position, tx_id, ts, creator_msp, creator_role, contract,
                  function, validation_code, event_name, event_payload)
              SELECT b, p, id, ts, msp, role, c, f, code, en, decode(ep, 'base64')
-             FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                         $8::text[], $9::text[], $10::text[], $11::text[])
-                  AS u(b, p, id, ts, msp, role, c, f, code, en, ep)`,
-            [
-                txs.map((x) => x.block),
-                txs.map((x) => x.t.position),
-                txs.map((x) => x.t.txId),
-                txs.map((x) => x.t.ts),
-                txs.map((x) => x.t.creatorMsp),
-                txs.map((x) => x.t.creatorRole),
-                txs.map((x) => x.t.contract),
-                txs.map((x) => x.t.function),
-                txs.map((x) => x.t.validationCode),
-                txs.map((x) => x.t.eventName),
-                txs.map((x) => b64(x.t.eventPayload)),
-            ],
+             FROM ${rows.sql} AS u(b, p, id, ts, msp, role, c, f, code, en, ep)`,
+            rows.params,
         );
     }
     const writes = txs.flatMap((x) => x.t.writes.map((w) => ({ block: x.block, position: x.t.position, w })));
     if (writes.length === 0) {
         return;
     }
-    await tx.query(
-        `INSERT INTO history_writes (key, block_number, position, object_type, is_delete, value, doc)
-         SELECT k, b, p, ot, d, decode(v, 'base64'), doc::jsonb
-         FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::boolean[], $6::text[], $7::text[])
-              AS u(k, b, p, ot, d, v, doc)`,
-        [
-            writes.map((x) => x.w.key),
-            writes.map((x) => x.block),
-            writes.map((x) => x.position),
-            writes.map((x) => x.w.objectType),
-            writes.map((x) => x.w.isDelete),
-            writes.map((x) => b64(x.w.value)),
-            writes.map((x) => (x.w.doc === null ? null : JSON.stringify(x.w.doc))),
-        ],
-    );
-    // Current state: the last write of each key in these blocks wins.
+    // The last write of each key in these blocks decides its current state.
     const last = new Map<string, (typeof writes)[number]>();
     for (const write of writes) {
         last.set(write.w.key, write);
     }
-    const deleted = [...last.values()].filter((x) => x.w.isDelete).map((x) => x.w.key);
-    const kept = [...last.values()].filter((x) => !x.w.isDelete);
+    const deleted: string[] = [];
+    const latest = writes.map((write) => {
+        const isLatest = last.get(write.w.key) === write;
+        if (isLatest && write.w.isDelete) {
+            deleted.push(write.w.key);
+        }
+        return isLatest && !write.w.isDelete;
+    });
+    // One statement writes the key history and the current state from the same rows: every
+    // value crosses to the database once, as text when it is UTF-8, and jsonb parses it once.
+    const input = unnestColumns([
+        [writes.map((x) => x.w.key), 'text'],
+        [writes.map((x) => x.block), 'bigint'],
+        [writes.map((x) => x.position), 'int'],
+        [writes.map((x) => x.w.objectType), 'text'],
+        [writes.map((x) => x.w.isDelete), 'boolean'],
+        [writes.map((x) => x.w.text), 'text'],
+        [writes.map((x) => (x.w.text === null ? b64(x.w.value) : null)), 'text'],
+        [writes.map((x) => x.w.json), 'boolean'],
+        [latest, 'boolean'],
+    ]);
+    await tx.query(
+        `WITH input AS (
+             SELECT k, b, p, ot, d, coalesce(convert_to(t, 'UTF8'), decode(v, 'base64')) AS value,
+                    CASE WHEN j THEN t::jsonb END AS doc, l
+             FROM ${input.sql} AS u(k, b, p, ot, d, t, v, j, l)),
+         written AS (
+             INSERT INTO history_writes (key, block_number, position, object_type, is_delete, value, doc)
+             SELECT k, b, p, ot, d, value, doc FROM input)
+         INSERT INTO history_state (key, object_type, doc, block_number, position)
+         SELECT k, ot, doc, b, p FROM input WHERE l
+         ON CONFLICT (key) DO UPDATE SET object_type = EXCLUDED.object_type, doc = EXCLUDED.doc,
+             block_number = EXCLUDED.block_number, position = EXCLUDED.position`,
+        input.params,
+    );
     if (deleted.length) {
         await tx.query('DELETE FROM history_state WHERE key = ANY($1::text[])', [deleted]);
-    }
-    if (kept.length) {
-        await tx.query(
-            `INSERT INTO history_state (key, object_type, doc, block_number, position)
-             SELECT k, ot, doc::jsonb, b, p FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[])
-                  AS u(k, ot, doc, b, p)
-             ON CONFLICT (key) DO UPDATE SET object_type = EXCLUDED.object_type, doc = EXCLUDED.doc,
-                 block_number = EXCLUDED.block_number, position = EXCLUDED.position`,
-            [
-                kept.map((x) => x.w.key),
-                kept.map((x) => x.w.objectType),
-                kept.map((x) => (x.w.doc === null ? null : JSON.stringify(x.w.doc))),
-                kept.map((x) => x.block),
-                kept.map((x) => x.position),
-            ],
-        );
     }
 }
