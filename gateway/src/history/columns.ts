@@ -18,7 +18,6 @@ export type ColumnType = 'text' | 'bigint' | 'int' | 'boolean';
 
 const recordSeparator = '\u001e';
 const nullMarker = '\u001f';
-const unsafe = /[\u001e\u001f]/;
 
 /** One column of a batch: its values in row order and its SQL type. */
 export type Column = readonly [values: readonly ColumnValue[], type: ColumnType];
@@ -35,7 +34,11 @@ class ColumnBatch {
 
     /** Adds a column; returns the SQL expression of its array (an argument of `unnest`). */
     column(values: readonly ColumnValue[], type: ColumnType): string {
-        if (values.some((value) => typeof value === 'string' && unsafe.test(value))) {
+        if (
+            values.some(
+                (value) => typeof value === 'string' && (value.includes(recordSeparator) || value.includes(nullMarker)),
+            )
+        ) {
             this.params.push(values);
             return `$${this.params.length}::${type}[]`;
         }
