@@ -18,6 +18,8 @@ export const contracts: Array<new () => Contract> = [
 
 export * from './common';
 export {
+    assessCredential,
+    commitmentFromProof,
     commitmentOf,
     CredentialTypes,
     StatusListLength,

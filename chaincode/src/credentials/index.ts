@@ -11,5 +11,7 @@ export const credentialsContracts: Array<new () => Contract> = [
 
 export { CredentialIssuersContract, CredentialsContract, CredentialStatusListContract };
 export { requireValidCredential } from './gate';
-export { commitmentOf } from './commitment';
+export { commitmentFromProof, commitmentOf } from './commitment';
+/** A credential's standing from keyed reads: the gateway's read model (history index) runs the same rules. */
+export { assessCredential } from './standing';
 export * from './types';

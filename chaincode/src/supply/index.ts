@@ -8,6 +8,8 @@ export const supplyContracts: Array<new () => Contract> = [SupplyContract, Suppl
 export * from './types';
 export * as gs1 from './gs1';
 export { verdict } from './verification';
+/** How VerifyProduct reads its argument: the gateway's read model (history index) parses it the same way. */
+export { itemArgument, requireProductIdentifier } from './input';
 export { epcisShapeOf, eventIdOf, orgUri } from './vocabulary';
 export type { ContainerHistory, UnitHistory } from './history';
 export type { CommissionResult } from './commissioning';

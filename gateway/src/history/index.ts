@@ -6,3 +6,4 @@ export { scopeOf, requireOperator, type Scope, type Viewer } from './policy';
 export { openHistoryDatabase, isOutage, type HistoryDatabase } from './database';
 export type { VerifyReport } from './verify';
 export type { IndexerStatus } from './ingest';
+export { VerificationReadModel, type ReadModelAnswer, type ReadModelFreshness } from './read-model';

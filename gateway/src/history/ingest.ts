@@ -66,6 +66,10 @@ export class HistoryIndexer {
     /** Starts following the ledger in the background; resolves once the loop has started. */
     start(): void {
         this.stopped = false;
+        // A restart is not "stopped" until it stops again (catchUp waits on that state).
+        if (this.stateValue === 'stopped') {
+            this.stateValue = 'idle';
+        }
         this.running ??= this.loop().finally(() => (this.running = undefined));
     }
 

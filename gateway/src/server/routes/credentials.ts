@@ -7,9 +7,10 @@ import {
     type RenewCredentialInput,
     type StatusReason,
 } from '@careledger/chaincode';
-import { CredentialsClient, type StatusListPurpose } from '../../credentials';
+import { CredentialsClient, documentSha256, type StatusListPurpose } from '../../credentials';
 import { LedgerError, type LedgerSession } from '../../ledger';
 import type { GatewayContext } from '../context';
+import { readModelOf, sourceProperty, stateSource, type VerificationSource } from '../read-model';
 import { publishedVc } from './verifiable-credentials';
 import { anyObject, defineRoute, idParams, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
@@ -233,7 +234,7 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
 
     defineRoute<
         { id: string },
-        never,
+        { source?: VerificationSource },
         { documentSha256?: string; salt?: string; commitment?: string; document?: string }
     >(app, context, {
         method: 'POST',
@@ -244,6 +245,7 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
         description:
             'A document is hashed in this gateway; only its SHA-256 and the salt reach the ledger, in a query.',
         params: idParams('id'),
+        querystring: { type: 'object', additionalProperties: false, properties: { source: sourceProperty } },
         body: {
             type: 'object',
             additionalProperties: false,
@@ -255,16 +257,24 @@ export function credentialRoutes(app: FastifyInstance, context: GatewayContext):
             },
         },
         response: verdictSchema,
-        handler: async ({ actor, params, body }) => {
-            const credentials = client(actor.session);
-            if (body.commitment) {
-                return credentials.verify(params.id, { commitment: body.commitment });
-            }
+        handler: async ({ actor, params, query, body }, reply) => {
             const salt = body.salt ?? '';
-            if (body.document !== undefined) {
-                return credentials.verify(params.id, { document: Buffer.from(body.document, 'base64'), salt });
+            const proof = body.commitment
+                ? { commitment: body.commitment }
+                : {
+                      documentSha256:
+                          body.document !== undefined
+                              ? documentSha256(Buffer.from(body.document, 'base64'))
+                              : (body.documentSha256 ?? ''),
+                      salt,
+                  };
+            if (query.source === 'index') {
+                const answer = await readModelOf(context).verifyCredential(params.id, proof);
+                stateSource(reply, answer.readModel);
+                return answer;
             }
-            return credentials.verify(params.id, { documentSha256: body.documentSha256 ?? '', salt });
+            stateSource(reply, undefined);
+            return client(actor.session).verify(params.id, proof);
         },
     });
 

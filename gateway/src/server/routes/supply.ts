@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { supply } from '@careledger/chaincode';
 import type { LedgerSession } from '../../ledger';
 import { lightweightVerificationResponse } from '../../standards/dscsa';
 import { SupplyClient } from '../../supply';
 import { lotExpiryPattern } from '../../supply/expiry';
 import type { GatewayContext } from '../context';
+import { readModelOf, sourceProperty, stateSource, type VerificationSource } from '../read-model';
 import { epcisDocumentOf, lotEpcisEvents, unitEpcisEvents } from './epcis';
 import { anyObject, defineRoute, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
 
@@ -455,6 +456,7 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
             context: { type: 'string' },
             reqGLN: { type: 'string', maxLength: 13 },
             corrUUID: { type: 'string', maxLength: 64 },
+            source: sourceProperty,
         },
     };
     const verifyResponse = objectSchema(
@@ -473,9 +475,21 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         },
         ['verificationTimestamp', 'data'],
     );
-    type VerifyQuery = { '17'?: string; corrUUID?: string };
-    const verify = async (session: LedgerSession, request: supply.VerificationRequest, query: VerifyQuery) =>
-        lightweightVerificationResponse(await client(session).verify(request), { corrUUID: query.corrUUID });
+    type VerifyQuery = { '17'?: string; corrUUID?: string; source?: VerificationSource };
+    const verify = async (
+        session: LedgerSession,
+        request: supply.VerificationRequest,
+        query: VerifyQuery,
+        reply: FastifyReply,
+    ) => {
+        if (query.source === 'index') {
+            const { readModel, ...result } = await readModelOf(context).verifyProduct(request);
+            stateSource(reply, readModel);
+            return lightweightVerificationResponse(result, { corrUUID: query.corrUUID });
+        }
+        stateSource(reply, undefined);
+        return lightweightVerificationResponse(await client(session).verify(request), { corrUUID: query.corrUUID });
+    };
 
     defineRoute<never, never, { products: Array<string | supply.VerificationRequest> }>(app, context, {
         method: 'POST',
@@ -531,11 +545,12 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         },
         querystring: verifyQuery,
         response: verifyResponse,
-        handler: async ({ actor, params, query }) =>
+        handler: async ({ actor, params, query }, reply) =>
             verify(
                 actor.session,
                 { gtin: params.gtin, serial: params.serial, lot: params.lot, expiry: query['17'] },
                 query,
+                reply,
             ),
     });
 
@@ -552,8 +567,8 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
         },
         querystring: verifyQuery,
         response: verifyResponse,
-        handler: async ({ actor, params, query }) =>
-            verify(actor.session, { gtin: params.gtin, serial: params.serial, expiry: query['17'] }, query),
+        handler: async ({ actor, params, query }, reply) =>
+            verify(actor.session, { gtin: params.gtin, serial: params.serial, expiry: query['17'] }, query, reply),
     });
 }
 
