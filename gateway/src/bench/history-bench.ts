@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { supply } from '@careledger/chaincode';
-import { HistoryIndex, HistoryQueries, openHistoryDatabase } from '../history';
+import { HistoryIndex, HistoryQueries, openHistoryDatabase, VerificationReadModel } from '../history';
 import { migrate } from '../history/migrations';
 import { blockRow } from '../history/rows';
 import { HistoryStore } from '../history/store';
@@ -38,15 +38,60 @@ const queriesPerQuestion = option('queries', 200);
 const perBlock = 100;
 const lotUnits = option('lot-units', 10_000);
 const patients = 1_000;
+const readModelClients = option('read-model-clients', 16);
+const readModelSeconds = option('read-model-seconds', 10);
 
 const sep = '\u0000';
 const key = (...parts: string[]) => `${sep}${parts.join(sep)}${sep}`;
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Transaction `i` of the corpus: a unit commissioned into a lot (3 writes) or an access audit entry (3 writes). */
+/** Credentials in the corpus: every 100th transaction issues one (the first also registers its issuer). */
+const credentialEvery = 100;
+const credentialIdOf = (n: number) => `vc-${n}`;
+const credentialCommitment = (n: number) => hex(`commitment${n}`);
+const credentialsIn = (count: number) => Math.floor(count / credentialEvery);
+
+/**
+ * Transaction `i` of the corpus: a credential issued (2-3 writes, every 100th), an access audit
+ * entry (3 writes, every 5th otherwise) or a unit commissioned into a lot (3 writes; the lot's
+ * own record with its first unit).
+ */
 function corpusTransaction(i: number, position: number, at: string) {
     const txId = hex(`tx${i}`);
+    if (i % credentialEvery === credentialEvery - 1) {
+        const n = Math.floor(i / credentialEvery);
+        const credential = {
+            id: credentialIdOf(n),
+            type: 'MedicalLicense',
+            issuer: { mspId: 'RegulatorMSP', actorId: 'admin' },
+            subject: { mspId: 'HospitalMSP', actorId: `prac-${n}` },
+            commitment: credentialCommitment(n),
+            validFrom: '2026-01-01T00:00:00.000Z',
+            status: 'active',
+            version: 1,
+            issuedAt: at,
+            issuedTxId: txId,
+        };
+        const issuer = { type: 'MedicalLicense', mspId: 'RegulatorMSP', status: 'trusted', roles: ['admin'] };
+        return {
+            transactionId: txId,
+            position,
+            timestamp: at,
+            creatorMspId: 'RegulatorMSP',
+            creatorRole: 'admin',
+            functionName: 'credentials:IssueCredential',
+            validationCode: 'VALID',
+            event: { name: 'credentials.Issued', payload: json({ credentialId: credential.id }) },
+            writes: [
+                { key: key('credentials.credential', credential.id), value: json(credential) },
+                { key: key('credentials.bysubject', 'HospitalMSP', `prac-${n}`, credential.id), value: json({}) },
+                ...(n === 0
+                    ? [{ key: key('credentials.issuer', 'RegulatorMSP', 'MedicalLicense'), value: json(issuer) }]
+                    : []),
+            ],
+        };
+    }
     if (i % 5 === 4) {
         const patientId = `pat-${i % patients}`;
         const recordId = `rec-${i % (patients * 3)}`;
@@ -77,7 +122,7 @@ function corpusTransaction(i: number, position: number, at: string) {
             ],
         };
     }
-    const unitNumber = i - Math.floor(i / 5);
+    const unitNumber = unitNumberOf(i);
     const lot = unitNumber < lotUnits ? 'BIG-LOT' : `LOT-${Math.floor(unitNumber / 1000)}`;
     const serial = `S${unitNumber}`;
     const custodian = ['ManufacturerMSP', 'DistributorMSP', 'HospitalMSP'][unitNumber % 3];
@@ -106,8 +151,26 @@ function corpusTransaction(i: number, position: number, at: string) {
             { key: key('supply.unit', unit.gtin, serial), value: json(unit) },
             { key: key('supply.holding', unit.gtin, lot, custodian, serial), value: json({}) },
             { key: key('supply.objectStep', 'sgtin', unit.gtin, serial, '00000001'), value: json({ txId }) },
+            ...(unitNumber === 0 || (unitNumber >= lotUnits && unitNumber % 1000 === 0)
+                ? [
+                      {
+                          key: key('supply.lot', unit.gtin, lot),
+                          value: json({ gtin: unit.gtin, lot, expiry: '301231', quantity: 1000 }),
+                      },
+                  ]
+                : []),
         ],
     };
+}
+
+/** The unit transaction `i` commissions: units are numbered over the transactions that are neither audit nor credential. */
+function unitNumberOf(i: number): number {
+    return i - Math.floor((i + 1) / 5);
+}
+
+/** How many units a corpus of `count` transactions commissions. */
+function unitsIn(count: number): number {
+    return count - Math.floor(count / 5);
 }
 
 function* corpus(): Generator<LedgerBlock> {
@@ -232,7 +295,7 @@ async function timeIt(n: number, call: (i: number) => Promise<unknown>) {
 async function queryFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>) {
     const queries = new HistoryQueries(db);
     const regulator = { kind: 'consortium' } as const;
-    const units = transactions - Math.floor(transactions / 5);
+    const units = unitsIn(transactions);
     return {
         custodyOfAUnit: await timeIt(queriesPerQuestion, (i) =>
             queries.custody(regulator, { gtin: '09506000134352', serial: `S${(i * 7919) % units}` }),
@@ -243,6 +306,49 @@ async function queryFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>)
         whereIsEveryUnitOf10kLot: await timeIt(Math.min(queriesPerQuestion, 50), () =>
             queries.lotWhereabouts(regulator, { gtin: '09506000134352', lot: 'BIG-LOT' }),
         ),
+    };
+}
+
+/**
+ * Closed loop: `clients` concurrent callers for `seconds`, each call timed; throughput and
+ * latency percentiles. A call that throws or `check` refuses counts as an error.
+ */
+async function closedLoop(clients: number, seconds: number, call: (i: number) => Promise<boolean>) {
+    const samples: number[] = [];
+    let errors = 0;
+    let issued = 0;
+    const stopAt = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(
+        Array.from({ length: clients }, async () => {
+            while (performance.now() < stopAt) {
+                const i = issued++;
+                const begin = performance.now();
+                const ok = await call(i).catch(() => false);
+                samples.push(performance.now() - begin);
+                if (!ok) errors++;
+            }
+        }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return { clients, queriesPerSecond: Math.round(samples.length / elapsed), errors, ...percentiles(samples) };
+}
+
+/** Verification from the read model over the corpus's index (issue 19): every answer must be the expected verdict. */
+async function readModelFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>) {
+    const model = new VerificationReadModel(db);
+    const units = unitsIn(transactions);
+    const credentials = credentialsIn(transactions);
+    return {
+        verifyProduct: await closedLoop(readModelClients, readModelSeconds, async (i) => {
+            const answer = await model.verifyProduct({ gtin: '09506000134352', serial: `S${(i * 7919) % units}` });
+            return answer.verified || answer.verificationFailureReason === 'Not_for_re-distribution';
+        }),
+        verifyCredential: await closedLoop(readModelClients, readModelSeconds, async (i) => {
+            const n = (i * 7919) % credentials;
+            const answer = await model.verifyCredential(credentialIdOf(n), { commitment: credentialCommitment(n) });
+            return answer.verdict === 'valid';
+        }),
     };
 }
 
@@ -312,6 +418,7 @@ async function main(): Promise<void> {
             cpuSeconds: pglite.cpuSeconds,
             txPerCpuSecond: Math.round(transactions / pglite.cpuSeconds.node),
             queries: await queryFigures(pglite.db),
+            readModel: await readModelFigures(pglite.db),
         };
         await pglite.db.close();
     } finally {
@@ -336,6 +443,7 @@ async function main(): Promise<void> {
                     ? undefined
                     : Math.round(transactions / (postgres.cpuSeconds.node + postgres.cpuSeconds.server)),
             queries: await queryFigures(postgres.db),
+            readModel: await readModelFigures(postgres.db),
             server: (await postgres.db.query<{ version: string }>('SELECT version()'))[0].version.split(' on ')[0],
         };
         await postgres.db.close();
