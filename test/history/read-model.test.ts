@@ -186,7 +186,15 @@ describe(`verification from the read model (${databaseKind()})`, () => {
         const fresh = await verifyProduct(path, 'ledger');
         expect(fresh.body.data).toEqual({ verified: true });
 
+        // A1 answered (and kept by the read model) before it changes on the ledger.
+        expect((await verifyProduct(`/verify/01/${gtin}/21/A1`, 'index')).body.data).toEqual({ verified: true });
+        await manufacturer.quarantine({ item: { gtin, serial: 'A1' } }, 'found opened');
+
         await index.catchUp();
+        expect((await verifyProduct(`/verify/01/${gtin}/21/A1`, 'index')).body.data).toEqual({
+            verified: true,
+            additionalInfo: 'Suspect',
+        });
         const caughtUp = await verifyProduct(path, 'index');
         expect(caughtUp.body.data).toEqual({ verified: true });
         expect(Number(caughtUp.headers.get('careledger-block-height'))).toBeGreaterThan(before);
@@ -212,12 +220,12 @@ describe(`verification from the read model (${databaseKind()})`, () => {
     it('answers 503 with source=index on a gateway without an index, and still answers from the ledger', async () => {
         const plain = await startGateway(env, 'hospital');
         try {
-            const refused = await plain.call<Record<string, unknown>>('GET', `/verify/01/${gtin}/21/A1?source=index`);
+            const refused = await plain.call<Record<string, unknown>>('GET', `/verify/01/${gtin}/21/R1?source=index`);
             expect(refused.status).toBe(503);
             expect(JSON.stringify(refused.body)).toContain('source=ledger');
-            const answered = await plain.call<Lightweight>('GET', `/verify/01/${gtin}/21/A1`);
+            const answered = await plain.call<Lightweight>('GET', `/verify/01/${gtin}/21/R1`);
             expect(answered.status).toBe(200);
-            expect(answered.body.data).toEqual({ verified: true });
+            expect(answered.body.data).toEqual({ verified: true, additionalInfo: 'Recalled' });
         } finally {
             await plain.app.close();
         }

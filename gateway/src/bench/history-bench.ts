@@ -12,7 +12,8 @@
  *    chaincode, then the same questions answered by chaincode queries (GetLotWhereabouts,
  *    GetUnitHistory) and by the index built from those real blocks.
  *
- * Options: --transactions N (corpus size), --queries N (per question), --skip-postgres.
+ * Options: --transactions N (corpus size), --queries N (per question), --skip-postgres, --pglite-disk,
+ * --read-model-clients N, --read-model-seconds N, --lot-units N.
  */
 import '../server/quiet-contract-logs';
 import { execFileSync } from 'node:child_process';
@@ -23,6 +24,8 @@ import * as path from 'node:path';
 import { supply } from '@careledger/chaincode';
 import { HistoryIndex, HistoryQueries, openHistoryDatabase, VerificationReadModel } from '../history';
 import { migrate } from '../history/migrations';
+import type { VerdictInputs } from '../history/read-model';
+import { ReadModelCache } from '../history/read-model-cache';
 import { blockRow } from '../history/rows';
 import { HistoryStore } from '../history/store';
 import { loadLedgerConfig, openLedger, projectRoot, type LedgerBlock } from '../ledger';
@@ -334,21 +337,36 @@ async function closedLoop(clients: number, seconds: number, call: (i: number) =>
     return { clients, queriesPerSecond: Math.round(samples.length / elapsed), errors, ...percentiles(samples) };
 }
 
-/** Verification from the read model over the corpus's index (issue 19): every answer must be the expected verdict. */
+/**
+ * Verification from the read model over the corpus's index (issue 19), every answer checked:
+ * straight from the database, and through the read model's cache as a HistoryIndex runs it
+ * (no blocks arrive meanwhile, so after the first read of a key its answers come from memory).
+ */
 async function readModelFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>) {
-    const model = new VerificationReadModel(db);
     const units = unitsIn(transactions);
     const credentials = credentialsIn(transactions);
+    const run = (model: VerificationReadModel, keys: number) => ({
+        product: () =>
+            closedLoop(readModelClients, readModelSeconds, async (i) => {
+                const answer = await model.verifyProduct({
+                    gtin: '09506000134352',
+                    serial: `S${((i % keys) * 7919) % units}`,
+                });
+                return answer.verified || answer.verificationFailureReason === 'Not_for_re-distribution';
+            }),
+        credential: () =>
+            closedLoop(readModelClients, readModelSeconds, async (i) => {
+                const n = ((i % keys) * 7919) % credentials;
+                const answer = await model.verifyCredential(credentialIdOf(n), { commitment: credentialCommitment(n) });
+                return answer.verdict === 'valid';
+            }),
+    });
+    // Straight from the database, every call a different key; through the cache, a working set of 1,000 keys.
+    const direct = run(new VerificationReadModel(db), Number.MAX_SAFE_INTEGER);
+    const cached = run(new VerificationReadModel(db, new ReadModelCache<VerdictInputs>()), 1_000);
     return {
-        verifyProduct: await closedLoop(readModelClients, readModelSeconds, async (i) => {
-            const answer = await model.verifyProduct({ gtin: '09506000134352', serial: `S${(i * 7919) % units}` });
-            return answer.verified || answer.verificationFailureReason === 'Not_for_re-distribution';
-        }),
-        verifyCredential: await closedLoop(readModelClients, readModelSeconds, async (i) => {
-            const n = (i * 7919) % credentials;
-            const answer = await model.verifyCredential(credentialIdOf(n), { commitment: credentialCommitment(n) });
-            return answer.verdict === 'valid';
-        }),
+        verifyProduct: { database: await direct.product(), cachedWorkingSet1000: await cached.product() },
+        verifyCredential: { database: await direct.credential(), cachedWorkingSet1000: await cached.credential() },
     };
 }
 
@@ -408,11 +426,14 @@ async function main(): Promise<void> {
         loadAverageAtStart: os.loadavg().map((n) => round(n)),
     };
     process.stderr.write(`corpus: ${transactions} transactions in ${Math.ceil(transactions / perBlock)} blocks\n`);
-    // On disk, as npm start runs it (a million transactions do not fit PGlite's in-memory heap).
-    const pgliteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-history-bench-'));
+    // In memory by default (as the tests run it); --pglite-disk puts it in a folder, as npm start does.
+    const pgliteDir = args.includes('--pglite-disk')
+        ? fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-history-bench-'))
+        : undefined;
     try {
-        const pglite = await ingest(pgliteDir);
+        const pglite = await ingest(pgliteDir ?? 'memory://');
         results.pglite = {
+            storage: pgliteDir ? 'disk' : 'memory',
             ingestSeconds: round(pglite.seconds),
             txPerSecond: Math.round(pglite.txPerSecond),
             cpuSeconds: pglite.cpuSeconds,
@@ -422,7 +443,9 @@ async function main(): Promise<void> {
         };
         await pglite.db.close();
     } finally {
-        fs.rmSync(pgliteDir, { recursive: true, force: true });
+        if (pgliteDir) {
+            fs.rmSync(pgliteDir, { recursive: true, force: true });
+        }
     }
     process.stderr.write(`${JSON.stringify(results.pglite)}\n`);
     if (!args.includes('--skip-postgres')) {

@@ -102,7 +102,8 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
     const floorLedger = await openLedger({ ...config, chaincode: FloorChaincode.name });
     const recorder = new Recorder();
     const monitor = new ResourceMonitor(network.pidDir);
-    const context = benchContext(options, recorder, ledger, floorLedger);
+    const cleanups: Array<() => Promise<void>> = [];
+    const context = benchContext(options, recorder, ledger, floorLedger, cleanups);
     const all = workloadsOf(options);
     const results: WorkloadResult[] = [];
     try {
@@ -172,6 +173,9 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             });
         }
     } finally {
+        for (const cleanup of cleanups) {
+            await cleanup().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
+        }
         await ledger.close();
         await floorLedger.close();
     }
@@ -237,7 +241,13 @@ function report(
     return run;
 }
 
-function benchContext(options: BenchOptions, recorder: Recorder, ledger: Ledger, floorLedger: Ledger): BenchContext {
+function benchContext(
+    options: BenchOptions,
+    recorder: Recorder,
+    ledger: Ledger,
+    floorLedger: Ledger,
+    cleanups: Array<() => Promise<void>>,
+): BenchContext {
     const sessions = new Map<string, Promise<LedgerSession>>();
     const sessionOf = (target: Ledger, key: string, org: string, user: string) => {
         let session = sessions.get(key);
@@ -264,6 +274,8 @@ function benchContext(options: BenchOptions, recorder: Recorder, ledger: Ledger,
             }
             return done as Promise<T>;
         },
+        measure: (run) => recorder.measure('evaluate', run),
+        atEnd: (cleanup) => cleanups.push(cleanup),
         log,
     };
 }

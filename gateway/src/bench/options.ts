@@ -10,6 +10,8 @@ export const AllWorkloads: readonly WorkloadName[] = [
     'floor-get',
     'verify-product',
     'verify-credential',
+    'read-model-verify-product',
+    'read-model-verify-credential',
     'commission',
     'bulk-ship-receive',
     'verify-list',

@@ -46,6 +46,19 @@ export class Recorder {
         }
     }
 
+    /** Times `run` as one call of kind `call`, its failure classified as a session's would be. */
+    async measure<T>(call: CallSample['call'], run: () => Promise<T>): Promise<T> {
+        const startMs = nowMs();
+        try {
+            const result = await run();
+            this.call({ startMs, endMs: nowMs(), call });
+            return result;
+        } catch (error) {
+            this.call({ startMs, endMs: nowMs(), call, failure: failureKind(error) });
+            throw error;
+        }
+    }
+
     /** `session`, with each submit and evaluate timed and its failure classified. */
     instrument(session: LedgerSession): LedgerSession {
         return new RecordedSession(session, this);

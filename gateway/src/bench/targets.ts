@@ -8,6 +8,8 @@ export const Targets = {
     registerRatioToFloor: 0.9,
     sequentialP50Ms: 100,
     evaluatesPerSecond: 1500,
+    readModelQueriesPerSecond: 5000,
+    readModelP99Ms: 20,
     serialsPerSecond: 20_000,
     /** Issue 19: ship + receive of a 1,000-unit pallet, one sequential client. */
     bulkPalletMs: 1000,
@@ -61,6 +63,20 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
                 target: `${workload.title}: ≥ ${Targets.evaluatesPerSecond} queries/s`,
                 measured: `${fixed(peak.summary.txPerSecond)} queries/s at ${peak.clients} clients`,
                 met: peak.summary.txPerSecond >= Targets.evaluatesPerSecond,
+            });
+        }
+    }
+
+    for (const name of ['read-model-verify-product', 'read-model-verify-credential'] as const) {
+        const workload = byName.get(name);
+        if (workload) {
+            const peak = peakOf(workload);
+            checks.push({
+                target: `${workload.title}: ≥ ${Targets.readModelQueriesPerSecond} queries/s with p99 ≤ ${Targets.readModelP99Ms} ms`,
+                measured: `${fixed(peak.summary.txPerSecond)} queries/s, p99 ${fixed(peak.summary.latencyMs.p99, 1)} ms at ${peak.clients} clients`,
+                met:
+                    peak.summary.txPerSecond >= Targets.readModelQueriesPerSecond &&
+                    peak.summary.latencyMs.p99 <= Targets.readModelP99Ms,
             });
         }
     }

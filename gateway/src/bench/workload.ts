@@ -15,7 +15,9 @@ export type WorkloadName =
     | 'verify-list'
     | 'ehr-pointers'
     | 'ehr-pointers-bulk'
-    | 'ehr-consents-bulk';
+    | 'ehr-consents-bulk'
+    | 'read-model-verify-product'
+    | 'read-model-verify-credential';
 
 /** What workloads set themselves up with. Sessions are instrumented: their calls are measured. */
 export interface BenchContext {
@@ -31,6 +33,10 @@ export interface BenchContext {
     floorSession(org: string, user: string): Promise<LedgerSession>;
     /** Runs `setup` once per benchmark run, whichever workload asks first. */
     once<T>(key: string, setup: () => Promise<T>): Promise<T>;
+    /** Times `run` as one evaluate call of the run in progress (work that is not a ledger call, e.g. the read model). */
+    measure<T>(run: () => Promise<T>): Promise<T>;
+    /** Runs `cleanup` when the benchmark ends, before the ledger connections close. */
+    atEnd(cleanup: () => Promise<void>): void;
     log(message: string): void;
 }
 

@@ -2,6 +2,8 @@ import type { LedgerSession } from '../ledger';
 import { openHistoryDatabase, type HistoryDatabase } from './database';
 import { HistoryIndexer, type IndexerOptions, type IndexerStatus } from './ingest';
 import { migrate, schemaVersion } from './migrations';
+import { VerificationReadModel, type VerdictInputs } from './read-model';
+import { ReadModelCache } from './read-model-cache';
 import { HistoryStore } from './store';
 import { verifyIndex, type VerifyOptions, type VerifyReport } from './verify';
 
@@ -32,6 +34,8 @@ export interface HistoryStatus extends IndexerStatus {
 export class HistoryIndex {
     readonly indexer: HistoryIndexer;
     readonly store: HistoryStore;
+    /** Verification from this index, its cache kept exact by this index's own indexer. */
+    readonly readModel: VerificationReadModel;
 
     private constructor(
         readonly db: HistoryDatabase,
@@ -39,8 +43,14 @@ export class HistoryIndex {
         private version: number,
     ) {
         this.store = new HistoryStore(db);
+        const cache = new ReadModelCache<VerdictInputs>();
+        this.readModel = new VerificationReadModel(db, cache);
         this.indexer = new HistoryIndexer({
             ...options.indexer,
+            onChange: (change) => {
+                cache.apply(change);
+                options.indexer?.onChange?.(change);
+            },
             store: this.store,
             session: options.session,
             source: options.source,

@@ -16,6 +16,14 @@ export interface IndexerStatus {
     lastWriteAt?: string;
 }
 
+/**
+ * What one database write changed: the index now holds `height` blocks, and `keys` (index text)
+ * were written by them. `reset` means "anything may have changed" (the indexer restarted from
+ * the database's checkpoint, which another process may have moved).
+ */
+export type IndexChange =
+    { reset: true } | { reset: false; height: number; keys: readonly string[]; ledgerTime?: string };
+
 export interface IndexerOptions {
     store: HistoryStore;
     /** The session whose peer's blocks are indexed: what the org's peer sees. */
@@ -28,6 +36,8 @@ export interface IndexerOptions {
     retry?: { baseDelayMs?: number; maxDelayMs?: number };
     /** Called after every write with the index height. */
     onProgress?: (indexedHeight: number) => void;
+    /** Called after every write with what changed (see {@link IndexChange}); read models invalidate with it. */
+    onChange?: (change: IndexChange) => void;
     log?: (message: string) => void;
 }
 
@@ -97,6 +107,7 @@ export class HistoryIndexer {
         while (!this.stopped) {
             try {
                 this.height = await this.options.store.height();
+                this.options.onChange?.({ reset: true });
                 this.notify();
                 this.stateValue = 'running';
                 this.stream = await this.options.session.blocks({ startBlock: BigInt(this.height) });
@@ -180,8 +191,21 @@ export class HistoryIndexer {
                 }
                 const batch = queue.splice(0, max);
                 room?.();
-                await this.options.store.append(batch.map(blockRow), this.options.source);
+                const rows = batch.map(blockRow);
+                await this.options.store.append(rows, this.options.source);
                 this.height = Number(batch[batch.length - 1].number) + 1;
+                if (this.options.onChange) {
+                    const transactions = rows.flatMap((row) => row.transactions);
+                    this.options.onChange({
+                        reset: false,
+                        height: this.height,
+                        keys: transactions.flatMap((tx) => tx.writes.map((write) => write.key)),
+                        ledgerTime: transactions.reduce<string | undefined>(
+                            (latest, tx) => (latest === undefined || tx.ts > latest ? tx.ts : latest),
+                            undefined,
+                        ),
+                    });
+                }
                 this.failures = 0;
                 this.lastError = undefined;
                 this.stateValue = 'running';

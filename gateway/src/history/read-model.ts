@@ -9,6 +9,7 @@ import {
 import type { Context } from 'fabric-contract-api';
 import { contractErrorFrom } from '../ledger/errors';
 import type { HistoryDatabase } from './database';
+import type { ReadModelCache } from './read-model-cache';
 import { compositeKeyText, keyText } from './rows';
 
 /**
@@ -37,10 +38,38 @@ export type ReadModelAnswer<T> = T & { readModel: ReadModelFreshness };
  * that unless `source=index` is given (docs in history/README.md).
  */
 export class VerificationReadModel {
+    /**
+     * @param cache when the index's own indexer feeds it ({@link HistoryIndex.readModel}), answers
+     *   whose keys have not been written since are served from memory, exactly as the database would.
+     */
     constructor(
         private readonly db: HistoryDatabase,
+        private readonly cache?: ReadModelCache<VerdictInputs>,
         private readonly now: () => Date = () => new Date(),
     ) {}
+
+    /** Serves `id` from the cache, or reads it with `read` (one statement) and keeps it. */
+    private async inputs(
+        id: string,
+        read: () => Promise<{ row: SnapshotRow | undefined; inputs: VerdictInputs; keys: readonly string[] }>,
+    ): Promise<{ inputs: VerdictInputs; freshness: ReadModelFreshness }> {
+        const cached = this.cache?.get(id);
+        if (cached && this.cache?.height !== undefined) {
+            return {
+                inputs: cached,
+                freshness: { source: 'index', blockHeight: this.cache.height, ledgerTime: this.cache.ledgerTime },
+            };
+        }
+        const generation = this.cache?.generation ?? 0;
+        const { row, inputs, keys } = await read();
+        const freshness = freshnessOf(row);
+        this.cache?.put(id, inputs, keys, {
+            generation,
+            height: freshness.blockHeight,
+            ledgerTime: freshness.ledgerTime,
+        });
+        return { inputs, freshness };
+    }
 
     /** VerifyProduct from the index: `product` as scanned (element string, Digital Link, JSON) or parsed. */
     async verifyProduct(
@@ -52,21 +81,25 @@ export class VerificationReadModel {
                 'product',
             ),
         );
-        const [row] = await this.db.query<{
-            height: number | null;
-            ledger_time: string | null;
-            unit: supply.Unit | null;
-            lot: supply.Lot | null;
-        }>(
-            `SELECT c.next_block AS height, ${ledgerTime} AS ledger_time, u.doc AS unit, l.doc AS lot
-             FROM (SELECT 1) AS one
-             LEFT JOIN history_checkpoint c ON c.id = 1
-             LEFT JOIN history_state u ON u.key = $1
-             LEFT JOIN history_state l ON l.key = ${keyExpression('supply.lot', ["u.doc->>'gtin'", "u.doc->>'lot'"])}`,
-            [compositeKeyText('supply.unit', [request.gtin, request.serial])],
-        );
-        const result = supply.verdict(request, row?.unit ?? undefined, row?.lot ?? undefined, this.now());
-        return { ...result, readModel: freshness(row) };
+        const unitKey = compositeKeyText('supply.unit', [request.gtin, request.serial]);
+        const { inputs, freshness } = await this.inputs(`product ${unitKey}`, async () => {
+            const [row] = await this.db.query<SnapshotRow & { unit: supply.Unit | null; lot: supply.Lot | null }>(
+                `SELECT c.next_block AS height, ${ledgerTime} AS ledger_time, u.doc AS unit, l.doc AS lot
+                 FROM (SELECT 1) AS one
+                 LEFT JOIN history_checkpoint c ON c.id = 1
+                 LEFT JOIN history_state u ON u.key = $1
+                 LEFT JOIN history_state l ON l.key = ${keyExpression('supply.lot', ["u.doc->>'gtin'", "u.doc->>'lot'"])}`,
+                [unitKey],
+            );
+            const unit = row?.unit ?? undefined;
+            return {
+                row,
+                inputs: { kind: 'product', unit, lot: row?.lot ?? undefined },
+                keys: unit ? [unitKey, compositeKeyText('supply.lot', [unit.gtin, unit.lot])] : [unitKey],
+            };
+        });
+        const { unit, lot } = inputs as ProductInputs;
+        return { ...supply.verdict(request, unit, lot, this.now()), readModel: freshness };
     }
 
     /** VerifyCredential from the index: `proof` is `{ documentSha256, salt }` or `{ commitment }`. */
@@ -76,26 +109,41 @@ export class VerificationReadModel {
     ): Promise<ReadModelAnswer<Verification>> {
         const id = asLedgerError(() => requireId(credentialId, 'credentialId'));
         const commitment = asLedgerError(() => commitmentFromProof(proof, 'proof'));
-        const [row] = await this.db.query<{
-            height: number | null;
-            ledger_time: string | null;
-            credential: Credential | null;
-            renewal: Credential | null;
-            issuer: unknown;
-        }>(
-            `SELECT c.next_block AS height, ${ledgerTime} AS ledger_time, v.doc AS credential, r.doc AS renewal,
-                    i.doc AS issuer
-             FROM (SELECT 1) AS one
-             LEFT JOIN history_checkpoint c ON c.id = 1
-             LEFT JOIN history_state v ON v.key = $1
-             LEFT JOIN history_state r ON r.key = ${keyExpression('credentials.credential', ["v.doc->>'replacedBy'"])}
-             LEFT JOIN history_state i
-                    ON i.key = ${keyExpression('credentials.issuer', ["v.doc->'issuer'->>'mspId'", "v.doc->>'type'"])}`,
-            [compositeKeyText('credentials.credential', [id])],
-        );
+        const credentialKey = compositeKeyText('credentials.credential', [id]);
+        const { inputs, freshness } = await this.inputs(`credential ${credentialKey}`, async () => {
+            const [row] = await this.db.query<
+                SnapshotRow & { credential: Credential | null; renewal: Credential | null; issuer: unknown }
+            >(
+                `SELECT c.next_block AS height, ${ledgerTime} AS ledger_time, v.doc AS credential, r.doc AS renewal,
+                        i.doc AS issuer
+                 FROM (SELECT 1) AS one
+                 LEFT JOIN history_checkpoint c ON c.id = 1
+                 LEFT JOIN history_state v ON v.key = $1
+                 LEFT JOIN history_state r ON r.key = ${keyExpression('credentials.credential', ["v.doc->>'replacedBy'"])}
+                 LEFT JOIN history_state i
+                        ON i.key = ${keyExpression('credentials.issuer', ["v.doc->'issuer'->>'mspId'", "v.doc->>'type'"])}`,
+                [credentialKey],
+            );
+            const credential = row?.credential ?? undefined;
+            // Every key the chaincode's assessment may read, with what the snapshot holds (or nothing).
+            const state = new Map<string, unknown>([[credentialKey, credential]]);
+            if (credential?.replacedBy) {
+                state.set(
+                    compositeKeyText('credentials.credential', [credential.replacedBy]),
+                    row?.renewal ?? undefined,
+                );
+            }
+            if (credential) {
+                state.set(
+                    compositeKeyText('credentials.issuer', [credential.issuer.mspId, credential.type]),
+                    row?.issuer ?? undefined,
+                );
+            }
+            return { row, inputs: { kind: 'credential', credential, state }, keys: [...state.keys()] };
+        });
+        const { credential, state } = inputs as CredentialInputs;
         const now = this.now();
         const checkedAt = now.toISOString();
-        const credential = row?.credential ?? undefined;
         let verification: Verification;
         if (!credential) {
             verification = {
@@ -112,23 +160,10 @@ export class VerificationReadModel {
                 checkedAt,
             };
         } else {
-            // Every key the chaincode's assessment may read, with what the snapshot holds (or nothing).
-            const state = new Map<string, unknown>();
-            state.set(compositeKeyText('credentials.credential', [id]), credential);
-            if (credential.replacedBy) {
-                state.set(
-                    compositeKeyText('credentials.credential', [credential.replacedBy]),
-                    row?.renewal ?? undefined,
-                );
-            }
-            state.set(
-                compositeKeyText('credentials.issuer', [credential.issuer.mspId, credential.type]),
-                row?.issuer ?? undefined,
-            );
             const { verdict, reason } = await assessCredential(snapshotContext(state), credential, now);
             verification = { credentialId: id, verdict, reason, checkedAt, credential };
         }
-        return { ...verification, readModel: freshness(row) };
+        return { ...verification, readModel: freshness };
     }
 }
 
@@ -144,7 +179,29 @@ function keyExpression(objectType: string, parts: readonly string[]): string {
     return `'[' || ${[`'${JSON.stringify(objectType)}'`, ...parts.map((part) => `to_json(${part})::text`)].join(" || ',' || ")} || ']'`;
 }
 
-function freshness(row: { height: number | null; ledger_time: string | null } | undefined): ReadModelFreshness {
+/** The columns every read-model statement starts with: the snapshot's height and ledger time. */
+interface SnapshotRow {
+    height: number | null;
+    ledger_time: string | null;
+}
+
+interface ProductInputs {
+    kind: 'product';
+    unit?: supply.Unit;
+    lot?: supply.Lot;
+}
+
+interface CredentialInputs {
+    kind: 'credential';
+    credential?: Credential;
+    /** Each key the assessment reads (index text) with its value in the snapshot, undefined if absent. */
+    state: ReadonlyMap<string, unknown>;
+}
+
+/** What a verdict is computed from: the state one statement read (cached as is; verdicts depend on the time). */
+export type VerdictInputs = ProductInputs | CredentialInputs;
+
+function freshnessOf(row: SnapshotRow | undefined): ReadModelFreshness {
     return { source: 'index', blockHeight: row?.height ?? 0, ledgerTime: row?.ledger_time ?? undefined };
 }
 

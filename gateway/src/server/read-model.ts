@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { VerificationReadModel, type ReadModelFreshness } from '../history';
+import type { ReadModelFreshness, VerificationReadModel } from '../history';
 import { LedgerError } from '../ledger';
 import type { GatewayContext } from './context';
 
@@ -28,7 +28,7 @@ export function readModelOf(context: GatewayContext): VerificationReadModel {
             'source=index: this gateway runs without a history index (CARELEDGER_HISTORY=off); ask source=ledger',
         );
     }
-    return new VerificationReadModel(context.history.db);
+    return context.history.readModel;
 }
 
 /** States on the response where the answer came from and, for the index, which blocks it reflects. */

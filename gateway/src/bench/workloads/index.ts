@@ -4,6 +4,7 @@ import { verifyCredential } from './credentials';
 import { accessRecord, grantConsent, registerEhrPointer } from './ehr';
 import { ehrConsentsBulk, ehrPointers, ehrPointersBulk } from './ehr-bulk';
 import { floorGet, floorPut } from './floor';
+import { readModelVerifyCredential, readModelVerifyProduct } from './read-model';
 import { commission, shipReceive, verifyProduct } from './supply';
 import { bulkShipReceive, verifyList } from './supply-bulk';
 
@@ -24,5 +25,7 @@ export function workloadsOf(options: BenchOptions): Record<WorkloadName, Workloa
         'ehr-pointers': ehrPointers,
         'ehr-pointers-bulk': ehrPointersBulk,
         'ehr-consents-bulk': ehrConsentsBulk,
+        'read-model-verify-product': readModelVerifyProduct,
+        'read-model-verify-credential': readModelVerifyCredential,
     };
 }

@@ -8,7 +8,7 @@ const Expiry = '301231';
 export const SupplyExpiry = Expiry;
 const Distributor = 'DistributorMSP';
 /** Units of the verification workload's lot. */
-const VerifiedUnits = 1000;
+export const VerifiedUnits = 1000;
 
 /** A GTIN-14 unique to `seed` (check digit computed), so each benchmark run has its own product. */
 export function gtinFor(seed: string): string {
