@@ -3,9 +3,10 @@ import { unnestColumns, type ColumnValue } from './columns';
 
 describe('unnestColumns carries every value exactly', () => {
     let db: HistoryDatabase;
+    // PGlite's WebAssembly start-up takes tens of seconds on a loaded machine.
     beforeAll(async () => {
         db = await openHistoryDatabase({ url: 'memory://' });
-    });
+    }, 180_000);
     afterAll(() => db.close());
 
     const roundTrip = async (texts: ColumnValue[], numbers: ColumnValue[], flags: ColumnValue[]) => {
