@@ -78,13 +78,7 @@ export class ContractRuntime {
         const input = new peer.ChaincodeInput();
         input.setArgsList(proposal.args);
         const handler = new ShimHandler(simulator, this.batching);
-        const stub = new ChaincodeStub(
-            handler,
-            proposal.channel,
-            proposal.txId,
-            input,
-            proposal.signedProposal,
-        );
+        const stub = new ChaincodeStub(handler, proposal.channel, proposal.txId, input, proposal.signedProposal);
         let response = await this.chaincode.Invoke(stub);
         // As fabric-shim's handler does before COMPLETED: writes still buffered by startWriteBatch() reach the simulator.
         try {
