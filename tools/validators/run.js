@@ -136,5 +136,34 @@ function count(dir) {
     );
 }
 
+// FHIR R4: HAPI FHIR's instance validator (Java 17, Maven Central), controls in the same JVM.
+{
+    const dir = path.join(artefacts, 'fhir');
+    const build = sh('bash', [path.join(here, 'fhir', 'build.sh')], { capture: true });
+    if (!build.ok) {
+        step('FHIR validator build (Maven)', false, build.stderr.split('\n').slice(-3).join(' '));
+    } else if (count(dir) === 0) {
+        step('FHIR artefacts', false, `none in ${dir}: the scenario run kept no FHIR resource`);
+    } else {
+        const classpath = build.stdout.split('\n').pop();
+        const controls = path.join(here, 'fhir', 'controls', 'fail');
+        const run = sh('java', ['-cp', classpath, 'careledger.ValidateFhir', dir, '--expect-fail', controls], {
+            capture: true,
+        });
+        const lines = run.stdout.split('\n');
+        if (!run.ok) console.log(lines.join('\n'));
+        step('FHIR artefacts and controls', run.ok, lines.slice(-2).join('; '));
+    }
+}
+
+// DSCSA verification responses: GS1 publishes no machine-readable validator for the
+// Lightweight Messaging Standard; the responses are counted here and their fields and error
+// answers asserted by test/interop/dscsa.test.ts.
+step(
+    'DSCSA responses kept',
+    count(path.join(artefacts, 'dscsa')) > 0,
+    `${count(path.join(artefacts, 'dscsa'))} responses`,
+);
+
 console.log(`\nstandards validators over ${artefacts}:\n${summary.join('\n')}`);
 process.exit(failed ? 1 : 0);

@@ -138,6 +138,18 @@ describe('element strings', () => {
         expect(parseBracketedElementString(`(21)S(01)${gtin}`)).toEqual({ gtin, serial: 'S' });
     });
 
+    it('reads an escaped bracket inside a value as GS1 Barcode Syntax Engine does', () => {
+        expect(parseBracketedElementString(`(01)${gtin}(21)AB\\(01)C(10)L\\(1`)).toEqual({
+            gtin,
+            serial: 'AB(01)C',
+            lot: 'L(1',
+        });
+        expect(parseBracketedElementString(`(01)${gtin}(21)\\(21)`)).toEqual({ gtin, serial: '(21)' });
+        const written = productElementString({ gtin, serial: 'S(21)1', lot: 'L(10)' });
+        expect(written).toBe(`(01)${gtin}(10)L\\(10)(21)S\\(21)1`);
+        expect(parseBracketedElementString(written)).toEqual({ gtin, serial: 'S(21)1', lot: 'L(10)' });
+    });
+
     it('keeps brackets inside a value that are not a known AI', () => {
         expect(parseBracketedElementString(`(01)${gtin}(21)A(B)C`)).toEqual({ gtin, serial: 'A(B)C' });
     });

@@ -196,8 +196,10 @@ function assign(elements: Gs1Elements, ai: string, raw: string): void {
 }
 
 /**
- * A bracketed element string: `(01)09506000134352(17)261231(10)A1(21)S1`. A variable-length
- * value runs to the next `(NN)` of a known AI, so values may contain brackets otherwise.
+ * A bracketed element string: `(01)09506000134352(17)261231(10)A1(21)S1`. As in GS1's
+ * Barcode Syntax Engine, a `(` inside a value is written `\(` (the HRI escape) and never starts
+ * an AI. For compatibility an unescaped bracket that does not open a known AI `(NN)` stays part
+ * of the value (the Syntax Engine would reject it).
  */
 export function parseBracketedElementString(text: string): Gs1Elements {
     const elements: Gs1Elements = {};
@@ -213,17 +215,33 @@ export function parseBracketedElementString(text: string): Gs1Elements {
         const ai = head[1];
         rest = rest.slice(head[0].length);
         const spec = applicationIdentifiers[ai as Ai] as { fixed?: number; max?: number } | undefined;
-        let value: string;
+        let value = '';
+        let consumed = 0;
         if (spec?.fixed !== undefined) {
             value = rest.slice(0, spec.fixed);
+            consumed = value.length;
         } else {
-            const next = /\((00|01|10|17|21)\)/.exec(rest);
-            value = next ? rest.slice(0, next.index) : rest;
+            while (consumed < rest.length) {
+                if (rest.startsWith('\\(', consumed)) {
+                    value += '(';
+                    consumed += 2;
+                } else if (/^\((00|01|10|17|21)\)/.test(rest.slice(consumed))) {
+                    break;
+                } else {
+                    value += rest[consumed];
+                    consumed += 1;
+                }
+            }
         }
-        rest = rest.slice(value.length);
+        rest = rest.slice(consumed);
         assign(elements, ai, value);
     }
     return elements;
+}
+
+/** A value as written in a bracketed element string: `(` escaped as `\(`. */
+function escapeBracketed(value: string): string {
+    return value.replace(/\(/g, '\\(');
 }
 
 const groupSeparator = '\u001d';
@@ -416,7 +434,7 @@ export function productElementString(id: { gtin: string; serial: string; lot?: s
     return [
         `(01)${id.gtin}`,
         id.expiry !== undefined ? `(17)${id.expiry}` : '',
-        id.lot !== undefined ? `(10)${id.lot}` : '',
-        `(21)${id.serial}`,
+        id.lot !== undefined ? `(10)${escapeBracketed(id.lot)}` : '',
+        `(21)${escapeBracketed(id.serial)}`,
     ].join('');
 }

@@ -36,3 +36,71 @@ export function lightweightVerificationResponse(
         ...(options.corrUUID ? { corrUUID: options.corrUUID } : {}),
     };
 }
+
+/** `linkType` values a Lightweight Messaging verification request may carry. */
+export const VerificationLinkTypes = ['verificationService', 'gs1:verificationService'] as const;
+/** `context` values of DSCSA verification requests (the standard's, as the supply contract records them). */
+export const VerificationRequestContexts = ['dscsaSaleableReturn', 'dscsaSuspectProduct'] as const;
+
+export interface VerificationQuery {
+    linkType?: string;
+    context?: string;
+    reqGLN?: string;
+    corrUUID?: string;
+}
+
+export interface CheckedVerificationQuery {
+    context?: (typeof VerificationRequestContexts)[number];
+    reqGLN?: string;
+    /** The requester's, echoed; a fresh UUID v4 when the request had none. */
+    corrUUID: string;
+}
+
+/** A request parameter that breaks the standard: the field and the rule, for a 400 answer. */
+export class VerificationRequestError extends Error {
+    constructor(
+        readonly field: string,
+        rule: string,
+    ) {
+        super(`${field} ${rule}`);
+    }
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks the query parameters of a verification request as the Lightweight Messaging
+ * Standard defines them: `linkType` verificationService, `context` one of the DSCSA
+ * contexts, `reqGLN` a 13-digit GLN with a valid check digit, `corrUUID` an RFC 4122 UUID
+ * (generated when absent, so every response carries one). Throws
+ * {@link VerificationRequestError} naming the field and the rule.
+ */
+export function checkVerificationQuery(query: VerificationQuery, newUuid: () => string): CheckedVerificationQuery {
+    if (query.linkType !== undefined && !(VerificationLinkTypes as readonly string[]).includes(query.linkType)) {
+        throw new VerificationRequestError('linkType', `must be ${VerificationLinkTypes.join(' or ')}`);
+    }
+    if (query.context !== undefined && !(VerificationRequestContexts as readonly string[]).includes(query.context)) {
+        throw new VerificationRequestError('context', `must be one of ${VerificationRequestContexts.join(', ')}`);
+    }
+    if (query.reqGLN !== undefined && !isGln(query.reqGLN)) {
+        throw new VerificationRequestError('reqGLN', 'must be a GLN: 13 digits with a valid GS1 check digit');
+    }
+    if (query.corrUUID !== undefined && !uuid.test(query.corrUUID)) {
+        throw new VerificationRequestError('corrUUID', 'must be a UUID (RFC 4122, e.g. 3f2a…-4…-…)');
+    }
+    return {
+        context: query.context as CheckedVerificationQuery['context'],
+        reqGLN: query.reqGLN,
+        corrUUID: query.corrUUID ?? newUuid(),
+    };
+}
+
+/** A 13-digit GLN whose last digit is the GS1 mod-10 check digit of the first twelve. */
+export function isGln(value: string): boolean {
+    if (!/^\d{13}$/.test(value)) return false;
+    let sum = 0;
+    for (let i = 11, weight = 3; i >= 0; i -= 1, weight = 4 - weight) {
+        sum += Number(value[i]) * weight;
+    }
+    return (10 - (sum % 10)) % 10 === Number(value[12]);
+}

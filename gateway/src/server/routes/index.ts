@@ -7,6 +7,7 @@ import { ehrRoutes } from './ehr';
 import { epcisRoutes } from './epcis';
 import { eventRoutes } from './events';
 import { historyRoutes } from './history';
+import { fhirRoutes } from './fhir';
 import { offlineRoutes } from './offline';
 import { operationsRoutes } from './operations';
 import { supplyRoutes } from './supply';
@@ -28,4 +29,5 @@ export function registerRoutes(
     supplyRoutes(app, context);
     historyRoutes(app, context);
     epcisRoutes(app, context);
+    fhirRoutes(app, context);
 }

@@ -1,10 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { supply } from '@careledger/chaincode';
 import type { LedgerSession } from '../../ledger';
-import { lightweightVerificationResponse } from '../../standards/dscsa';
+import {
+    checkVerificationQuery,
+    lightweightVerificationResponse,
+    VerificationRequestError,
+    type VerificationQuery,
+} from '../../standards/dscsa';
+import { consortiumGlns } from '../../standards/gln-directory';
 import { SupplyClient } from '../../supply';
 import { lotExpiryPattern } from '../../supply/expiry';
 import type { GatewayContext } from '../context';
+import { invalidInput } from '../errors';
 import { readModelOf, sourceProperty, stateSource, type VerificationSource } from '../read-model';
 import { epcisDocumentOf, lotEpcisEvents, unitEpcisEvents } from './epcis';
 import { anyObject, defineRoute, objectSchema, pageOf, pageQuery, type PageQuery } from './define';
@@ -454,8 +462,8 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
             '17': { type: 'string', pattern: '^\\d{6}$', description: 'Expiry YYMMDD' },
             linkType: { type: 'string' },
             context: { type: 'string' },
-            reqGLN: { type: 'string', maxLength: 13 },
-            corrUUID: { type: 'string', maxLength: 64 },
+            reqGLN: { type: 'string', maxLength: 13, description: "Requester's GLN (13 digits, check digit)" },
+            corrUUID: { type: 'string', maxLength: 64, description: 'Correlation UUID; generated when absent, echoed' },
             source: sourceProperty,
         },
     };
@@ -473,22 +481,32 @@ export function supplyRoutes(app: FastifyInstance, context: GatewayContext): voi
             ),
             corrUUID: { type: 'string' },
         },
-        ['verificationTimestamp', 'data'],
+        ['verificationTimestamp', 'responderGLN', 'data', 'corrUUID'],
     );
-    type VerifyQuery = { '17'?: string; corrUUID?: string; source?: VerificationSource };
+    type VerifyQuery = { '17'?: string; source?: VerificationSource } & VerificationQuery;
+    // Every org has a party GLN in network/consortium.json (the standard requires responderGLN).
+    const responderGLN = consortiumGlns().get(context.mspId)?.gln ?? '';
     const verify = async (
         session: LedgerSession,
         request: supply.VerificationRequest,
         query: VerifyQuery,
         reply: FastifyReply,
     ) => {
+        let checked;
+        try {
+            checked = checkVerificationQuery(query, randomUUID);
+        } catch (error) {
+            if (error instanceof VerificationRequestError) throw invalidInput(error.field, error.message);
+            throw error;
+        }
+        const envelope = { corrUUID: checked.corrUUID, responderGLN };
         if (query.source === 'index') {
             const { readModel, ...result } = await readModelOf(context).verifyProduct(request);
             stateSource(reply, readModel);
-            return lightweightVerificationResponse(result, { corrUUID: query.corrUUID });
+            return lightweightVerificationResponse(result, envelope);
         }
         stateSource(reply, undefined);
-        return lightweightVerificationResponse(await client(session).verify(request), { corrUUID: query.corrUUID });
+        return lightweightVerificationResponse(await client(session).verify(request), envelope);
     };
 
     defineRoute<never, never, { products: Array<string | supply.VerificationRequest> }>(app, context, {

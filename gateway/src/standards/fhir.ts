@@ -1,0 +1,233 @@
+import type { AuditEntry, Consent, StoredRecord } from '@careledger/chaincode';
+import { consortiumGlns } from './gln-directory';
+
+/**
+ * Ledger records as FHIR R4 resources (docs/standards/fhir.md has the mapping tables).
+ * Patients and practitioners appear only by their pseudonymous ids (`Patient/<id>`,
+ * `Practitioner/<id>`); organisations by their GLN (GS1's OID system) and MSP id.
+ *
+ * Integrity: the ledger records the SHA-256 of a document, never its bytes; R4 defines
+ * `Attachment.hash` as base64 SHA-1 and the SHA-1 cannot be derived from the SHA-256, so
+ * `Attachment.hash` stays empty and the SHA-256 goes, base64, in the extension
+ * {@link AttachmentSha256Extension}.
+ */
+export type FhirResource = Record<string, unknown> & { resourceType: string; id?: string };
+
+export const FhirJson = 'application/fhir+json';
+export const AttachmentSha256Extension = 'https://careledger.example/fhir/StructureDefinition/attachment-sha256';
+const MspSystem = 'urn:careledger:msp';
+const GlnSystem = 'urn:oid:1.3.160';
+const RecordSystem = 'urn:careledger:record-series';
+
+/** An org as a Reference(Organization) by identifier: its GLN when it has one, else its MSP id. */
+export function organizationReference(mspId: string): Record<string, unknown> {
+    const org = consortiumGlns().get(mspId);
+    return {
+        type: 'Organization',
+        identifier: org ? { system: GlnSystem, value: org.gln } : { system: MspSystem, value: mspId },
+        display: mspId,
+    };
+}
+
+export function documentReferenceOf(record: StoredRecord): FhirResource {
+    const erased = 'erased' in record;
+    return {
+        resourceType: 'DocumentReference',
+        id: record.id,
+        masterIdentifier: { system: 'urn:ietf:rfc:3986', value: `urn:careledger:record:${record.id}` },
+        identifier: [{ system: RecordSystem, value: record.seriesId }],
+        status: record.status,
+        ...(erased ? {} : { type: { coding: [record.type] } }),
+        subject: { reference: `Patient/${record.patientId}` },
+        date: record.date,
+        ...(erased ? {} : { author: [{ reference: `Practitioner/${record.authorId}` }] }),
+        custodian: organizationReference(record.custodianMsp),
+        ...(!erased && record.relatesTo
+            ? {
+                  relatesTo: [
+                      {
+                          code: record.relatesTo.code,
+                          target: { reference: `DocumentReference/${record.relatesTo.targetId}` },
+                      },
+                  ],
+              }
+            : {}),
+        content: [
+            {
+                attachment: {
+                    extension: [
+                        {
+                            url: AttachmentSha256Extension,
+                            valueBase64Binary: Buffer.from(record.contentHash, 'hex').toString('base64'),
+                        },
+                    ],
+                    ...(erased ? {} : { contentType: record.mediaType, size: record.size }),
+                    creation: record.date,
+                },
+            },
+        ],
+    };
+}
+
+export function consentOf(consent: Consent): FhirResource {
+    const scope = consent.scope;
+    const grantee = consent.grantee.actorId
+        ? { reference: `Practitioner/${consent.grantee.actorId}` }
+        : organizationReference(consent.grantee.mspId);
+    return {
+        resourceType: 'Consent',
+        id: consent.id,
+        status: consent.status,
+        scope: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }],
+        },
+        category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+        patient: { reference: `Patient/${consent.patientId}` },
+        dateTime: consent.dateTime,
+        performer: [
+            consent.grantedBy.asDelegate
+                ? { reference: `Practitioner/${consent.grantedBy.actorId}` }
+                : { reference: `Patient/${consent.patientId}` },
+        ],
+        policyRule: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }],
+        },
+        provision: {
+            type: 'permit',
+            period: { start: consent.period.start, end: consent.period.end },
+            actor: [
+                {
+                    role: {
+                        coding: [
+                            { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP' },
+                        ],
+                    },
+                    reference: grantee,
+                },
+            ],
+            action: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentaction', code: 'access' }] }],
+            purpose: consent.purposes.map((code) => ({
+                system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
+                code,
+            })),
+            ...(scope.kind === 'type'
+                ? { code: [{ coding: [{ system: 'http://loinc.org', code: scope.typeCode }] }] }
+                : {}),
+            ...(scope.kind === 'records'
+                ? {
+                      data: scope.recordIds.map((id) => ({
+                          meaning: 'instance',
+                          reference: { reference: `DocumentReference/${id}` },
+                      })),
+                  }
+                : {}),
+        },
+    };
+}
+
+export function auditEventOf(entry: AuditEntry): FhirResource {
+    return {
+        resourceType: 'AuditEvent',
+        id: entry.id,
+        type: entry.type,
+        ...(entry.subtype ? { subtype: [entry.subtype] } : {}),
+        action: entry.action,
+        recorded: entry.recorded,
+        outcome: entry.outcome,
+        ...(entry.outcomeDesc ? { outcomeDesc: entry.outcomeDesc } : {}),
+        purposeOfEvent: [
+            {
+                coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: entry.purposeOfEvent }],
+            },
+        ],
+        agent: [
+            {
+                who: { reference: `Practitioner/${entry.agent.actorId}` },
+                requestor: true,
+                purposeOfUse: [
+                    {
+                        coding: [
+                            {
+                                system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
+                                code: entry.purposeOfEvent,
+                            },
+                        ],
+                    },
+                ],
+            },
+        ],
+        source: {
+            site: 'CareLedger',
+            observer: organizationReference(entry.entity.custodianMsp),
+            type: [
+                {
+                    system: 'http://terminology.hl7.org/CodeSystem/security-source-type',
+                    code: '4',
+                    display: 'Application Server',
+                },
+            ],
+        },
+        entity: [
+            {
+                what: { reference: `DocumentReference/${entry.entity.recordId}` },
+                type: {
+                    system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+                    code: '2',
+                    display: 'System Object',
+                },
+                role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '3', display: 'Report' },
+            },
+            {
+                what: { reference: `Patient/${entry.entity.patientId}` },
+                type: {
+                    system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type',
+                    code: '1',
+                    display: 'Person',
+                },
+                role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
+            },
+        ],
+    };
+}
+
+/** A `searchset` Bundle of resources, with the self link and the next page's when there is one. */
+export function searchsetOf(resources: FhirResource[], self: string, next?: string): FhirResource {
+    return {
+        resourceType: 'Bundle',
+        type: 'searchset',
+        total: resources.length,
+        link: [{ relation: 'self', url: self }, ...(next ? [{ relation: 'next', url: next }] : [])],
+        entry: resources.map((resource) => ({
+            fullUrl: `${self.split('/fhir/r4/')[0]}/fhir/r4/${resource.resourceType}/${resource.id}`,
+            resource,
+            search: { mode: 'match' },
+        })),
+    };
+}
+
+/** An OperationOutcome for an error: issue code from the HTTP status, the message as diagnostics. */
+export function operationOutcomeOf(status: number, message: string, field?: string): FhirResource {
+    const code =
+        status === 400
+            ? 'invalid'
+            : status === 401
+              ? 'login'
+              : status === 403
+                ? 'forbidden'
+                : status === 404
+                  ? 'not-found'
+                  : status === 409
+                    ? 'conflict'
+                    : 'exception';
+    return {
+        resourceType: 'OperationOutcome',
+        issue: [
+            {
+                severity: status >= 500 ? 'fatal' : 'error',
+                code,
+                diagnostics: message,
+                ...(field ? { expression: [field] } : {}),
+            },
+        ],
+    };
+}
