@@ -50,15 +50,14 @@ describe('FHIR R4 over REST', () => {
             body: { id: amendedId, ...record, contentHash: createHash('sha256').update('v2').digest('hex') },
         });
         expect(amended.status).toBe(201);
-        const denied = await hospital.call<{ access: { allowed: boolean } }>(
+        // A denied read is answered 403 and recorded (the audit entry the AuditEvent search finds below).
+        const denied = await hospital.call<{ code: string; auditId: string }>(
             'POST',
             `/ehr/records/${amendedId}/access`,
-            {
-                token: physician,
-                body: { purpose: 'TREAT' },
-            },
+            { token: physician, body: { purpose: 'TREAT' } },
         );
-        expect(denied.body.access.allowed).toBe(false);
+        expect(denied).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+        expect(denied.body.auditId).toEqual(expect.any(String));
         const granted = await hospital.call('POST', '/ehr/consents', {
             token: patient,
             body: {
@@ -178,8 +177,28 @@ describe('FHIR R4 over REST', () => {
         const badId = await get('/DocumentReference/bad$id');
         expect(badId.status).toBe(400);
         expect(badId.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'invalid' }] });
+        // The exemption covers the router's own answers too: unknown path, wrong method.
+        const unknownType = await get('/Patient/pat-7c1e04a9');
+        expect(unknownType).toMatchObject({
+            status: 404,
+            body: { resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] },
+        });
+        expect(unknownType.headers.get('content-type')).toContain('application/fhir+json');
+        const wrongMethod = await fetch(`${hospital.url}/fhir/r4/Consent/${consentId}`, {
+            method: 'DELETE',
+            headers: { authorization: `Bearer ${await hospital.token('patient1')}` },
+        });
+        expect(wrongMethod.status).toBe(405);
+        expect(wrongMethod.headers.get('allow')).toContain('GET');
+        expect(await wrongMethod.json()).toMatchObject({ resourceType: 'OperationOutcome' });
         const unknownParam = await get('/Consent?colour=red');
-        expect(unknownParam).toMatchObject({ status: 400, body: { resourceType: 'OperationOutcome' } });
+        expect(unknownParam).toMatchObject({
+            status: 400,
+            body: {
+                resourceType: 'OperationOutcome',
+                issue: [{ code: 'invalid', expression: ['querystring.colour'] }],
+            },
+        });
         const anonymous = await hospital.call('GET', '/fhir/r4/Consent?patient=' + patientId);
         expect(anonymous).toMatchObject({
             status: 401,

@@ -5,6 +5,7 @@ import { loadLedgerConfig, type Ledger } from '../../gateway/src/ledger';
 import { openEmbeddedLedger } from '../../gateway/src/ledger/embedded';
 import { HistoryIndex } from '../../gateway/src/history';
 import { buildServer } from '../../gateway/src/server/app';
+import { AuditEventExtension, isFhirPath } from '../../gateway/src/standards/fhir';
 import { fuzzRuns, fuzzSeed, hostileBodyText, hostileString, hostileValue, shortReport } from './arbitraries';
 
 /**
@@ -12,7 +13,8 @@ import { fuzzRuns, fuzzSeed, hostileBodyText, hostileString, hostileValue, short
  * path parameters, query strings and bodies (wrong types, missing and extra fields, prototype
  * keys, huge and control-character strings, deep JSON, oversized and non-JSON bodies), from
  * callers of every role of every org and from no one. Every answer arrives (no hang), is never a
- * 5xx, is in the one error shape when it is an error (a 400 names its field), and no refused
+ * 5xx, is in the one error shape when it is an error (a 400 names its field; under /fhir/r4, the
+ * documented exemption, a typed OperationOutcome naming the field instead), and no refused
  * request commits anything: the embedded ledger's block count moves only for 2xx answers and
  * for denials that the ledger audits (403 with auditId). `FUZZ_RUNS` per route.
  */
@@ -238,7 +240,14 @@ describe('fuzz: every REST route, hostile input, every role', () => {
                     if (answer.status >= 500) {
                         throw new Error(`${label} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
                     }
-                    if (answer.status >= 400) {
+                    if (answer.status >= 400 && isFhirPath(op.path) && !refusedBeforeRouting(answer)) {
+                        // The documented exemption: FHIR clients read OperationOutcome, not the error body.
+                        const outcome = fhirOutcome(label, answer);
+                        if (blocks !== before && !outcome.auditId) {
+                            committedOnRefusal += 1;
+                            throw new Error(`${label} refused with ${answer.status} but committed a block`);
+                        }
+                    } else if (answer.status >= 400) {
                         const body = JSON.parse(answer.body) as {
                             code?: unknown;
                             message?: unknown;
@@ -271,17 +280,69 @@ describe('fuzz: every REST route, hostile input, every role', () => {
 });
 
 /**
+ * Node's HTTP parser refuses oversized headers and malformed request lines before any route is found, so
+ * those answers keep the gateway's error body even under /fhir/r4 (docs/http.md says so).
+ */
+function refusedBeforeRouting(answer: { status: number; body: string; type: string }): boolean {
+    if (answer.type.includes('application/fhir+json')) return false;
+    const body = JSON.parse(answer.body) as { code?: string; message?: string };
+    return body.code === 'HEADERS_TOO_LARGE' || body.message === 'malformed HTTP request';
+}
+
+/**
+ * A FHIR error as FHIR clients read it: `application/fhir+json`, an OperationOutcome whose issue
+ * has a severity, a typed code and diagnostics; a 400 names the input in `expression`; an audited
+ * denial names its AuditEvent. Throws when any of that is missing.
+ */
+function fhirOutcome(label: string, answer: { status: number; body: string; type: string }): { auditId?: string } {
+    const fail = (why: string) => new Error(`${label} ${answer.status} ${why}: ${answer.body.slice(0, 300)}`);
+    if (!answer.type.includes('application/fhir+json'))
+        throw fail(`answered ${answer.type}, not application/fhir+json`);
+    const outcome = JSON.parse(answer.body) as {
+        resourceType?: unknown;
+        issue?: Array<{
+            severity?: unknown;
+            code?: unknown;
+            diagnostics?: unknown;
+            expression?: unknown[];
+            extension?: Array<{ url: string; valueReference?: { reference?: string } }>;
+        }>;
+    };
+    const issue = outcome.issue?.[0];
+    if (outcome.resourceType !== 'OperationOutcome' || !issue) throw fail('is not an OperationOutcome');
+    if (issue.severity !== 'error' || typeof issue.diagnostics !== 'string') throw fail('has no error diagnostics');
+    const expected: Record<number, string> = {
+        400: 'invalid',
+        401: 'login',
+        403: 'forbidden',
+        404: 'not-found',
+        409: 'conflict',
+    };
+    if (expected[answer.status] && issue.code !== expected[answer.status])
+        throw fail(`issue code ${String(issue.code)}`);
+    if (answer.status === 400 && !(typeof issue.expression?.[0] === 'string' && issue.expression[0] !== '')) {
+        throw fail('names no field (expression)');
+    }
+    const audit = issue.extension?.find((e) => e.url === AuditEventExtension)?.valueReference?.reference;
+    return { auditId: audit?.replace(/^AuditEvent\//, '') };
+}
+
+/**
  * One request over HTTP; an answer that does not start within `hangAfterMs` is a hang. The event
  * stream answers with its headers and then streams: its status is read and the stream closed.
  */
-async function call(url: string, init: RequestInit, label: string): Promise<{ status: number; body: string }> {
+async function call(
+    url: string,
+    init: RequestInit,
+    label: string,
+): Promise<{ status: number; body: string; type: string }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), hangAfterMs);
     try {
         const response = await fetch(url, { ...init, signal: controller.signal });
         const type = response.headers.get('content-type') ?? '';
         const body = type.includes('text/event-stream') ? '' : await response.text();
-        return { status: response.status, body };
+        return { status: response.status, body, type };
     } catch (error) {
         if (controller.signal.aborted) {
             throw new Error(`${label} did not answer within ${hangAfterMs} ms`);

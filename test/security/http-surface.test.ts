@@ -2,6 +2,7 @@ import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
+import { isFhirPath } from '../../gateway/src/standards/fhir';
 
 /**
  * The REST surface as a hospital's security review reads it (OWASP ASVS L2 as the reference):
@@ -59,7 +60,12 @@ describe('REST surface: authentication, strict input, one error shape, hardening
                     route: `${method} ${template}`,
                     status: 401,
                 });
-                expect(await answer.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+                // The documented exemption: /fhir/r4 answers FHIR's OperationOutcome (docs/http.md).
+                expect(await answer.json()).toMatchObject(
+                    isFhirPath(template)
+                        ? { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'login' }] }
+                        : { code: 'UNAUTHENTICATED' },
+                );
                 checked += 1;
             }
         }

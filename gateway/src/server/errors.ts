@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LedgerError } from '../ledger';
+import { FhirJson, isFhirPath, operationOutcomeOf } from '../standards/fhir';
 import { formatRule } from './validation';
 
 /**
@@ -9,6 +10,11 @@ import { formatRule } from './validation';
  * status of a ledger code comes from `LedgerError.httpStatus`; the codes only HTTP has are
  * defined in `httpOnlyStatus` below. `transactionId` appears only when it is the transaction
  * this request submitted. No stack trace, file path or library message reaches a client.
+ *
+ * One documented exemption: under `/fhir/r4` (standards/fhir.ts `FhirBase`) the same status,
+ * field and audit entry are sent as a FHIR OperationOutcome (`application/fhir+json`), because
+ * FHIR clients read nothing else. Only what Node's HTTP parser refuses before any route is
+ * found (431 oversized headers, malformed request lines) keeps this body there too.
  */
 export const errorBodySchema = {
     $id: 'ErrorBody',
@@ -281,6 +287,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     }
     if (headers) {
         reply.headers(headers);
+    }
+    if (isFhirPath(request.url.split('?')[0])) {
+        // The one exemption: FHIR clients read an OperationOutcome (same status, field, audit entry).
+        return reply
+            .status(status)
+            .type(FhirJson)
+            .send(operationOutcomeOf(status, body.message, body.field, body.auditId));
     }
     return reply.status(status).type('application/json; charset=utf-8').send(body);
 }

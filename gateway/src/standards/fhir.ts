@@ -15,6 +15,21 @@ export type FhirResource = Record<string, unknown> & { resourceType: string; id?
 
 export const FhirJson = 'application/fhir+json';
 export const AttachmentSha256Extension = 'https://careledger.example/fhir/StructureDefinition/attachment-sha256';
+/** On an OperationOutcome issue of a denied read: the AuditEvent that recorded the denial. */
+export const AuditEventExtension = 'https://careledger.example/fhir/StructureDefinition/audit-event';
+
+/**
+ * Where the FHIR R4 surface lives. It is the one documented exemption from the gateway's single
+ * error body (`{ code, field?, message }`, server/errors.ts): FHIR clients read errors as an
+ * OperationOutcome served as `application/fhir+json`, so every error under this path is one,
+ * with the same HTTP status and the field in `issue.expression` (docs/http.md).
+ */
+export const FhirBase = '/fhir/r4';
+
+/** Whether a path (or an OpenAPI path template) is under the FHIR surface. */
+export function isFhirPath(path: string): boolean {
+    return path === FhirBase || path.startsWith(`${FhirBase}/`);
+}
 const MspSystem = 'urn:careledger:msp';
 const GlnSystem = 'urn:oid:1.3.160';
 const RecordSystem = 'urn:careledger:record-series';
@@ -206,7 +221,7 @@ export function searchsetOf(resources: FhirResource[], self: string, next?: stri
 }
 
 /** An OperationOutcome for an error: issue code from the HTTP status, the message as diagnostics. */
-export function operationOutcomeOf(status: number, message: string, field?: string): FhirResource {
+export function operationOutcomeOf(status: number, message: string, field?: string, auditId?: string): FhirResource {
     const code =
         status === 400
             ? 'invalid'
@@ -226,6 +241,13 @@ export function operationOutcomeOf(status: number, message: string, field?: stri
                 severity: status >= 500 ? 'fatal' : 'error',
                 code,
                 diagnostics: message,
+                ...(auditId
+                    ? {
+                          extension: [
+                              { url: AuditEventExtension, valueReference: { reference: `AuditEvent/${auditId}` } },
+                          ],
+                      }
+                    : {}),
                 ...(field ? { expression: [field] } : {}),
             },
         ],

@@ -1,12 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LedgerError } from '../../ledger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EhrClient } from '../../ehr';
 import {
     auditEventOf,
     consentOf,
     documentReferenceOf,
     FhirJson,
-    operationOutcomeOf,
     searchsetOf,
     type FhirResource,
 } from '../../standards/fhir';
@@ -86,20 +84,6 @@ const bare = (reference: string, type: string) => reference.replace(new RegExp(`
 
 export function fhirRoutes(app: FastifyInstance, context: GatewayContext): void {
     void app.register(async (scope) => {
-        scope.setErrorHandler((error: FastifyError | LedgerError, _request, reply) => {
-            if (error instanceof LedgerError) {
-                return send(reply, error.httpStatus, operationOutcomeOf(error.httpStatus, error.detail, error.field));
-            }
-            if (error.validation) {
-                const first = error.validation[0];
-                const field = [error.validationContext, (first?.instancePath ?? '').replace(/^\//, '')]
-                    .filter(Boolean)
-                    .join('.');
-                return send(reply, 400, operationOutcomeOf(400, `${field} ${first?.message ?? 'is invalid'}`, field));
-            }
-            const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-            return send(reply, status, operationOutcomeOf(status, status < 500 ? error.message : 'internal error'));
-        });
         const route = <Q>(
             url: string,
             summary: string,
