@@ -97,6 +97,16 @@ export function requireSha256Hex(value: unknown, field: string): string {
     });
 }
 
+/** A SHA-1 digest as FHIR R4's `Attachment.hash` carries it: base64 of 20 bytes (28 characters, one `=`). */
+export function requireSha1Base64(value: unknown, field: string): string {
+    return requireString(value, field, {
+        min: 28,
+        max: 28,
+        pattern: /^[A-Za-z0-9+/]{27}=$/,
+        patternRule: 'must be a SHA-1 digest in base64: 28 characters ending in "=" (FHIR Attachment.hash)',
+    });
+}
+
 /** An absolute URI with a scheme (`https:`, `s3:`, `urn:` ...). */
 export function requireUri(value: unknown, field: string): string {
     return requireString(value, field, {

@@ -91,6 +91,8 @@ describe('ehr record pointers', () => {
             ['record.type.system', { type: { system: 'http://snomed.info/sct', code: '11506-3' } }],
             ['record.type.code', { type: { system: 'http://loinc.org', code: 'discharge' } }],
             ['record.contentHash', { contentHash: 'ABC' }],
+            ['record.contentSha1', { contentSha1: 'a9993e364706816aba3e25717850c26c9cd0d89d' }],
+            ['record.contentSha1', { contentSha1: 'qZk+NkcGgWq6PiVxeFDCbJzQ2J0' }],
             ['record.size', { size: 0 }],
             ['record.size', { size: 1.5 }],
             ['record.mediaType', { mediaType: 'PDF' }],
@@ -98,6 +100,17 @@ describe('ehr record pointers', () => {
         ])('rejects an invalid %s', async (field, override) => {
             const input = typeof override === 'string' ? override : recordInput('rec-1', cast.patientId, override);
             await expectRejected(h, () => register(h, cast.physician, input), { code: 'INVALID_ARGUMENT', field });
+        });
+
+        it('keeps the SHA-1 (base64, FHIR Attachment.hash) when the registrant sends it', async () => {
+            const sha1 = 'qZk+NkcGgWq6PiVxeFDCbJzQ2J0=';
+            const result = await register(
+                h,
+                cast.physician,
+                recordInput('rec-1', cast.patientId, { contentSha1: sha1 }),
+            );
+            expect(result.json()).toMatchObject({ id: 'rec-1', contentSha1: sha1 });
+            expect(h.getState(h.key('ehr.record', 'rec-1'))).toMatchObject({ contentSha1: sha1 });
         });
 
         it('refuses free text and unknown fields, which Fabric would keep in every block (#17 finding 2)', async () => {

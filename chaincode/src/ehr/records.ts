@@ -5,6 +5,7 @@ import {
     notFound,
     requireId,
     requireInteger,
+    requireSha1Base64,
     requireSha256Hex,
     requireString,
     toBytes,
@@ -53,6 +54,7 @@ export function requireLoincType(value: unknown, field: string): Coding {
 interface DocumentFields {
     type: Coding;
     contentHash: string;
+    contentSha1?: string;
     size: number;
     mediaType: string;
     locationDigest: string;
@@ -62,6 +64,10 @@ function requireDocumentFields(input: Record<string, unknown>, field: string): D
     return {
         type: requireLoincType(input.type, `${field}.type`),
         contentHash: requireSha256Hex(input.contentHash, `${field}.contentHash`),
+        // Optional: only who holds the bytes can compute it (FHIR R4 defines Attachment.hash as SHA-1).
+        ...(input.contentSha1 === undefined
+            ? {}
+            : { contentSha1: requireSha1Base64(input.contentSha1, `${field}.contentSha1`) }),
         size: requireInteger(input.size, `${field}.size`, { min: 1, max: MaxDocumentSize }),
         mediaType: requireString(input.mediaType, `${field}.mediaType`, {
             max: 127,
@@ -72,7 +78,7 @@ function requireDocumentFields(input: Record<string, unknown>, field: string): D
     };
 }
 
-const documentFieldNames = ['type', 'contentHash', 'size', 'mediaType', 'locationDigest'];
+const documentFieldNames = ['type', 'contentHash', 'contentSha1', 'size', 'mediaType', 'locationDigest'];
 
 /** Refuses fields outside `allowed`: an unknown field would be kept in the blocks with no rule applied to it. */
 export function requireOnlyFields(input: Record<string, unknown>, allowed: readonly string[], field: string): void {

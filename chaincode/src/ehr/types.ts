@@ -57,6 +57,8 @@ export interface RecordPointer {
     relatesTo?: { code: 'replaces'; targetId: string };
     /** SHA-256 of the document bytes, hex. */
     contentHash: string;
+    /** SHA-1 of the document bytes, base64 (FHIR R4 `Attachment.hash`), when the registrant sent it. */
+    contentSha1?: string;
     size: number;
     mediaType: string;
     /** SHA-256 hex of `salt + "\n" + location`; salt and location stay in the custodian's private data. */
@@ -94,6 +96,7 @@ export interface RegisterRecordInput {
     patientId: string;
     type: Coding;
     contentHash: string;
+    contentSha1?: string;
     size: number;
     mediaType: string;
     locationDigest: string;
@@ -105,6 +108,7 @@ export interface AmendRecordInput {
     previousId: string;
     type: Coding;
     contentHash: string;
+    contentSha1?: string;
     size: number;
     mediaType: string;
     locationDigest: string;

@@ -43,6 +43,8 @@ export interface NewRecord {
     type: EhrCoding;
     /** SHA-256 of the document bytes, lowercase hex (see {@link documentDigest}). */
     contentHash: string;
+    /** SHA-1 of the document bytes, base64, as FHIR R4's `Attachment.hash`; optional. */
+    contentSha1?: string;
     size: number;
     mediaType: string;
     location: string;

@@ -6,10 +6,12 @@ import { consortiumGlns } from './gln-directory';
  * Patients and practitioners appear only by their pseudonymous ids (`Patient/<id>`,
  * `Practitioner/<id>`); organisations by their GLN (GS1's OID system) and MSP id.
  *
- * Integrity: the ledger records the SHA-256 of a document, never its bytes; R4 defines
- * `Attachment.hash` as base64 SHA-1 and the SHA-1 cannot be derived from the SHA-256, so
- * `Attachment.hash` stays empty and the SHA-256 goes, base64, in the extension
- * {@link AttachmentSha256Extension}.
+ * Integrity: R4 defines `Attachment.hash` as the base64 SHA-1 of the bytes, which no longer
+ * proves integrity on its own; the ledger's integrity check is the SHA-256 (`contentHash`). So
+ * `Attachment.hash` carries the SHA-1 as R4 defines it when the registrant sent one (an EHR's
+ * import, or POST /documents, which hashes the bytes it stores), and the SHA-256 always goes,
+ * base64, in the extension {@link AttachmentSha256Extension}. The SHA-1 cannot be derived from
+ * the SHA-256, so a pointer registered without it has no `Attachment.hash`.
  */
 export type FhirResource = Record<string, unknown> & { resourceType: string; id?: string };
 
@@ -44,7 +46,11 @@ export function organizationReference(mspId: string): Record<string, unknown> {
     };
 }
 
-export function documentReferenceOf(record: StoredRecord): FhirResource {
+/**
+ * A record pointer as a DocumentReference; `location` (the document's URL, released by an
+ * allowed audited read only) becomes `Attachment.url`.
+ */
+export function documentReferenceOf(record: StoredRecord, location?: string): FhirResource {
     const erased = 'erased' in record;
     return {
         resourceType: 'DocumentReference',
@@ -76,7 +82,10 @@ export function documentReferenceOf(record: StoredRecord): FhirResource {
                             valueBase64Binary: Buffer.from(record.contentHash, 'hex').toString('base64'),
                         },
                     ],
-                    ...(erased ? {} : { contentType: record.mediaType, size: record.size }),
+                    ...(erased ? {} : { contentType: record.mediaType }),
+                    ...(location ? { url: location } : {}),
+                    ...(erased ? {} : { size: record.size }),
+                    ...(!erased && record.contentSha1 ? { hash: record.contentSha1 } : {}),
                     creation: record.date,
                 },
             },
@@ -205,18 +214,104 @@ export function auditEventOf(entry: AuditEntry): FhirResource {
     };
 }
 
-/** A `searchset` Bundle of resources, with the self link and the next page's when there is one. */
+/**
+ * Who made a record version, when, and which version it replaced: a Provenance targeting the
+ * DocumentReference (same id). The author acts on behalf of the custodian organisation.
+ */
+export function provenanceOf(record: StoredRecord): FhirResource {
+    const erased = 'erased' in record;
+    const participant = (code: string, display: string) => ({
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code, display }],
+    });
+    const custodian = organizationReference(record.custodianMsp);
+    const replaced = !erased && record.relatesTo ? record.relatesTo.targetId : undefined;
+    return {
+        resourceType: 'Provenance',
+        id: record.id,
+        target: [{ reference: `DocumentReference/${record.id}` }],
+        recorded: record.date,
+        activity: {
+            coding: [
+                replaced
+                    ? {
+                          system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+                          code: 'UPDATE',
+                          display: 'revise',
+                      }
+                    : {
+                          system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+                          code: 'CREATE',
+                          display: 'create',
+                      },
+            ],
+        },
+        agent: [
+            ...(erased
+                ? []
+                : [
+                      {
+                          type: participant('author', 'Author'),
+                          who: { reference: `Practitioner/${record.authorId}` },
+                          onBehalfOf: custodian,
+                      },
+                  ]),
+            { type: participant('custodian', 'Custodian'), who: custodian },
+        ],
+        ...(replaced ? { entity: [{ role: 'revision', what: { reference: `DocumentReference/${replaced}` } }] } : {}),
+    };
+}
+
+/**
+ * A `searchset` Bundle of one page of resources, with the self link and the next page's when
+ * there is one. `total` is left out: the ledger pages by bookmark and does not count matches.
+ */
 export function searchsetOf(resources: FhirResource[], self: string, next?: string): FhirResource {
     return {
         resourceType: 'Bundle',
         type: 'searchset',
-        total: resources.length,
         link: [{ relation: 'self', url: self }, ...(next ? [{ relation: 'next', url: next }] : [])],
         entry: resources.map((resource) => ({
             fullUrl: `${self.split('/fhir/r4/')[0]}/fhir/r4/${resource.resourceType}/${resource.id}`,
             resource,
             search: { mode: 'match' },
         })),
+    };
+}
+
+/** One answered entry of a `batch`: the created resource and its location, or the error as an OperationOutcome. */
+export type BatchResult =
+    { status: 201; resource: FhirResource; location: string } | { status: number; outcome: FhirResource };
+
+/** The `batch-response` Bundle: one entry per request entry, in order. */
+export function batchResponseOf(results: BatchResult[], base: string): FhirResource {
+    const reason: Record<number, string> = {
+        201: 'Created',
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        409: 'Conflict',
+        500: 'Internal Server Error',
+        503: 'Service Unavailable',
+        504: 'Gateway Timeout',
+    };
+    return {
+        resourceType: 'Bundle',
+        type: 'batch-response',
+        entry: results.map((result) =>
+            'resource' in result
+                ? {
+                      fullUrl: `${base}${result.location}`,
+                      resource: result.resource,
+                      response: { status: `201 ${reason[201]}`, location: result.location },
+                  }
+                : {
+                      response: {
+                          status: `${result.status} ${reason[result.status] ?? ''}`.trim(),
+                          outcome: result.outcome,
+                      },
+                  },
+        ),
     };
 }
 

@@ -99,6 +99,11 @@ const recordBody = (withPatient: boolean) => ({
             : { previousId: { type: 'string', maxLength: 128 } }),
         type: coding,
         contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        contentSha1: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9+/]{27}=$',
+            description: 'SHA-1 of the bytes, base64 (FHIR R4 Attachment.hash); optional',
+        },
         size: { type: 'integer', minimum: 0 },
         mediaType: { type: 'string', maxLength: 128 },
         location: {
@@ -530,7 +535,7 @@ function me(patientId: string): string {
  * A denied read is recorded on the ledger (the access transaction commits its audit entry) and
  * answered 403 with the reason and the id of that audit entry, like every other refusal.
  */
-function allowedOrDenied<T extends { access: { allowed: boolean; audit: { id: string; outcomeDesc?: string } } }>(
+export function allowedOrDenied<T extends { access: { allowed: boolean; audit: { id: string; outcomeDesc?: string } } }>(
     read: T,
 ): T {
     if (read.access.allowed) {
