@@ -88,7 +88,7 @@ describe('DSCSA verification (GS1 Lightweight Messaging)', () => {
         });
         const unknown = await verify(
             'NOPE',
-            `linkType=gs1:verificationService&reqGLN=${requester}&corrUUID=${corrUUID}`,
+            `linkType=gs1:verificationService&context=dscsaSuspectProduct&reqGLN=${requester}&corrUUID=${corrUUID}`,
         );
         expect(unknown.body).toMatchObject({
             data: { verified: false, verificationFailureReason: 'No_match_GTIN_Serial' },
@@ -97,8 +97,13 @@ describe('DSCSA verification (GS1 Lightweight Messaging)', () => {
     });
 
     it('generates a fresh corrUUID when the request has none', async () => {
-        const first = await verify('V2', `linkType=verificationService&reqGLN=${requester}`);
-        const second = await verify('V2', `linkType=verificationService&reqGLN=${requester}`);
+        const request = `linkType=verificationService&context=dscsaSaleableReturn&reqGLN=${requester}`;
+        const first = await verify('V2', request);
+        const second = await verify('V2', request);
+        // A plain Digital Link check (no linkType: a pharmacist's scan) gets the same envelope.
+        const scan = await verify('V2', '');
+        expect(scan).toMatchObject({ status: 200, body: { responderGLN: expect.stringMatching(/^\d{13}$/) } });
+        expect(scan.body.corrUUID).toMatch(/^[0-9a-f-]{36}$/);
         const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
         expect(first.body.corrUUID).toMatch(v4);
         expect(second.body.corrUUID).toMatch(v4);
@@ -107,7 +112,9 @@ describe('DSCSA verification (GS1 Lightweight Messaging)', () => {
 
     it.each([
         ['linkType', 'linkType=pip'],
-        ['context', 'linkType=verificationService&context=dscsaWhatever'],
+        ['context', `linkType=verificationService&context=dscsaWhatever&reqGLN=${requester}`],
+        ['context', `linkType=verificationService&reqGLN=${requester}`],
+        ['reqGLN', 'linkType=verificationService&context=dscsaSaleableReturn'],
         ['reqGLN', `reqGLN=${requester.slice(0, 12)}${(Number(requester[12]) + 1) % 10}`],
         ['reqGLN', 'reqGLN=12345'],
         ['corrUUID', 'corrUUID=c-1'],

@@ -364,6 +364,38 @@ describe('FHIR R4 over REST', () => {
         expect((await get(`/DocumentReference/${created.body.id}`)).body).toMatchObject({ status: 'superseded' });
     });
 
+    it('puts the SHA-1 in Attachment.hash for a document uploaded to the gateway, which hashes the bytes', async () => {
+        const bytes = Buffer.from(`Uploaded letter ${uniqueId('up')}`);
+        const uploadedId = uniqueId('fhir-up');
+        const uploaded = await hospital.call('POST', '/documents', {
+            token: physician,
+            body: {
+                recordId: uploadedId,
+                patientId,
+                type: { system: 'http://loinc.org', code: '11506-3' },
+                contentType: 'text/plain',
+                content: bytes.toString('base64'),
+            },
+        });
+        expect(uploaded.status).toBe(201);
+        const read = await get(`/DocumentReference/${uploadedId}`);
+        expect(read.body).toMatchObject({
+            content: [
+                {
+                    attachment: {
+                        hash: sha1Base64Of(bytes),
+                        extension: [
+                            {
+                                url: Sha256Extension,
+                                valueBase64Binary: createHash('sha256').update(bytes).digest('base64'),
+                            },
+                        ],
+                    },
+                },
+            ],
+        });
+    });
+
     it('imports a batch Bundle entry by entry, and refuses what a pointer cannot be', async () => {
         const entry = (code: string, extension = true) => {
             const bytes = Buffer.from(uniqueId('batch'));

@@ -1,4 +1,5 @@
 import { ClassicLevel } from 'classic-level';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +13,8 @@ import { uniqueId, type ScenarioLedger } from '../support/ledger';
 /**
  * Privacy scan (#17): a scenario run whose test data deliberately puts names, birth dates,
  * addresses, free text and document URLs where a careless client would put them — the coding's
- * display text, the location, the break-glass reason, the document itself, extra fields — then
+ * display text, the location, the break-glass reason, the document itself, extra fields, a FHIR
+ * DocumentReference import full of free text — then
  * every place the ledger or its software writes is read and none of those strings may appear:
  * - every block from 0 (arguments, events, read/write sets) and every world-state key and value,
  *   private data included (embedded ledger: the whole store, read from disk after the run; Fabric:
@@ -180,6 +182,60 @@ describe('privacy scan: no PHI in blocks, state, events or logs', () => {
             },
         });
         expect(extra.status).toBe(400);
+        // An EHR's FHIR import, free text wherever FHIR allows it: description, type.text, displays,
+        // a contained Patient with name, birth date and address, an MRN identifier, the attachment title.
+        const sha256 = createHash('sha256').update(phi.freeText).digest('base64');
+        const imported = {
+            resourceType: 'DocumentReference',
+            status: 'current',
+            masterIdentifier: { system: 'urn:oid:1.2.3', value: phi.mrn },
+            identifier: [{ value: phi.mrn }],
+            description: `${phi.freeText}, ${phi.name}`,
+            type: { coding: [careless], text: careless.display },
+            subject: { reference: `Patient/${patient1}`, display: phi.name },
+            contained: [
+                {
+                    resourceType: 'Patient',
+                    id: 'p',
+                    name: [{ text: phi.name }],
+                    birthDate: phi.birthDate,
+                    address: [{ text: phi.address }],
+                },
+            ],
+            content: [
+                {
+                    attachment: {
+                        contentType: 'application/pdf',
+                        url: phi.url,
+                        size: 99,
+                        title: phi.freeText,
+                        extension: [
+                            {
+                                url: 'https://careledger.example/fhir/StructureDefinition/attachment-sha256',
+                                valueBase64Binary: sha256,
+                            },
+                        ],
+                    },
+                },
+            ],
+        };
+        const fhirHeaders = { 'content-type': 'application/fhir+json' };
+        const created = await hospital.call('POST', '/fhir/r4/DocumentReference', {
+            token: physician,
+            body: imported,
+            headers: fhirHeaders,
+        });
+        expect(created.status).toBe(201);
+        const batch = await hospital.call<{ entry: Array<{ response: { status: string } }> }>('POST', '/fhir/r4', {
+            token: physician,
+            body: {
+                resourceType: 'Bundle',
+                type: 'batch',
+                entry: [{ request: { method: 'POST', url: 'DocumentReference' }, resource: imported }],
+            },
+            headers: fhirHeaders,
+        });
+        expect(batch.body.entry.map((e) => e.response.status)).toEqual(['201 Created']);
 
         const consentId = uniqueId('consent');
         const granted = await hospital.call('POST', '/ehr/consents', {

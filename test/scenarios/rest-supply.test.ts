@@ -120,7 +120,7 @@ describe('REST: supply chain from commissioning to dispensing', () => {
         ).toBe(200);
         const verifiedBefore = await hospital.call<{ data: { verified: boolean } }>(
             'GET',
-            `/verify/01/${gtin}/10/${lot}/21/S1?17=${expiry}&linkType=verificationService&corrUUID=5b0c54c4-7a0e-4c1e-9d3b-2f1f0e6a9c11`,
+            `/verify/01/${gtin}/10/${lot}/21/S1?17=${expiry}&linkType=verificationService&context=dscsaSaleableReturn&reqGLN=0860000100007&corrUUID=5b0c54c4-7a0e-4c1e-9d3b-2f1f0e6a9c11`,
             { token: pharmacist },
         );
         expect(verifiedBefore.body).toMatchObject({

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import {
     MaxConsentsPerBatch,
     MaxRecordsPerBatch,
@@ -10,6 +11,7 @@ import {
 import { CredentialsClient } from '../credentials';
 import { EhrClient, type NewRecord } from '../ehr';
 import { lightweightVerificationResponse } from '../standards/dscsa';
+import { consortiumGlns } from '../standards/gln-directory';
 import { toEpcisDocument } from '../standards/epcis';
 import { epcisEventOfStep } from '../standards/supply-epcis';
 import { SupplyClient } from '../supply';
@@ -136,8 +138,15 @@ function supplyCommands(supply: Command): void {
         .description('DSCSA verification (GS1 Lightweight Messaging response)')
         .action(
             withContext(async (context, identifier: string, options: { corrUuid?: string }) => {
-                const result = await new SupplyClient(await context.session()).verify(identifier);
-                context.print(lightweightVerificationResponse(result, { corrUUID: options.corrUuid }));
+                const session = await context.session();
+                const result = await new SupplyClient(session).verify(identifier);
+                context.print(
+                    lightweightVerificationResponse(result, {
+                        // The standard requires both: the answering org's party GLN, the correlation id (fresh when none).
+                        responderGLN: consortiumGlns().get(session.identity.mspId)?.gln ?? '',
+                        corrUUID: options.corrUuid ?? randomUUID(),
+                    }),
+                );
             }),
         );
 }

@@ -16,6 +16,7 @@ export const ehrDocumentLedger: DocumentLedger = {
                 patientId: String(metadata.patientId),
                 type: metadata.type as EhrCoding,
                 contentHash: pointer.sha256,
+                ...(pointer.sha1 ? { contentSha1: pointer.sha1 } : {}),
                 size: pointer.size,
                 mediaType: pointer.contentType,
                 location: pointer.uri,

@@ -15,6 +15,8 @@ import { documentUri, handleOfUri, newDocumentHandle, type DocumentStore } from 
  */
 export interface DocumentPointer {
     sha256: string;
+    /** SHA-1 of the bytes, base64: FHIR R4's `Attachment.hash` (the gateway holds the bytes, so it can). */
+    sha1?: string;
     size: number;
     /** The location: `careledger-doc:<handle>`. */
     uri: string;
@@ -65,7 +67,13 @@ export class DocumentService {
         try {
             const { recordId } = await this.ledger.register(
                 session,
-                { sha256, size: bytes.length, uri: documentUri(handle), contentType },
+                {
+                    sha256,
+                    sha1: createHash('sha1').update(bytes).digest('base64'),
+                    size: bytes.length,
+                    uri: documentUri(handle),
+                    contentType,
+                },
                 metadata,
                 async () => {
                     await this.backend.put(handle, metadata.recordId, bytes);

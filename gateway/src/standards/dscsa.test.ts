@@ -18,21 +18,33 @@ describe('DSCSA Lightweight Messaging verification response', () => {
     });
 
     it('carries the failure reason and additional information, and omits what is absent', () => {
-        const response = lightweightVerificationResponse({
-            request,
-            verified: false,
-            verificationFailureReason: 'No_match_GTIN_Serial_Lot',
-            additionalInfo: 'Recalled',
-            verificationTimestamp: '2026-06-01T12:00:00.000Z',
-        });
+        const options = { responderGLN: '0614141000005', corrUUID: 'c0ffee' };
+        const response = lightweightVerificationResponse(
+            {
+                request,
+                verified: false,
+                verificationFailureReason: 'No_match_GTIN_Serial_Lot',
+                additionalInfo: 'Recalled',
+                verificationTimestamp: '2026-06-01T12:00:00.000Z',
+            },
+            options,
+        );
         expect(response).toEqual({
             verificationTimestamp: '2026-06-01T12:00:00.000Z',
+            responderGLN: '0614141000005',
             data: {
                 verified: false,
                 verificationFailureReason: 'No_match_GTIN_Serial_Lot',
                 additionalInfo: 'Recalled',
             },
+            corrUUID: 'c0ffee',
         });
+        const noReason = lightweightVerificationResponse(
+            { request, verified: false, verificationTimestamp: '2026-06-01T12:00:00.000Z' },
+            options,
+        );
+        // verificationFailureReason is required when verified is false: the standard's own "no reason" code.
+        expect(noReason.data).toEqual({ verified: false, verificationFailureReason: 'No_reason_provided' });
     });
 });
 

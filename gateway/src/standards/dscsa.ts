@@ -10,30 +10,35 @@ import type { supply } from '@careledger/chaincode';
  */
 export interface LightweightVerificationResponse {
     verificationTimestamp: string;
-    responderGLN?: string;
+    responderGLN: string;
     data: {
         verified: boolean;
+        /** Required when `verified` is false (the standard's code list). */
         verificationFailureReason?: string;
         additionalInfo?: string;
     };
-    corrUUID?: string;
+    corrUUID: string;
 }
 
+/**
+ * The response with every field the standard requires: `verificationTimestamp`, `responderGLN`,
+ * `data.verified`, `data.verificationFailureReason` whenever `verified` is false (the standard's
+ * `No_reason_provided` if the verdict gave none) and `corrUUID`.
+ */
 export function lightweightVerificationResponse(
     result: supply.VerificationResult,
-    options: { responderGLN?: string; corrUUID?: string } = {},
+    options: { responderGLN: string; corrUUID: string },
 ): LightweightVerificationResponse {
+    const reason = result.verificationFailureReason ?? (result.verified ? undefined : 'No_reason_provided');
     return {
         verificationTimestamp: result.verificationTimestamp,
-        ...(options.responderGLN ? { responderGLN: options.responderGLN } : {}),
+        responderGLN: options.responderGLN,
         data: {
             verified: result.verified,
-            ...(result.verificationFailureReason
-                ? { verificationFailureReason: result.verificationFailureReason }
-                : {}),
+            ...(reason ? { verificationFailureReason: reason } : {}),
             ...(result.additionalInfo ? { additionalInfo: result.additionalInfo } : {}),
         },
-        ...(options.corrUUID ? { corrUUID: options.corrUUID } : {}),
+        corrUUID: options.corrUUID,
     };
 }
 
@@ -72,12 +77,26 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
  * Checks the query parameters of a verification request as the Lightweight Messaging
  * Standard defines them: `linkType` verificationService, `context` one of the DSCSA
  * contexts, `reqGLN` a 13-digit GLN with a valid check digit, `corrUUID` an RFC 4122 UUID
- * (generated when absent, so every response carries one). Throws
- * {@link VerificationRequestError} naming the field and the rule.
+ * (generated when absent, so every response carries one). A request that names the
+ * verification service (`linkType`) is a Lightweight Messaging request and must carry the
+ * requester's `reqGLN` and the `context`, as the standard requires; without `linkType` it is a
+ * plain GS1 Digital Link check (a pharmacist's scan) answered in the same envelope. Throws
+ * {@link VerificationRequestError} naming the field and the rule (HTTP 400, the standard's
+ * status for a request "not formatted properly").
  */
 export function checkVerificationQuery(query: VerificationQuery, newUuid: () => string): CheckedVerificationQuery {
     if (query.linkType !== undefined && !(VerificationLinkTypes as readonly string[]).includes(query.linkType)) {
         throw new VerificationRequestError('linkType', `must be ${VerificationLinkTypes.join(' or ')}`);
+    }
+    if (query.linkType !== undefined) {
+        for (const field of ['context', 'reqGLN'] as const) {
+            if (query[field] === undefined) {
+                throw new VerificationRequestError(
+                    field,
+                    'is required in a Lightweight Messaging request (linkType is set)',
+                );
+            }
+        }
     }
     if (query.context !== undefined && !(VerificationRequestContexts as readonly string[]).includes(query.context)) {
         throw new VerificationRequestError('context', `must be one of ${VerificationRequestContexts.join(', ')}`);
