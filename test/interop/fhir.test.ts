@@ -450,16 +450,21 @@ describe('FHIR R4 over REST', () => {
             entry: [entry('18842-5')],
         });
         expect(transaction).toMatchObject({ status: 400, body: { issue: [{ expression: ['body.type'] }] } });
-        const cases: Array<[string, (r: Record<string, any>) => void, string]> = [
+        type Spoilable = Omit<ReturnType<typeof entry>['resource'], 'subject' | 'type'> & {
+            subject: unknown;
+            type: unknown;
+        };
+        const attachment = (r: Spoilable) => r.content[0].attachment as Record<string, unknown>;
+        const cases: Array<[string, (r: Spoilable) => void, string]> = [
             ['contained subject', (r) => (r.subject = { reference: '#p' }), 'body.subject.reference'],
             ['identifier subject', (r) => (r.subject = { identifier: { value: 'MRN-1' } }), 'body.subject.reference'],
             ['no LOINC type', (r) => (r.type = { text: 'letter' }), 'body.type.coding'],
-            ['inline bytes', (r) => (r.content[0].attachment.data = 'aGVsbG8='), 'body.content.0.attachment.data'],
-            ['hex SHA-1', (r) => (r.content[0].attachment.hash = 'a'.repeat(40)), 'body.content.0.attachment.hash'],
+            ['inline bytes', (r) => (attachment(r).data = 'aGVsbG8='), 'body.content.0.attachment.data'],
+            ['hex SHA-1', (r) => (attachment(r).hash = 'a'.repeat(40)), 'body.content.0.attachment.hash'],
             ['status', (r) => (r.status = 'entered-in-error'), 'body.status'],
         ];
         for (const [name, spoil, field] of cases) {
-            const resource = structuredClone(entry('18842-5').resource) as Record<string, any>;
+            const resource: Spoilable = structuredClone(entry('18842-5').resource);
             spoil(resource);
             const refused = await post<Outcome>('/DocumentReference', resource);
             expect({ name, status: refused.status, field: refused.body.issue?.[0].expression }).toEqual({
