@@ -535,9 +535,9 @@ function me(patientId: string): string {
  * A denied read is recorded on the ledger (the access transaction commits its audit entry) and
  * answered 403 with the reason and the id of that audit entry, like every other refusal.
  */
-export function allowedOrDenied<T extends { access: { allowed: boolean; audit: { id: string; outcomeDesc?: string } } }>(
-    read: T,
-): T {
+export function allowedOrDenied<
+    T extends { access: { allowed: boolean; audit: { id: string; outcomeDesc?: string } } },
+>(read: T): T {
     if (read.access.allowed) {
         return read;
     }
