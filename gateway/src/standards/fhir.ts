@@ -270,11 +270,16 @@ export function searchsetOf(resources: FhirResource[], self: string, next?: stri
         resourceType: 'Bundle',
         type: 'searchset',
         link: [{ relation: 'self', url: self }, ...(next ? [{ relation: 'next', url: next }] : [])],
-        entry: resources.map((resource) => ({
-            fullUrl: `${self.split('/fhir/r4/')[0]}/fhir/r4/${resource.resourceType}/${resource.id}`,
-            resource,
-            search: { mode: 'match' },
-        })),
+        // FHIR has no empty arrays: a page without matches has no `entry`.
+        ...(resources.length === 0
+            ? {}
+            : {
+                  entry: resources.map((resource) => ({
+                      fullUrl: `${self.split('/fhir/r4/')[0]}/fhir/r4/${resource.resourceType}/${resource.id}`,
+                      resource,
+                      search: { mode: 'match' },
+                  })),
+              }),
     };
 }
 
