@@ -170,6 +170,9 @@ export async function buildServer(options: GatewayServerOptions): Promise<Fastif
         routerOptions: { maxParamLength: 1024 },
         // Requests and logs carry a request id; clients may pass their own.
         requestIdHeader: 'x-request-id',
+        // Registering the web app's static files takes seconds on a starved CPU (CI, a shared machine
+        // starting several gateways at once); Fastify's 10 s plugin timeout then aborts a healthy start.
+        pluginTimeout: 120_000,
         // One line per request, written in onResponse below, instead of Fastify's two.
         logController: new LogController({ disableRequestLogging: true }),
         ...(options.https ? { https: options.https } : {}),
