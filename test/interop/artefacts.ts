@@ -31,8 +31,21 @@ export function standardOf(contentType: string, body: unknown): Standard | undef
     return undefined;
 }
 
+let keeping = true;
+/**
+ * Stops this test file from keeping artefacts. For files whose calls probe access rather than
+ * produce a standard's output (the access matrix fetches the same credential as twelve callers):
+ * the documents they see come from the same code that the standards' test files keep and
+ * validate, and a kept VC must also be verified while its gateways still answer, which only
+ * those files do.
+ */
+export function keepNoArtefacts(): void {
+    keeping = false;
+}
+
 /** Writes the body when it is a standard's artefact and artefacts are being kept. */
 export function keepArtefact(method: string, url: string, status: number, contentType: string, body: unknown): void {
+    if (!keeping) return;
     const root = process.env.CARELEDGER_ARTEFACTS;
     const standard = standardOf(contentType, body);
     if (standard) keptHere.set(standard, [...(keptHere.get(standard) ?? []), body]);

@@ -7,6 +7,7 @@ import { commitDocument } from '../../gateway/src/credentials';
 import { HistoryIndex } from '../../gateway/src/history';
 import { LedgerError } from '../../gateway/src/ledger';
 import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { keepNoArtefacts } from '../interop/artefacts';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 import { licenseViaRest } from '../scenarios/rest-licensing';
 
@@ -1357,6 +1358,7 @@ describe('access matrix: every route and transaction × every role of every org,
     };
 
     beforeAll(async () => {
+        keepNoArtefacts();
         env = await openScenarioLedger();
         history = await HistoryIndex.open({
             databaseUrl: 'memory://',
