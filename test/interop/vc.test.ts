@@ -263,7 +263,10 @@ describe('W3C VC 2.0: signed credentials, status lists and presentations, verifi
         const document = (await fetch(`${regulator.url}/dids/RegulatorMSP/did.json`).then((r) =>
             r.json(),
         )) as DidDocument;
-        expect(document).toMatchObject({ id: did, assertionMethod: [vcs.held.proof.verificationMethod] });
+        // Every key the org bound and has not retired is listed: on a shared Fabric ledger, gateways of earlier
+        // test files (like an org's replicas) bound theirs too. The one that signed must be among them.
+        expect(document.id).toBe(did);
+        expect(document.assertionMethod).toEqual(expect.arrayContaining([vcs.held.proof.verificationMethod]));
         const elsewhere = (await fetch(`${hospital.url}/dids/RegulatorMSP/did.json`).then((r) =>
             r.json(),
         )) as DidDocument;
