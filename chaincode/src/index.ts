@@ -19,6 +19,7 @@ export const contracts: Array<new () => Contract> = [
 export * from './common';
 export {
     assessCredential,
+    verifyPresented,
     commitmentFromProof,
     commitmentOf,
     CredentialTypes,

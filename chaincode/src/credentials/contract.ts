@@ -26,7 +26,7 @@ import {
     requireValidityWindow,
 } from './input';
 import { byIssuerKey, bySubjectKey, CredentialKeyTypes } from './keys';
-import { assessCredential, assessSubject } from './standing';
+import { assessCredential, assessSubject, verifyPresented } from './standing';
 import { claimStatusListIndex } from './status-list';
 import {
     deleteRegulatorHold,
@@ -48,7 +48,6 @@ import type {
     StatusChange,
     Standing,
     StatusReason,
-    Verification,
 } from './types';
 
 /**
@@ -272,27 +271,8 @@ export class CredentialsContract extends CareLedgerContract {
     async VerifyCredential(ctx: Context, credentialId: string, proof: string): Promise<string> {
         const id = requireId(credentialId, 'credentialId');
         const commitment = commitmentFromProof(parseJsonArg<Record<string, unknown>>(proof, 'proof'), 'proof');
-        const checkedAt = txTimeIso(ctx);
         const credential = await findCredential(ctx, id);
-        let verification: Verification;
-        if (!credential) {
-            verification = {
-                credentialId: id,
-                verdict: 'unknown',
-                reason: `no credential ${id} is recorded`,
-                checkedAt,
-            };
-        } else if (credential.commitment !== commitment) {
-            verification = {
-                credentialId: id,
-                verdict: 'hash_mismatch',
-                reason: `the presented document does not match credential ${id}`,
-                checkedAt,
-            };
-        } else {
-            const { verdict, reason } = await assessCredential(ctx, credential, txTime(ctx));
-            verification = { credentialId: id, verdict, reason, checkedAt, credential };
-        }
+        const verification = await verifyPresented(ctx, id, credential, commitment, txTime(ctx));
         return JSON.stringify(verification);
     }
 

@@ -13,5 +13,5 @@ export { CredentialIssuersContract, CredentialsContract, CredentialStatusListCon
 export { requireValidCredential } from './gate';
 export { commitmentFromProof, commitmentOf } from './commitment';
 /** A credential's standing from keyed reads: the gateway's read model (history index) runs the same rules. */
-export { assessCredential } from './standing';
+export { assessCredential, verifyPresented } from './standing';
 export * from './types';

@@ -1,6 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { findCredential, findCurrentCredential, findIssuer, findRegulatorHold } from './store';
-import type { Credential, PractitionerRef, Verdict } from './types';
+import type { Credential, PractitionerRef, Verdict, Verification } from './types';
 
 /**
  * A credential's standing at an instant, from keyed reads only. The checks run in this order,
@@ -14,6 +14,34 @@ export interface Assessment {
     verdict: Verdict;
     reason: string;
     credential?: Credential;
+}
+
+/**
+ * The answer to "is this presented document credential `id`, and does it stand at `now`?":
+ * unknown, hash_mismatch, or the credential's {@link assessCredential} verdict. One rule for the
+ * chaincode's VerifyCredential (at the transaction time) and the gateway's read model (at its clock).
+ */
+export async function verifyPresented(
+    ctx: Context,
+    id: string,
+    credential: Credential | undefined,
+    commitment: string,
+    now: Date,
+): Promise<Verification> {
+    const checkedAt = now.toISOString();
+    if (!credential) {
+        return { credentialId: id, verdict: 'unknown', reason: `no credential ${id} is recorded`, checkedAt };
+    }
+    if (credential.commitment !== commitment) {
+        return {
+            credentialId: id,
+            verdict: 'hash_mismatch',
+            reason: `the presented document does not match credential ${id}`,
+            checkedAt,
+        };
+    }
+    const { verdict, reason } = await assessCredential(ctx, credential, now);
+    return { credentialId: id, verdict, reason, checkedAt, credential };
 }
 
 export async function assessCredential(ctx: Context, credential: Credential, now: Date): Promise<Assessment> {

@@ -1,10 +1,10 @@
 import {
-    assessCredential,
     commitmentFromProof,
     requireId,
     supply,
     type Credential,
     type Verification,
+    verifyPresented,
 } from '@careledger/chaincode';
 import type { Context } from 'fabric-contract-api';
 import { contractErrorFrom } from '../ledger/errors';
@@ -142,27 +142,7 @@ export class VerificationReadModel {
             return { row, inputs: { kind: 'credential', credential, state }, keys: [...state.keys()] };
         });
         const { credential, state } = inputs as CredentialInputs;
-        const now = this.now();
-        const checkedAt = now.toISOString();
-        let verification: Verification;
-        if (!credential) {
-            verification = {
-                credentialId: id,
-                verdict: 'unknown',
-                reason: `no credential ${id} is recorded`,
-                checkedAt,
-            };
-        } else if (credential.commitment !== commitment) {
-            verification = {
-                credentialId: id,
-                verdict: 'hash_mismatch',
-                reason: `the presented document does not match credential ${id}`,
-                checkedAt,
-            };
-        } else {
-            const { verdict, reason } = await assessCredential(snapshotContext(state), credential, now);
-            verification = { credentialId: id, verdict, reason, checkedAt, credential };
-        }
+        const verification = await verifyPresented(snapshotContext(state), id, credential, commitment, this.now());
         return { ...verification, readModel: freshness };
     }
 }
