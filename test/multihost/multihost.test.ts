@@ -400,13 +400,28 @@ describeHosts('a consortium on separate hosts', () => {
         await waitFor('the distributor to catch up', async () => (await height('distributor')) >= others);
         figures.catchUpSeconds = seconds(restoredAt);
         figures.blocksCaughtUp = others - before;
-        // What was shipped to it during the cut, it now receives from its own host.
-        const received = await client('distributor').call<{ items: unknown[] }>(
-            'operator1',
-            'supply',
-            'receive',
-            serials.map((serial) => ({ gtin, serial })),
-        );
+        // Blocks arrive from the orderer before gossip re-learns the other orgs' peers, and until then the
+        // distributor's peer cannot name endorsers (discovery answers UNAVAILABLE, nothing is submitted). A real
+        // client retries that; so does this one, bounded, and only for that answer.
+        const receive = (): Promise<unknown> =>
+            // What was shipped to it during the cut, it now receives from its own host.
+            client('distributor').call(
+                'operator1',
+                'supply',
+                'receive',
+                serials.map((serial) => ({ gtin, serial })),
+            );
+        let received: unknown;
+        for (const deadline = Date.now() + 60_000; received === undefined;) {
+            received = await receive().catch((err: unknown) => {
+                const noEndorsers = err instanceof CallError && /no combination of peers/.test(err.message);
+                if (!noEndorsers || Date.now() > deadline) {
+                    throw err;
+                }
+                return new Promise((resolve) => setTimeout(() => resolve(undefined), 500));
+            });
+        }
+        figures.endorsersFoundSeconds = seconds(restoredAt);
         expect(JSON.stringify(received)).toContain('MH-3');
     });
 
