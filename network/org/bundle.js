@@ -12,7 +12,9 @@
  *   bundle.js configtx OUT BATCH_TIMEOUT BATCH_MAX CAPABILITY ORDERER_BUNDLE_DIR MEMBER_BUNDLE_DIR...
  *       configtx.yaml (written as JSON, which YAML reads) with profile CareLedgerChannel: the
  *       orderer org's consenters and endpoints, the members with their anchor peers, and the
- *       policies of network/configtx/configtx.yaml (Admins: MAJORITY of the members' admins)
+ *       policies and Raft options of network/configtx/configtx.yaml (Admins: MAJORITY of the
+ *       members' admins; TickInterval and ElectionTick from $RAFT_TICK_INTERVAL and
+ *       $RAFT_ELECTION_TICK, which env.sh sets)
  *   bundle.js org-configtx OUT BUNDLE_DIR
  *       configtx.yaml with only the org of BUNDLE_DIR, for `configtxgen -printOrg`
  *   bundle.js remove-org CONFIG.json MSPID OUT.json
@@ -28,6 +30,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const read = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
+/** An environment variable org.sh passes from network/scripts/env.sh; exit 2 naming it when unset. */
+function required(name) {
+    const value = process.env[name];
+    if (!value) {
+        console.error(`bundle.js: ${name} is not set (org.sh passes it from network/scripts/env.sh)`);
+        process.exit(2);
+    }
+    return value;
+}
 const write = (file, value) => fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 
 function walk(dir) {
@@ -160,9 +172,11 @@ switch (command) {
                                 ClientTLSCert: tls(n),
                                 ServerTLSCert: tls(n),
                             })),
+                            // As network/configtx/configtx.yaml (CareLedgerRaft): tick and election from
+                            // env.sh (100ms, 10: docs/reliability.md), the rest the same literals.
                             Options: {
-                                TickInterval: '250ms',
-                                ElectionTick: 10,
+                                TickInterval: required('RAFT_TICK_INTERVAL'),
+                                ElectionTick: Number(required('RAFT_ELECTION_TICK')),
                                 HeartbeatTick: 1,
                                 MaxInflightBlocks: 5,
                                 SnapshotIntervalSize: '4 MB',

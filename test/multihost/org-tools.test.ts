@@ -16,7 +16,11 @@ const configsigJs = path.join(root, 'network', 'org', 'configsig.js');
 const work = mkdtempSync(path.join(tmpdir(), 'careledger-org-tools-'));
 
 function node(script: string, ...args: string[]) {
-    const result = spawnSync('node', [script, ...args], { encoding: 'utf8' });
+    return nodeWith({}, script, ...args);
+}
+
+function nodeWith(env: Record<string, string>, script: string, ...args: string[]) {
+    const result = spawnSync('node', [script, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -58,6 +62,33 @@ describe('bundle.js check-public', () => {
     });
 });
 
+/** The environment org.sh gives bundle.js: network/scripts/env.sh's settings, as a shell sees them. */
+function envShSettings(...names: string[]): Record<string, string> {
+    const script = `source ${JSON.stringify(path.join(root, 'network', 'scripts', 'env.sh'))} && ${names.map((n) => `echo "$${n}"`).join(' && ')}`;
+    const values = spawnSync('bash', ['-c', script], { encoding: 'utf8' }).stdout.trim().split('\n');
+    return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+}
+
+/**
+ * The etcdraft Options of network/configtx/configtx.yaml's CareLedgerRaft profile, `${VAR}`s
+ * filled from env.sh as channel.sh renders them.
+ */
+function raftOptionsOfNetwork(): Record<string, string> {
+    const settings = envShSettings('RAFT_TICK_INTERVAL', 'RAFT_ELECTION_TICK');
+    const yaml = readFileSync(path.join(root, 'network', 'configtx', 'configtx.yaml'), 'utf8');
+    const block = /CareLedgerRaft:[\s\S]*?\n(\s+)Options:\n((?:\1\s+.*\n)+)/.exec(yaml);
+    if (!block) {
+        throw new Error('no Options under CareLedgerRaft in configtx.yaml');
+    }
+    return Object.fromEntries(
+        block[2]
+            .split('\n')
+            .map((line) => /^\s+([A-Za-z]+): (.+)$/.exec(line))
+            .filter((m): m is RegExpExecArray => m !== null)
+            .map((m) => [m[1], m[2].replace(/\$\{(\w+)\}/g, (_, name: string) => settings[name])]),
+    );
+}
+
 describe('bundle.js configtx', () => {
     test('the channel admits the members with MAJORITY Admins and Raft consenters from the orderer bundle', () => {
         const orderer = path.join(work, 'orderer-bundle');
@@ -80,8 +111,25 @@ describe('bundle.js configtx', () => {
             return dir;
         });
         const out = path.join(work, 'configtx.yaml');
-        expect(node(bundleJs, 'configtx', out, '50ms', '200', 'V3_0', orderer, ...members).status).toBe(0);
+        const args = ['configtx', out, '50ms', '200', 'V3_0', orderer, ...members];
+        // Without env.sh's settings the Raft options are not guessed.
+        const unset = nodeWith({ RAFT_TICK_INTERVAL: '', RAFT_ELECTION_TICK: '' }, bundleJs, ...args);
+        expect(unset.status).toBe(2);
+        expect(unset.output).toContain('RAFT_TICK_INTERVAL is not set');
+        const env = envShSettings('RAFT_TICK_INTERVAL', 'RAFT_ELECTION_TICK');
+        expect(nodeWith(env, bundleJs, ...args).status).toBe(0);
         const profile = JSON.parse(readFileSync(out, 'utf8')).Profiles.CareLedgerChannel;
+        const networkProfile = raftOptionsOfNetwork();
+        // The multi-host channel fails over as fast as the developer network's (docs/reliability.md).
+        expect(profile.Orderer.EtcdRaft.Options.TickInterval).toBe('100ms');
+        expect(
+            Object.fromEntries(
+                Object.entries(profile.Orderer.EtcdRaft.Options as Record<string, unknown>).map(([k, v]) => [
+                    k,
+                    String(v),
+                ]),
+            ),
+        ).toEqual(networkProfile);
         expect(profile.Application.Policies.Admins).toEqual({ Type: 'ImplicitMeta', Rule: 'MAJORITY Admins' });
         expect(profile.Application.Organizations.map((o: { ID: string }) => o.ID)).toEqual([
             'HospitalMSP',

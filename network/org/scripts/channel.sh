@@ -45,8 +45,9 @@ make_genesis() {
     local capability=V3_0
     version_at_least "$FABRIC_VERSION" 3.0 || capability=V2_0
     mkdir -p "$RUN_DIR/configtx" "$ARTIFACTS_DIR"
-    node "$NETWORK_DIR/org/bundle.js" configtx "$RUN_DIR/configtx/configtx.yaml" "$BATCH_TIMEOUT" "$BATCH_MAX_MESSAGES" \
-        "$capability" "$own" "${dirs[@]}"
+    RAFT_TICK_INTERVAL="$RAFT_TICK_INTERVAL" RAFT_ELECTION_TICK="$RAFT_ELECTION_TICK" \
+        node "$NETWORK_DIR/org/bundle.js" configtx "$RUN_DIR/configtx/configtx.yaml" "$BATCH_TIMEOUT" \
+        "$BATCH_MAX_MESSAGES" "$capability" "$own" "${dirs[@]}"
     local log
     log="$("$FABRIC_BIN/configtxgen" -configPath "$RUN_DIR/configtx" -profile CareLedgerChannel -channelID "$CHANNEL" \
         -outputBlock "$(genesis_block)" 2>&1)" || die "configtxgen failed: $log"
