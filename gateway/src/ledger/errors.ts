@@ -36,7 +36,16 @@ export class LedgerError extends Error {
     constructor(
         readonly code: LedgerErrorCode,
         readonly detail: string,
-        readonly options: { field?: string; transactionId?: string; cause?: unknown } = {},
+        readonly options: {
+            field?: string;
+            transactionId?: string;
+            cause?: unknown;
+            /**
+             * The transaction was sent for ordering and no commit status came: it may yet commit.
+             * The caller must look it up by `transactionId` before sending the change again.
+             */
+            commitUnknown?: boolean;
+        } = {},
     ) {
         super(options.field ? `${code}(${options.field}): ${detail}` : `${code}: ${detail}`);
         this.name = 'LedgerError';
@@ -48,6 +57,11 @@ export class LedgerError extends Error {
 
     get transactionId(): string | undefined {
         return this.options.transactionId;
+    }
+
+    /** True when the transaction may still commit (see `options.commitUnknown`): check it by id before retrying. */
+    get commitUnknown(): boolean {
+        return this.options.commitUnknown === true;
     }
 
     get httpStatus(): number {

@@ -20,6 +20,7 @@ import { commitStatusError, isUnavailable, ledgerErrorFrom } from './errors';
 import { openBlockStream } from './block-stream';
 import { awaitCommit } from './commit-wait';
 import { submitUntilAccepted } from './ordering-retry';
+import { commitUnknown, SubmitProgress } from './submit-progress';
 import { checkpointOf, openEventStream } from './events';
 import type { Failover } from './failover';
 import { messageSignerOf, newMessageSigner } from './native-signer';
@@ -116,11 +117,14 @@ export class FabricSession implements LedgerSession {
         const unsigned = this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
         const transactionId = unsigned.getTransactionId();
         const proposalBytes = unsigned.getBytes();
-        const mapped = async <T>(call: () => Promise<T>): Promise<T> => {
+        // `sent`: the step runs after the signed transaction went to ordering, so a failure that
+        // is not a commit status leaves the outcome unknown (submit-progress.ts).
+        const mapped = async <T>(call: () => Promise<T>, sent = false): Promise<T> => {
             try {
                 return await call();
             } catch (error) {
-                throw ledgerErrorFrom(error, transactionId);
+                const ledgerError = ledgerErrorFrom(error, transactionId);
+                throw sent ? commitUnknown(ledgerError) : ledgerError;
             }
         };
         const signed = signedProposalBytes(proposalBytes);
@@ -140,9 +144,10 @@ export class FabricSession implements LedgerSession {
                         digest: sha256(signedTransaction),
                         submit: (transactionSignature) =>
                             mapped(async () => {
-                                const submitted = await gateway
-                                    .newSignedTransaction(transactionBytes, transactionSignature)
-                                    .submit();
+                                const submitted = await mapped(
+                                    () => gateway.newSignedTransaction(transactionBytes, transactionSignature).submit(),
+                                    true,
+                                );
                                 const commitBytes = submitted.getBytes();
                                 const result = submitted.getResult();
                                 const signedCommit = signedCommitBytes(commitBytes);
@@ -150,21 +155,20 @@ export class FabricSession implements LedgerSession {
                                     transactionId,
                                     bytes: signedCommit,
                                     digest: sha256(signedCommit),
-                                    status: (commitSignature) =>
-                                        mapped(async () => {
-                                            const commit = gateway.newSignedCommit(commitBytes, commitSignature);
-                                            const status = await commit.getStatus();
-                                            this.context.readAfterWrite.committed(
-                                                peer.endpoint,
-                                                status.blockNumber,
-                                                commit.getBytes(),
-                                            );
-                                            const invalid = commitStatusError(status);
-                                            if (invalid) {
-                                                throw invalid;
-                                            }
-                                            return { result, transactionId, blockNumber: status.blockNumber };
-                                        }),
+                                    status: async (commitSignature) => {
+                                        const commit = gateway.newSignedCommit(commitBytes, commitSignature);
+                                        const status = await mapped(() => commit.getStatus(), true);
+                                        this.context.readAfterWrite.committed(
+                                            peer.endpoint,
+                                            status.blockNumber,
+                                            commit.getBytes(),
+                                        );
+                                        const invalid = commitStatusError(status);
+                                        if (invalid) {
+                                            throw invalid;
+                                        }
+                                        return { result, transactionId, blockNumber: status.blockNumber };
+                                    },
                                 };
                             }),
                     };
@@ -176,7 +180,7 @@ export class FabricSession implements LedgerSession {
         this.requireSigner();
         const { peers } = this.context;
         let proposalBytes: Uint8Array | undefined;
-        let transactionId: string | undefined;
+        const progress = new SubmitProgress();
         try {
             const transaction = await peers.run(async (peer) => {
                 const gateway = await this.reach(peer);
@@ -185,12 +189,17 @@ export class FabricSession implements LedgerSession {
                     ? gateway.newProposal(proposalBytes)
                     : this.contract(gateway, request).newProposal(request.name, proposalOptions(request));
                 proposalBytes = proposal.getBytes();
-                transactionId = proposal.getTransactionId();
+                progress.transactionId = proposal.getTransactionId();
                 return proposal.endorse();
             });
             const transactionBytes = transaction.getBytes();
             const submitted = await submitUntilAccepted(
-                () => peers.run(async (peer) => (await this.reach(peer)).newTransaction(transactionBytes).submit()),
+                () =>
+                    peers.run(async (peer) => {
+                        const gateway = await this.reach(peer);
+                        progress.sending();
+                        return gateway.newTransaction(transactionBytes).submit();
+                    }),
                 { retryForMs: this.context.deadlines.orderingRetryMs, pauseMs: 250, isRetryable: isUnavailable },
             );
             const commitBytes = submitted.getBytes();
@@ -206,6 +215,7 @@ export class FabricSession implements LedgerSession {
                 () => peers.run(async (peer) => (await this.reach(peer)).newTransaction(transactionBytes).submit()),
                 { resubmitAfterMs: this.context.deadlines.resubmitAfterMs },
             );
+            progress.statusReceived();
             const invalid = commitStatusError(status);
             if (invalid) {
                 throw invalid;
@@ -216,7 +226,7 @@ export class FabricSession implements LedgerSession {
                 blockNumber: status.blockNumber,
             };
         } catch (error) {
-            throw ownTransaction(ledgerErrorFrom(error, transactionId), transactionId);
+            throw progress.errorOf(error);
         }
     }
 
@@ -346,17 +356,6 @@ export class FabricSession implements LedgerSession {
         }
         return gateway;
     }
-}
-
-/**
- * The error of a call whose transaction exists (its proposal was made): it carries that
- * transaction's id, so the caller can ask whether it committed. Errors raised before any of the
- * call's own steps (an unreachable peer, a peer that could not confirm catching up) have none.
- */
-function ownTransaction(error: LedgerError, transactionId: string | undefined): LedgerError {
-    return error.transactionId || !transactionId
-        ? error
-        : new LedgerError(error.code, error.detail, { ...error.options, transactionId });
 }
 
 /** The digest offline signers sign: SHA-256 of the bytes signed, whatever the gateway's own hash. */
