@@ -26,6 +26,10 @@ export interface ClientError {
     call: 'submit' | 'query';
     at: number;
     transactionId?: string;
+    /** How long the failed call ran (with the library's own retries and failover). */
+    seconds: number;
+    /** The library said the transaction was sent for ordering and may still commit (LedgerError.commitUnknown). */
+    commitUnknown: boolean;
     detail: string;
 }
 
@@ -77,12 +81,13 @@ export class BoundedLoad {
         const beatEvery = this.options.beatEvery ?? 5;
         const queryEvery = this.options.queryEvery ?? 0;
         for (let n = 1; !this.stopping; n++) {
+            const started = Date.now();
             if (queryEvery > 0 && n % queryEvery === 0) {
                 try {
                     await session.evaluate({ contract: 'system', name: 'WhoAmI' });
                     this.queries++;
                 } catch (error) {
-                    this.record(error, 'query');
+                    this.record(error, 'query', started);
                     await new Promise((resolve) => setTimeout(resolve, this.options.pauseAfterErrorMs ?? 200));
                 }
                 continue;
@@ -106,20 +111,23 @@ export class BoundedLoad {
                     kind: beat ? 'beat' : 'ping',
                 });
             } catch (error) {
-                this.record(error, 'submit');
+                this.record(error, 'submit', started);
                 await new Promise((resolve) => setTimeout(resolve, this.options.pauseAfterErrorMs ?? 200));
             }
         }
     }
 
-    private record(error: unknown, call: ClientError['call']): void {
+    private record(error: unknown, call: ClientError['call'], started: number): void {
         const ledgerError = error instanceof LedgerError ? error : undefined;
+        const at = Date.now();
         this.errors.push({
             code: ledgerError?.code ?? 'NOT_A_LEDGER_ERROR',
             call,
-            at: Date.now(),
+            at,
+            seconds: (at - started) / 1000,
             transactionId: ledgerError?.transactionId,
-            detail: (error instanceof Error ? error.message : String(error)).slice(0, 300),
+            commitUnknown: ledgerError?.commitUnknown ?? false,
+            detail: (error instanceof Error ? error.message : String(error)).slice(0, 600),
         });
     }
 }
@@ -149,6 +157,39 @@ export function foreignIds(acknowledged: readonly Acknowledged[], errors: readon
     return errors.filter(
         (error) => error.transactionId && (acked.has(error.transactionId) || (seen.get(error.transactionId) ?? 0) > 1),
     );
+}
+
+/**
+ * What became of each failed call's own transaction, by error code: `final` errors (nothing can
+ * commit: the library did not say otherwise) and `commitUnknown` ones (sent for ordering, no
+ * commit status), each split by what the audit found on the peers. `final` with `committed`
+ * must stay 0: a client told "failed" for a write that happened, without being warned.
+ */
+export interface ErrorOutcomes {
+    final: { committed: number; notCommitted: number; noTransaction: number };
+    commitUnknown: { committed: number; notCommitted: number };
+}
+
+export function errorOutcomes(
+    errors: readonly ClientError[],
+    committedValid: (transactionId: string) => boolean,
+): Record<string, ErrorOutcomes> {
+    const outcomes: Record<string, ErrorOutcomes> = {};
+    for (const error of errors) {
+        const o = (outcomes[error.code] ??= {
+            final: { committed: 0, notCommitted: 0, noTransaction: 0 },
+            commitUnknown: { committed: 0, notCommitted: 0 },
+        });
+        const committed = !!error.transactionId && committedValid(error.transactionId);
+        if (error.commitUnknown) {
+            o.commitUnknown[committed ? 'committed' : 'notCommitted']++;
+        } else if (!error.transactionId) {
+            o.final.noTransaction++;
+        } else {
+            o.final[committed ? 'committed' : 'notCommitted']++;
+        }
+    }
+    return outcomes;
 }
 
 /** The longest time in seconds between consecutive acknowledgements within [from, to]. */

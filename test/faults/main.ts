@@ -84,6 +84,7 @@ export function healthy(report: FaultReport): boolean {
     return (
         report.lost === 0 &&
         report.foreignIds === 0 &&
+        report.toldFailedButCommitted === 0 &&
         report.heightsAgree &&
         report.digestsAgree &&
         report.eventsMissing === 0 &&
@@ -99,7 +100,11 @@ function table(reports: FaultReport[]): string {
             r.lost,
             r.foreignIds,
             Object.entries(r.errors)
-                .map(([k, v]) => `${k} ${v}`)
+                .map(([k, v]) => {
+                    const unknown = r.errorOutcomes[k]?.commitUnknown;
+                    const open = unknown ? unknown.committed + unknown.notCommitted : 0;
+                    return open ? `${k} ${v} (${open} commit unknown: ${unknown.committed} committed)` : `${k} ${v}`;
+                })
                 .join(', ') || '-',
             r.stallSeconds.toFixed(1),
             r.firstAckAfterRecoverySeconds?.toFixed(1) ?? '-',
@@ -113,7 +118,7 @@ function table(reports: FaultReport[]): string {
         ].join(' | '),
     );
     return [
-        'fault | acknowledged | lost | foreign ids | client errors | stall s | first ack after recovery s | catch-up s | measured | ordered twice | peers agree (height) | events missing/repeated',
+        'fault | acknowledged | lost | foreign ids | client errors (commit unknown: sent, no status) | stall s | first ack after recovery s | catch-up s | measured | ordered twice | peers agree (height) | events missing/repeated',
         ...rows,
     ].join('\n');
 }

@@ -4,7 +4,15 @@ import type { Ledger } from '../../gateway/src/ledger';
 import { audit, peerHeights } from './audit';
 import { eventCheck, SupervisedConsumer } from './consumers';
 import type { Fault } from './faults';
-import { BoundedLoad, errorsByKind, foreignIds, longestStall, type LoadClient } from './load';
+import {
+    BoundedLoad,
+    errorOutcomes,
+    errorsByKind,
+    foreignIds,
+    longestStall,
+    type ErrorOutcomes,
+    type LoadClient,
+} from './load';
 
 /**
  * One fault under load: the load runs `warmupMs`, the fault is injected, the network stays
@@ -27,6 +35,10 @@ export interface FaultReport {
     foreignIds: number;
     /** Errors whose own transaction did commit VALID (the client was told "failed" for a write that happened). */
     failedButCommitted: number;
+    /** Of those, errors that did not say the outcome was unknown (must be 0: the client was misled). */
+    toldFailedButCommitted: number;
+    /** Per error code: final or commit-status-unknown, and whether the error's own transaction committed VALID. */
+    errorOutcomes: Record<string, ErrorOutcomes>;
     /** Transactions (acknowledged or failed) ordered twice: the gateway tried another orderer after a broadcast timeout. */
     duplicated: number;
     errors: Record<string, number>;
@@ -55,8 +67,10 @@ export interface FaultReport {
     measured?: Record<string, number | null>;
     /** Acknowledged transactions in each second from the fault on (index 0: the fault's first second). */
     acksPerSecond: number[];
-    /** Each error after the fault: seconds from the fault, code. */
+    /** Each error after the fault: seconds from the fault, code, whether its commit is unknown, how long the call ran. */
     errorsAt: string[];
+    /** What the first few commit-status-unknown errors said. */
+    unknownExamples: string[];
 }
 
 const root = path.resolve(__dirname, '..', '..');
@@ -139,9 +153,8 @@ export async function runFault(
     const lost = result.lost.filter((l) => ackedSet.has(l.transactionId));
     // An error's own transaction that is VALID on the peers (absent from `lost`) committed after all.
     const invalidOrAbsent = new Set(result.lost.map((l) => l.transactionId));
-    const failedButCommitted = load.errors.filter(
-        (e) => e.transactionId && !ackedSet.has(e.transactionId) && !invalidOrAbsent.has(e.transactionId),
-    ).length;
+    const committedValid = (id: string) => !ackedSet.has(id) && !invalidOrAbsent.has(id);
+    const failedButCommitted = load.errors.filter((e) => e.transactionId && committedValid(e.transactionId));
     const firstAck = load.acknowledged
         .map((a) => a.at)
         .filter((at) => at >= recovered)
@@ -153,7 +166,9 @@ export async function runFault(
         lost: new Set(lost.map((l) => l.transactionId)).size,
         lostExamples: lost.slice(0, 5),
         foreignIds: foreignIds(load.acknowledged, load.errors).length,
-        failedButCommitted,
+        failedButCommitted: failedButCommitted.length,
+        toldFailedButCommitted: failedButCommitted.filter((e) => !e.commitUnknown).length,
+        errorOutcomes: errorOutcomes(load.errors, committedValid),
         duplicated: result.duplicated.length,
         errors: errorsByKind(load.errors),
         errorsAfterRecovery: errorsByKind(load.errors.filter((e) => e.at >= recovered)),
@@ -184,7 +199,14 @@ export async function runFault(
         ),
         errorsAt: load.errors
             .filter((e) => e.at >= faultAt)
-            .map((e) => `${((e.at - faultAt) / 1000).toFixed(1)} ${e.code}`),
+            .map(
+                (e) =>
+                    `${((e.at - faultAt) / 1000).toFixed(1)} ${e.code}${e.commitUnknown ? ' (commit unknown)' : ''} after ${e.seconds.toFixed(1)} s`,
+            ),
+        unknownExamples: load.errors
+            .filter((e) => e.commitUnknown)
+            .slice(0, 3)
+            .map((e) => e.detail),
     };
 }
 

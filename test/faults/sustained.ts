@@ -1,48 +1,27 @@
 /**
  * `npm run sustained`: a sustained run on a fresh Fabric network. CARELEDGER_SUSTAINED_MINUTES
- * (default 10) of mixed, bounded load from the gateway library (8 closed-loop clients over the
+ * (default 20) of mixed, bounded load from the gateway library (8 closed-loop clients over the
  * founding orgs: Pings under their own keys, every 5th a Beat of one shared key, conflicting
  * and retried by withRetry, every 4th operation a query), then: every acknowledged transaction
  * VALID on every peer, heights and snapshot digests equal; every failed call by kind; and the
- * resident memory of every network process sampled each 30 s, reported after a 2-minute
- * warm-up (first, last, peak, and growth per minute fitted over the samples). Holds a Fabric
- * slot for about MINUTES + 2 minutes: run it through /work/wt/with-fabric.
+ * memory of every network process sampled each 30 s from the start (memory.ts: RSS, and the Go
+ * heap of peers and orderers). Fails when a process's RSS grew faster than
+ * CARELEDGER_SUSTAINED_MAX_MB_PER_MINUTE (default 1) after CARELEDGER_SUSTAINED_WARMUP_MINUTES
+ * (default half the run). With CARELEDGER_PROFILE=true, heap and goroutine profiles of every peer
+ * and orderer after 2 minutes, at the end of warm-up and at the end go to
+ * CARELEDGER_SUSTAINED_PROFILE_DIR. Holds a Fabric slot for about MINUTES + 3 minutes: run it
+ * through /work/wt/with-fabric.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadLedgerConfig } from '../../gateway/src/ledger';
 import { openFabricLedger } from '../../gateway/src/ledger/fabric';
+import { readProfiles } from '../../gateway/src/ledger/fabric/profile';
 import { audit, network } from './audit';
 import { BoundedLoad, errorsByKind, foreignIds } from './load';
+import { goNodes, memoryVerdict, sampleMemory, saveProfiles, type MemorySample } from './memory';
 import { loadClients } from './run';
-
-interface Sample {
-    at: number;
-    rssMb: Record<string, number>;
-    /** The machine's 1-minute load average when sampled (it is shared). */
-    load: number;
-}
-
-const pidDir = path.resolve(__dirname, '..', '..', 'network', '.pids');
-
-/**
- * Resident memory (MB) of every network process: the pids network.sh recorded (network/.pids)
- * and each one's VmRSS in /proc. Read directly, not with `network.sh status`, whose spawnSync
- * stood every client still for the seconds it took, every 30 s.
- */
-function sampleMemory(): Sample {
-    const rssMb: Record<string, number> = {};
-    for (const file of existsSync(pidDir) ? readdirSync(pidDir) : []) {
-        const pid = readFileSync(path.join(pidDir, file), 'utf8').split(' ')[0];
-        const status = `/proc/${pid}/status`;
-        const match = existsSync(status) ? /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8')) : null;
-        if (match) {
-            rssMb[file.replace(/\.pid$/, '')] = Math.round(Number(match[1]) / 1024);
-        }
-    }
-    return { at: Date.now(), rssMb, load: Number(loadavg()[0].toFixed(1)) };
-}
 
 /** consensus_etcdraft_leader_changes of every orderer (operations port B+104+10i), or null if it did not answer. */
 async function raftLeaderChanges(): Promise<Array<number | null>> {
@@ -62,23 +41,20 @@ async function raftLeaderChanges(): Promise<Array<number | null>> {
     );
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: Array<[number, number]>): number {
-    const n = points.length;
-    const mx = points.reduce((s, [x]) => s + x, 0) / n;
-    const my = points.reduce((s, [, y]) => s + y, 0) / n;
-    const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-    const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
-    return sxx === 0 ? 0 : sxy / sxx;
-}
-
 async function main(): Promise<number> {
-    const minutes = Number(process.env.CARELEDGER_SUSTAINED_MINUTES ?? 10);
-    const warmupMs = Math.min(120_000, (minutes * 60_000) / 5);
+    const minutes = Number(process.env.CARELEDGER_SUSTAINED_MINUTES ?? 20);
+    // The slope is fitted after this: long enough for caches and memtables to fill (docs/reliability.md).
+    const warmupMinutes = Number(process.env.CARELEDGER_SUSTAINED_WARMUP_MINUTES ?? minutes / 2);
+    const maxMbPerMinute = Number(process.env.CARELEDGER_SUSTAINED_MAX_MB_PER_MINUTE ?? 1);
+    const profileDir =
+        process.env.CARELEDGER_PROFILE === 'true'
+            ? (process.env.CARELEDGER_SUSTAINED_PROFILE_DIR ?? path.join(tmpdir(), `careledger-profiles-${Date.now()}`))
+            : undefined;
     network('restart');
     const config = loadLedgerConfig({ ...process.env, CARELEDGER_LEDGER: 'fabric' });
     const ledger = await openFabricLedger(config);
     try {
+        const nodes = goNodes([...(await readProfiles(config.networkDir)).values()].flatMap((p) => p.peers));
         const load = new BoundedLoad(ledger, {
             clients: loadClients(8),
             label: `s${Date.now().toString(36)}`,
@@ -87,37 +63,39 @@ async function main(): Promise<number> {
         });
         const started = Date.now();
         await load.start();
-        const samples: Sample[] = [];
+        const samples: MemorySample[] = [await sampleMemory(nodes)];
+        const profiles: string[] = [];
+        // Profiles after the first 2 minutes (early), at the end of warm-up and at the end.
+        const profileAt = [
+            { label: 'early', minute: Math.min(2, warmupMinutes) },
+            { label: 'warm', minute: warmupMinutes },
+        ];
         const sampleEveryMs = Number(process.env.CARELEDGER_SUSTAINED_SAMPLE_SECONDS ?? 30) * 1000;
         while (Date.now() - started < minutes * 60_000) {
             await new Promise((resolve) => setTimeout(resolve, sampleEveryMs));
-            if (Date.now() - started >= warmupMs) {
-                samples.push(sampleMemory());
-                const last = samples.at(-1) as Sample;
-                console.log(
-                    `${((last.at - started) / 60_000).toFixed(1)} min, load ${last.load}: ${load.acknowledged.length} acknowledged, ${load.errors.length} errors, ${Object.values(last.rssMb).reduce((a, b) => a + b, 0)} MB`,
-                );
+            const sample = await sampleMemory(nodes);
+            samples.push(sample);
+            const minute = (sample.at - started) / 60_000;
+            const due = profileAt.filter((p) => minute >= p.minute);
+            for (const point of due) {
+                profileAt.splice(profileAt.indexOf(point), 1);
+                if (profileDir) {
+                    profiles.push(...(await saveProfiles(nodes, profileDir, point.label)));
+                }
             }
+            const heap = Object.values(sample.go).reduce((a, g) => a + g.heapInuseMb, 0);
+            console.log(
+                `${minute.toFixed(1)} min, load ${sample.load}: ${load.acknowledged.length} acknowledged, ${load.errors.length} errors, RSS ${Object.values(sample.rssMb).reduce((a, b) => a + b, 0)} MB, Go heap in use ${heap.toFixed(0)} MB`,
+            );
+        }
+        if (profileDir) {
+            profiles.push(...(await saveProfiles(nodes, profileDir, 'end')));
         }
         await load.stop();
         const seconds = (Date.now() - started) / 1000;
         const acked = load.acknowledged.map((a) => a.transactionId);
         const result = await audit(ledger, config.networkDir, config.channel, acked);
-        const memory = Object.fromEntries(
-            Object.keys(samples[0]?.rssMb ?? {}).map((name) => {
-                const series = samples.filter((s) => name in s.rssMb).map((s) => s.rssMb[name]);
-                const perMinute = slope(samples.map((s) => [(s.at - started) / 60_000, s.rssMb[name] ?? 0]));
-                return [
-                    name,
-                    {
-                        first: series[0],
-                        last: series.at(-1),
-                        peak: Math.max(...series),
-                        mbPerMinute: Number(perMinute.toFixed(2)),
-                    },
-                ];
-            }),
-        );
+        const memory = memoryVerdict(samples, started, warmupMinutes, maxMbPerMinute);
         const leaderChanges = await raftLeaderChanges();
         const report = {
             // Raft leader changes seen by each orderer over the run (a short election timeout must not cause spurious ones).
@@ -129,6 +107,7 @@ async function main(): Promise<number> {
             mvccRetriesResolved: load.mvccRetries,
             failedSubmits: errorsByKind(load.errors.filter((e) => e.call === 'submit')),
             failedQueries: errorsByKind(load.errors.filter((e) => e.call === 'query')),
+            commitUnknown: load.errors.filter((e) => e.commitUnknown).length,
             errorExamples: Object.fromEntries(
                 [...new Set(load.errors.map((e) => `${e.call} ${e.code}`))].map((kind) => [
                     kind,
@@ -142,14 +121,16 @@ async function main(): Promise<number> {
             heightsAgree: result.heightsAgree,
             digestsAgree: result.digestsAgree,
             height: Math.max(...Object.values(result.heights)),
-            memorySamples: samples.length,
-            memoryAfterWarmupMb: memory,
-            totalRssMb: samples.map((s) => Object.values(s.rssMb).reduce((a, b) => a + b, 0)),
-            // Every sample: minute of the run, load average, MB per process (the figure over time).
+            // Per process: RSS start / warm / end / peak, slope after warm-up (bounded) and over the whole run;
+            // for peers and orderers the Go heap in use and goroutines too.
+            memory,
+            profiles,
+            // Every sample: minute of the run, load average, RSS per process, Go heap in use per Go process.
             memoryOverTime: samples.map((s) => ({
                 minute: Number(((s.at - started) / 60_000).toFixed(1)),
                 load: s.load,
                 rssMb: s.rssMb,
+                go: s.go,
             })),
             // When each call failed (seconds into the run), to see whether failures come in bursts.
             errorTimes: load.errors.map((e) => ({
@@ -162,7 +143,20 @@ async function main(): Promise<number> {
         if (process.env.CARELEDGER_SUSTAINED_OUT) {
             writeFileSync(process.env.CARELEDGER_SUSTAINED_OUT, JSON.stringify(report, null, 2));
         }
-        return report.lost === 0 && report.foreignIds === 0 && result.heightsAgree && result.digestsAgree ? 0 : 1;
+        if (memory.growing.length > 0) {
+            console.error(
+                `memory not flat after ${warmupMinutes} min of warm-up (bound ${maxMbPerMinute} MB/min): ${memory.growing
+                    .map((name) => `${name} ${memory.processes[name].mbPerMinuteAfterWarmup} MB/min`)
+                    .join(', ')}`,
+            );
+        }
+        return report.lost === 0 &&
+            report.foreignIds === 0 &&
+            result.heightsAgree &&
+            result.digestsAgree &&
+            memory.growing.length === 0
+            ? 0
+            : 1;
     } finally {
         await ledger.close();
         network('down');

@@ -93,6 +93,8 @@ describe('faults under load: nothing acknowledged is lost', () => {
             expect(report.lostExamples).toEqual([]);
             expect(report.lost).toBe(0);
             expect(report.foreignIds).toBe(0);
+            // No client was told "failed" for a write that committed without being told its outcome was unknown.
+            expect(report.toldFailedButCommitted).toBe(0);
             expect(report.heightsAgree).toBe(true);
             expect(report.digestsAgree).toBe(true);
             expect({ missing: report.eventsMissing, repeated: report.eventsRepeated }).toEqual({
