@@ -62,6 +62,7 @@ export {
     mayReceiveEhrEvent,
     parseAmendInput,
     parseRegisterInput,
+    RequiredCredential,
     requireLocation,
     requireSalt,
     saltedDigest,

@@ -12,7 +12,7 @@ export const ehrContracts: Array<new () => Contract> = [
 ];
 
 export * from './types';
-export { BreakGlassPurpose, BreakGlassReasonCodes, ConsentPurposes, LoincSystem } from './codes';
+export { BreakGlassPurpose, BreakGlassReasonCodes, ConsentPurposes, LoincSystem, RequiredCredential } from './codes';
 export type { BreakGlassReasonCode, ConsentPurpose } from './codes';
 export { requireLocation, requireSalt, saltedDigest, TransientKeys as EhrTransientKeys } from './location';
 export { MaxConsentsPerBatch, MaxRecordsPerBatch } from './batch';

@@ -297,7 +297,7 @@ async function timeIt(n: number, call: (i: number) => Promise<unknown>) {
 
 async function queryFigures(db: Awaited<ReturnType<typeof openHistoryDatabase>>) {
     const queries = new HistoryQueries(db);
-    const regulator = { kind: 'consortium' } as const;
+    const regulator = { kind: 'consortium', role: 'inspector' } as const;
     const units = unitsIn(transactions);
     return {
         custodyOfAUnit: await timeIt(queriesPerQuestion, (i) =>
@@ -397,7 +397,7 @@ async function sideBySide() {
         });
         await index.catchUp();
         const queries = new HistoryQueries(index.db);
-        const scope = { kind: 'consortium' } as const;
+        const scope = { kind: 'consortium', role: 'inspector' } as const;
         const n = Math.min(queriesPerQuestion, 50);
         const figures = {
             blocks: (await index.status()).indexedHeight,

@@ -5,10 +5,14 @@ import { LedgerError } from '../ledger';
  * Who may see what in the history index: the one place this is decided, for every route,
  * CLI command and report. It follows the chaincode's roles, taken from the caller's certificate
  * as the chaincode reports it (system:WhoAmI), never from request input:
- * - an inspector or admin of the regulator sees the whole consortium;
+ * - an inspector or admin of the regulator sees the whole consortium, except the EHR access
+ *   audit, which the chaincode opens to the regulator's inspectors only (ListAuditByPatient);
  * - a patient sees their own trail (audit entries about them), nothing else;
- * - anyone else sees their own org's rows: transactions it submitted, accesses by or to it,
- *   units it held or made, credentials it issued or holds.
+ * - anyone else sees their own org's rows: transactions it submitted, units it held or made;
+ *   accesses by or to it only for its staff (physician, nurse, admin: the chaincode's
+ *   isStaffOf, who read a custodian's trails); credentials it issued or holds only for its
+ *   admins, while any other member sees the credentials it holds itself and those its org
+ *   issued through the member's role (the chaincode's requireHistoryReader).
  */
 export interface Viewer {
     mspId: string;
@@ -16,13 +20,17 @@ export interface Viewer {
     actorId?: string;
 }
 
-export type Scope = { kind: 'consortium' } | { kind: 'org'; mspId: string } | { kind: 'patient'; patientId: string };
+export type Scope =
+    | { kind: 'consortium'; role: 'inspector' | 'admin' }
+    | { kind: 'org'; mspId: string; role?: string; actorId?: string }
+    | { kind: 'patient'; patientId: string };
 
-const regulatorRoles = ['inspector', 'admin'];
+/** The chaincode's staff of an org (ehr/readers.ts isStaffOf): who read the trails of its records. */
+const staffRoles = ['physician', 'nurse', 'admin'];
 
 export function scopeOf(viewer: Viewer): Scope {
-    if (viewer.mspId === RegulatorMsp && viewer.role && regulatorRoles.includes(viewer.role)) {
-        return { kind: 'consortium' };
+    if (viewer.mspId === RegulatorMsp && (viewer.role === 'inspector' || viewer.role === 'admin')) {
+        return { kind: 'consortium', role: viewer.role };
     }
     if (viewer.role === 'patient') {
         if (!viewer.actorId) {
@@ -30,7 +38,7 @@ export function scopeOf(viewer: Viewer): Scope {
         }
         return { kind: 'patient', patientId: viewer.actorId };
     }
-    return { kind: 'org', mspId: viewer.mspId };
+    return { kind: 'org', mspId: viewer.mspId, role: viewer.role, actorId: viewer.actorId };
 }
 
 function forbidden(detail: string): LedgerError {
@@ -49,6 +57,10 @@ export type Subject = 'transactions' | 'audit' | 'supply' | 'suspectCases' | 'cr
  */
 export function visibleRows(scope: Scope, subject: Subject, params: unknown[]): string {
     if (scope.kind === 'consortium') {
+        if (subject === 'audit' && scope.role !== 'inspector') {
+            // The chaincode opens patients' trails to the regulator's inspectors only; its admin is staff of its own org.
+            return visibleRows({ kind: 'org', mspId: RegulatorMsp, role: scope.role }, subject, params);
+        }
         return 'TRUE';
     }
     const param = (value: unknown) => {
@@ -66,11 +78,27 @@ export function visibleRows(scope: Scope, subject: Subject, params: unknown[]): 
         case 'transactions':
             return `t.creator_msp = ${msp}`;
         case 'audit':
+            if (!scope.role || !staffRoles.includes(scope.role)) {
+                throw forbidden(
+                    `the EHR access audit is for the patient, the staff (${staffRoles.join(', ')}) of the orgs involved and the regulator's inspectors; caller is ${scope.role ?? 'no role'} of ${scope.mspId}`,
+                );
+            }
             return `(a.doc->'agent'->>'mspId' = ${msp} OR a.doc->'entity'->>'custodianMsp' = ${msp})`;
         case 'supply':
             return `(u.doc->>'custodian' = ${msp} OR u.doc->>'manufacturer' = ${msp} OR u.doc->>'destination' = ${msp})`;
-        case 'credentials':
-            return `(c.doc->'issuer'->>'mspId' = ${msp} OR c.doc->'subject'->>'mspId' = ${msp})`;
+        case 'credentials': {
+            if (scope.role === 'admin') {
+                return `(c.doc->'issuer'->>'mspId' = ${msp} OR c.doc->'subject'->>'mspId' = ${msp})`;
+            }
+            if (!scope.role || !scope.actorId) {
+                throw forbidden(`credentials are read by the regulator, their subject and the admins of its org`);
+            }
+            // Its own, and what its org issued if the issuer registry lists the member's role for the type.
+            const issuerKey = `'["credentials.issuer",' || to_json(c.doc->'issuer'->>'mspId')::text || ',' || to_json(c.doc->>'type')::text || ']'`;
+            return `((c.doc->'subject'->>'mspId' = ${msp} AND c.doc->'subject'->>'actorId' = ${param(scope.actorId)})
+                OR (c.doc->'issuer'->>'mspId' = ${msp} AND EXISTS (SELECT 1 FROM history_state i
+                    WHERE i.key = ${issuerKey} AND i.doc->'roles' @> jsonb_build_array(${param(scope.role)}::text))))`;
+        }
         case 'suspectCases':
             return `(ot.creator_msp = ${msp} OR ct.creator_msp = ${msp})`;
         case 'index':

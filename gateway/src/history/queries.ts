@@ -15,7 +15,7 @@ import {
 import { requireOwnOrg, visibleRows, type Scope } from './policy';
 import { compositeKeyText } from './rows';
 import { LedgerError } from '../ledger';
-import type { AuditEntry, Credential, supply } from '@careledger/chaincode';
+import { RequiredCredential, type AuditEntry, type Credential, type supply } from '@careledger/chaincode';
 
 /** Every answer states the block height it reflects: the index held blocks 0..blockHeight-1. */
 export interface Answer<T> {
@@ -296,6 +296,7 @@ export class HistoryQueries {
         onlyFields(query, ['gtin', 'lot']);
         const gtin = text(query, 'gtin', { pattern: /^\d{14}$/ });
         const lot = text(query, 'lot', { pattern: /^[\x21-\x7e]{1,20}$/ });
+        visibleRows(scope, 'supply', []); // refuses a patient even when no lot is recalled
         return this.snapshot(async (tx, height) => {
             const params: unknown[] = [];
             const p = (value: unknown) => (params.push(value), `$${params.length}`);
@@ -498,9 +499,13 @@ export class HistoryQueries {
     }
 
     /**
-     * Accesses allowed while the practitioner's credential was suspended or revoked (there
-     * should be none): each allowed audit entry whose agent held, at the time recorded, a
-     * credential whose latest status change before then left it suspended or revoked.
+     * Accesses allowed while the practitioner's licence was suspended or revoked (there should be
+     * none): the chaincode's own question asked again of the index's key history. For each allowed
+     * audit entry, the state its transaction read is every write before it (block, position): the
+     * practitioner's current-credential pointer for the licence the role needs
+     * (`RequiredCredential`), that credential's version then, and the regulator's hold. An entry
+     * is reported when the hold was in force or that version was suspended or revoked; a revoked
+     * older credential replaced by a valid one, or another type's suspension, is not misuse.
      */
     async credentialMisuse(scope: Scope, query: RawQuery) {
         onlyFields(query, ['from', 'to', 'limit']);
@@ -512,26 +517,40 @@ export class HistoryQueries {
             const where = [
                 `a.object_type = 'ehr.audit'`,
                 `a.doc->>'outcome' = '0'`,
+                `a.block_number < ${p(height)}`,
                 visibleRows(scope, 'audit', params),
             ];
             if (from) where.push(`a.doc->>'recorded' >= ${p(from)}`);
             if (to) where.push(`a.doc->>'recorded' <= ${p(to)}`);
+            const required = Object.entries(RequiredCredential)
+                .map(([role, type]) => `WHEN ${p(role)} THEN ${p(type)}`)
+                .join(' ');
+            /** The last write of `keyText` before the access's transaction. */
+            const writeBefore = (keyText: string) =>
+                `SELECT w.doc, w.is_delete FROM history_writes w
+                 WHERE w.key = ${keyText} AND (w.block_number, w.position) < (ac.block_number, ac.position)
+                 ORDER BY w.block_number DESC, w.position DESC LIMIT 1`;
+            const json = (expression: string) => `to_json(${expression})::text`;
+            const subjectKey = (objectType: string) =>
+                `'["${objectType}",' || ${json('ac.msp')} || ',' || ${json('ac.actor')} || ',' || ${json('ac.type')} || ']'`;
             const rows = await tx.query<MisuseRow>(
-                `WITH changes AS (
-                    SELECT ch.doc->>'credentialId' AS credential_id, ch.doc->>'status' AS status, ch.doc->>'at' AS since,
-                           lead(ch.doc->>'at') OVER (PARTITION BY ch.doc->>'credentialId' ORDER BY (ch.doc->>'seq')::int) AS until
-                    FROM history_state ch WHERE ch.object_type = 'credentials.change'),
-                 creds AS (
-                    SELECT c.doc->>'id' AS id, c.doc->>'type' AS type, c.doc->'subject'->>'mspId' AS msp,
-                           c.doc->'subject'->>'actorId' AS actor
-                    FROM history_state c WHERE c.object_type = 'credentials.credential')
-                 SELECT a.doc, cr.id AS credential_id, cr.type AS credential_type, ch.status, ch.since
-                 FROM history_state a
-                 JOIN creds cr ON cr.msp = a.doc->'agent'->>'mspId' AND cr.actor = a.doc->'agent'->>'actorId'
-                 JOIN changes ch ON ch.credential_id = cr.id AND ch.since <= a.doc->>'recorded'
-                                 AND (ch.until IS NULL OR ch.until > a.doc->>'recorded')
-                 WHERE ch.status IN ('suspended', 'revoked') AND ${where.join(' AND ')}
-                 ORDER BY a.doc->>'recorded', a.key LIMIT ${p(limit)}`,
+                `WITH accesses AS (
+                    SELECT a.doc, a.key, a.block_number, a.position, a.doc->'agent'->>'mspId' AS msp,
+                           a.doc->'agent'->>'actorId' AS actor,
+                           CASE a.doc->'agent'->>'role' ${required} END AS type
+                    FROM history_state a WHERE ${where.join(' AND ')})
+                 SELECT ac.doc, ptr.doc->>'credentialId' AS credential_id, ac.type AS credential_type,
+                        CASE WHEN hold.doc IS NOT NULL AND NOT hold.is_delete THEN 'suspended' ELSE cred.doc->>'status' END AS status,
+                        CASE WHEN hold.doc IS NOT NULL AND NOT hold.is_delete THEN hold.doc->>'since'
+                             ELSE cred.doc->>'statusChangedAt' END AS since
+                 FROM accesses ac
+                 LEFT JOIN LATERAL (${writeBefore(subjectKey('credentials.current'))}) ptr ON TRUE
+                 LEFT JOIN LATERAL (${writeBefore(`'["credentials.credential",' || ${json(`ptr.doc->>'credentialId'`)} || ']'`)}) cred ON TRUE
+                 LEFT JOIN LATERAL (${writeBefore(subjectKey('credentials.regulatorhold'))}) hold ON TRUE
+                 WHERE ac.type IS NOT NULL
+                   AND ((hold.doc IS NOT NULL AND NOT hold.is_delete)
+                        OR (ptr.doc IS NOT NULL AND NOT ptr.is_delete AND cred.doc->>'status' IN ('suspended', 'revoked')))
+                 ORDER BY ac.doc->>'recorded', ac.key LIMIT ${p(limit)}`,
                 params,
             );
             return {

@@ -10,6 +10,7 @@ import {
 } from '../../history';
 import { LedgerError } from '../../ledger';
 import { actorOf, authenticate, whoAmI, type Actor } from '../actor';
+import { commonErrors, errorResponses } from '../errors';
 import type { GatewayContext } from '../context';
 import { anyObject, defineRoute } from './define';
 
@@ -186,6 +187,14 @@ export function historyRoutes(app: FastifyInstance, context: GatewayContext): vo
                 lot: str('recall-effectiveness: lot'),
                 ...range,
             }),
+            response: {
+                200: {
+                    description: 'The report: JSON (below), text/csv or image/svg+xml',
+                    type: 'object',
+                    additionalProperties: true,
+                },
+                ...errorResponses(...commonErrors),
+            },
         },
         handler: async (request, reply) => {
             const actor = actorOf(request);
