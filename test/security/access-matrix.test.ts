@@ -124,6 +124,8 @@ const admins = (c: Caller) => c.role === 'admin';
 const regulators = is('regulator/admin', 'regulator/inspector1');
 const clinicians = is('hospital/physician1', 'hospital/nurse1');
 const custodianStaff = is('hospital/admin', 'hospital/physician1', 'hospital/nurse1');
+/** Who reads access trails (the chaincode's patients, staff of an org: physician, nurse, admin, and inspectors). */
+const trailReaders = (c: Caller) => patients(c) || ['admin', 'physician', 'nurse', 'inspector'].includes(c.role);
 const manufacturerActors = is('manufacturer/admin', 'manufacturer/operator1');
 const distributorActors = is('distributor/admin', 'distributor/operator1');
 const partnerActors = (c: Caller) =>
@@ -1164,18 +1166,18 @@ const rows: Row[] = [
         ['/history/supply/suspect-cases', notPatients, 'as custody'],
         [
             '/history/ehr/audit',
-            everyone,
-            'the regulator: all; a patient: their own trail; others: their org’s accesses',
+            trailReaders,
+            'as the chaincode’s trails: the regulator’s inspector all; a patient their own; an org’s staff (physician, nurse, admin) the accesses by or to it; other roles refused',
         ],
         [
             '/history/credentials/misuse',
-            everyone,
-            'accesses refused for an invalid credential, as audit rows: the regulator all, a patient those on their records, others their org’s',
+            trailReaders,
+            'accesses allowed while the licence was suspended or revoked, as audit rows (same readers as the audit)',
         ],
         [
             '/history/credentials/issuance',
             notPatients,
-            'credentials issued or held: the regulator all, others their org’s; patients refused',
+            'the regulator all; an org’s admin what it issued or holds; others their own and what their role issued; patients refused',
         ],
     ].map(([url, allow, rule]): Row => ({
         route: `GET ${url as string}`,
@@ -1191,7 +1193,7 @@ const rows: Row[] = [
         route: 'GET /history/reports/{name}',
         transaction: '(gateway: history index, policy.ts)',
         rule: 'as the rows each report reads (break-glass-monthly: audit; a patient sees their own)',
-        allow: everyone,
+        allow: trailReaders,
         request: () => ({ method: 'GET', path: '/history/reports/break-glass-monthly' }),
     },
     {
