@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { fromBytes } from '@careledger/chaincode';
 import {
     HistoryQueries,
@@ -90,7 +90,8 @@ export function indexCommands(program: Command): void {
                         : `DIFFERS at block ${r.firstDifference?.blockNumber}: ${r.firstDifference?.reason}`,
                 );
                 if (!report.ok) {
-                    process.exitCode = 1;
+                    // Exit 1 through run()'s return value: process.exitCode would be overwritten by it.
+                    throw new CommanderError(1, 'careledger.index.differs', 'the index differs from the ledger');
                 }
             }),
         );
