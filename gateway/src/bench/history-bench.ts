@@ -12,8 +12,13 @@
  *    chaincode, then the same questions answered by chaincode queries (GetLotWhereabouts,
  *    GetUnitHistory) and by the index built from those real blocks.
  *
+ * 4. The same for the EHR audit and credentials: a patient's trail of real accesses as
+ *    ListAuditByPatient pages and from the index; a licence's history as GetCredentialHistory and
+ *    from the index.
+ *
  * Options: --transactions N (corpus size), --queries N (per question), --skip-postgres, --pglite-disk,
- * --read-model-clients N, --read-model-seconds N, --lot-units N.
+ * --read-model-clients N, --read-model-seconds N, --lot-units N, --trail N (accesses in the EHR
+ * side by side), --only-side-by-side.
  */
 import '../server/quiet-contract-logs';
 import { execFileSync } from 'node:child_process';
@@ -26,9 +31,12 @@ import { HistoryIndex, HistoryQueries, openHistoryDatabase, VerificationReadMode
 import { migrate } from '../history/migrations';
 import type { VerdictInputs } from '../history/read-model';
 import { ReadModelCache } from '../history/read-model-cache';
-import { blockRow } from '../history/rows';
+import { blockRow, type BlockRow } from '../history/rows';
 import { HistoryStore } from '../history/store';
 import { loadLedgerConfig, openLedger, projectRoot, type LedgerBlock } from '../ledger';
+import { CredentialsClient, commitDocument } from '../credentials';
+import { EhrClient } from '../ehr';
+import { recordOf } from './workloads/ehr';
 import { SupplyClient } from '../supply';
 
 const args = process.argv.slice(2);
@@ -192,12 +200,16 @@ function* corpus(): Generator<LedgerBlock> {
 }
 
 /**
- * Ingests the corpus as the indexer does: each batch of ledger blocks converted to rows
- * (blockRow) and appended with its checkpoint in one database transaction. The corpus is made a
- * batch at a time (never all in memory) and its making is not timed: it stands for the peer.
+ * Ingests the corpus as the indexer does: each block converted to rows (blockRow) as it
+ * arrives, batches of 200 blocks appended with their checkpoint in one database transaction,
+ * the next batch made and converted while the database writes the one before (the indexer's
+ * pump does the same with the peer's blocks). The corpus stands for the peer: its making is on
+ * the clock here (as decoding the peer's blocks is for the indexer), and is also measured alone
+ * beforehand (`corpusMicrosPerTx`) so the index's own share can be told apart.
  */
 async function ingest(url: string): Promise<{
     seconds: number;
+    appendSeconds: number;
     txPerSecond: number;
     cpuSeconds: { node: number; server?: number };
     db: Awaited<ReturnType<typeof openHistoryDatabase>>;
@@ -207,43 +219,60 @@ async function ingest(url: string): Promise<{
     const store = new HistoryStore(db);
     const serverCpu = db.kind === 'postgres' ? postgresServerCpu(url) : undefined;
     const serverStart = serverCpu?.();
-    let busy = 0n;
-    let cpu = 0;
     const batch = 200;
     const blocks = Math.ceil(transactions / perBlock);
-    let pending: LedgerBlock[] = [];
+    let appendBusy = 0n;
     let done = 0;
-    const write = async () => {
-        const started = process.hrtime.bigint();
-        const usage = process.cpuUsage();
-        await store.append(pending.map(blockRow), 'bench:corpus');
-        const used = process.cpuUsage(usage);
-        cpu += (used.user + used.system) / 1e6;
-        busy += process.hrtime.bigint() - started;
-        done += pending.length;
-        pending = [];
-        process.stderr.write(
-            `\r  ${db.kind}: ${done}/${blocks} blocks, ${Math.round((done * perBlock) / (Number(busy) / 1e9))} tx/s`,
-        );
+    const started = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    const write = async (rows: BlockRow[]) => {
+        const begin = process.hrtime.bigint();
+        await store.append(rows, 'bench:corpus');
+        appendBusy += process.hrtime.bigint() - begin;
+        done += rows.length;
+        const wall = Number(process.hrtime.bigint() - started) / 1e9;
+        process.stderr.write(`\r  ${db.kind}: ${done}/${blocks} blocks, ${Math.round((done * perBlock) / wall)} tx/s`);
     };
+    let inFlight: Promise<void> = Promise.resolve();
+    let rows: BlockRow[] = [];
     for (const block of corpus()) {
-        pending.push(block);
-        if (pending.length === batch) {
-            await write();
+        rows.push(blockRow(block));
+        // Yield, so the batch in flight moves on while this one is made.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (rows.length === batch) {
+            await inFlight;
+            inFlight = write(rows);
+            rows = [];
         }
     }
-    if (pending.length) {
-        await write();
+    await inFlight;
+    if (rows.length) {
+        await write(rows);
     }
-    const seconds = Number(busy) / 1e9;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(cpuStart);
     process.stderr.write('\n');
     const serverSeconds = serverStart === undefined ? undefined : (serverCpu!() - serverStart) / 100;
     return {
         seconds,
+        appendSeconds: Number(appendBusy) / 1e9,
         txPerSecond: transactions / seconds,
-        cpuSeconds: { node: round(cpu), server: serverSeconds },
+        cpuSeconds: { node: round((used.user + used.system) / 1e6), server: serverSeconds },
         db,
     };
+}
+
+/** CPU microseconds per transaction of making the corpus alone (the peer's stand-in), on a sample. */
+function corpusMicrosPerTx(): number {
+    const usage = process.cpuUsage();
+    let count = 0;
+    for (const block of corpus()) {
+        blockRow(block);
+        count += block.transactions.length;
+        if (count >= Math.min(transactions, 20_000)) break;
+    }
+    const used = process.cpuUsage(usage);
+    return round((used.user + used.system) / count);
 }
 
 /**
@@ -411,10 +440,114 @@ async function sideBySide() {
             },
         };
         await index.close();
-        return figures;
+        return { ...figures, ...(await ehrSideBySide(ledger)) };
     } finally {
         await ledger.close();
     }
+}
+
+/** Every page of a chaincode list (bookmark paging, 200 a page, the chaincode's maximum). */
+async function allPages<T>(
+    list: (page: { pageSize: number; bookmark?: string }) => Promise<{ items: T[]; bookmark?: string }>,
+) {
+    const items: T[] = [];
+    let bookmark: string | undefined;
+    do {
+        const page = await list({ pageSize: 200, bookmark });
+        items.push(...page.items);
+        bookmark = page.items.length ? page.bookmark : undefined;
+    } while (bookmark);
+    return items;
+}
+
+/**
+ * Side by side for the EHR audit and credentials on the same embedded ledger: a patient's trail
+ * of `--trail` real accesses (physician1 reading 20 consented records) as ListAuditByPatient
+ * pages and as one index query; a licence's history (suspended and reinstated 10 times) as
+ * GetCredentialHistory and as the index's issuance history. Each side's rows are counted, so a
+ * figure never times an answer shorter than the other's.
+ */
+async function ehrSideBySide(ledger: Awaited<ReturnType<typeof openLedger>>) {
+    const session = async (org: string, user: string) => ledger.connect(await ledger.identities.get(org, user));
+    const regulator = new CredentialsClient(await session('regulator', 'admin'));
+    const inspector = new EhrClient(await session('regulator', 'inspector1'));
+    const physician = new EhrClient(await session('hospital', 'physician1'));
+    const patient = new EhrClient(await session('hospital', 'patient1'));
+    await regulator.registerIssuer({
+        type: 'MedicalLicense',
+        mspId: 'RegulatorMSP',
+        roles: ['admin'],
+        subjectScope: 'any-org',
+    });
+    const licence = await regulator.issue({
+        id: 'lic-bench',
+        type: 'MedicalLicense',
+        subject: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' },
+        commitment: commitDocument('bench licence').commitment,
+    });
+    for (let i = 0; i < 10; i++) {
+        await regulator.suspend(licence.id, { code: 'investigation-pending' });
+        await regulator.reinstate(licence.id, { code: 'investigation-closed' });
+    }
+    const { patientId } = await patient.enrolPatient();
+    const records = Array.from({ length: 20 }, (_, i) => recordOf(`bench-rec-${i}`, patientId));
+    await physician.registerRecords(records);
+    await patient.grantConsent({
+        id: 'bench-consent',
+        grantee: { mspId: 'HospitalMSP', actorId: 'prac-hosp-0001' },
+        scope: { kind: 'records', recordIds: records.map((r) => r.id) },
+        purposes: ['TREAT'],
+        period: { end: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const trail = option('trail', 1000);
+    const started = Date.now();
+    for (let i = 0; i < trail; i++) {
+        await physician.accessRecord(records[i % records.length].id, 'TREAT');
+        if (i % 50 === 49) process.stderr.write(`\r  accesses ${i + 1}/${trail}`);
+    }
+    process.stderr.write(`\n  ${trail} accesses in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const index = await HistoryIndex.open({
+        databaseUrl: 'memory://',
+        session: await session('regulator', 'admin'),
+        source: 'embedded:bench-ehr',
+    });
+    await index.catchUp();
+    const queries = new HistoryQueries(index.db);
+    const scope = { kind: 'consortium', role: 'inspector' } as const;
+    const n = Math.min(queriesPerQuestion, 50);
+    let rows = { chaincode: 0, index: 0 };
+    const figures = {
+        auditTrailOfAPatient: {
+            accesses: trail,
+            chaincode: await timeIt(n, async () => {
+                rows.chaincode = (await allPages((page) => inspector.listAuditByPatient(patientId, page))).length;
+            }),
+            index: await timeIt(n, async () => {
+                let count = 0;
+                let cursor: string | undefined;
+                do {
+                    const page = await queries.audit(scope, { patientId, limit: '500', ...(cursor ? { cursor } : {}) });
+                    count += page.items.length;
+                    cursor = page.nextCursor;
+                } while (cursor);
+                rows.index = count;
+            }),
+            rows,
+        },
+        credentialHistory: {} as Record<string, unknown>,
+    };
+    rows = { chaincode: 0, index: 0 };
+    figures.credentialHistory = {
+        chaincode: await timeIt(n, async () => {
+            rows.chaincode = (await allPages((page) => regulator.history(licence.id, page))).length;
+        }),
+        index: await timeIt(n, async () => {
+            rows.index = (await queries.credentialHistory(scope, { credentialId: licence.id })).items.length;
+        }),
+        rows,
+    };
+    await index.close();
+    return figures;
 }
 
 async function main(): Promise<void> {
@@ -425,7 +558,14 @@ async function main(): Promise<void> {
         node: process.version,
         loadAverageAtStart: os.loadavg().map((n) => round(n)),
     };
+    if (args.includes('--only-side-by-side')) {
+        results.sideBySide = await sideBySide();
+        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+        return;
+    }
     process.stderr.write(`corpus: ${transactions} transactions in ${Math.ceil(transactions / perBlock)} blocks\n`);
+    results.corpusMicrosPerTx = corpusMicrosPerTx();
+    const corpusCpu = ((results.corpusMicrosPerTx as number) * transactions) / 1e6;
     // In memory by default (as the tests run it); --pglite-disk puts it in a folder, as npm start does.
     const pgliteDir = args.includes('--pglite-disk')
         ? fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-history-bench-'))
@@ -435,9 +575,12 @@ async function main(): Promise<void> {
         results.pglite = {
             storage: pgliteDir ? 'disk' : 'memory',
             ingestSeconds: round(pglite.seconds),
+            appendSeconds: round(pglite.appendSeconds),
             txPerSecond: Math.round(pglite.txPerSecond),
             cpuSeconds: pglite.cpuSeconds,
             txPerCpuSecond: Math.round(transactions / pglite.cpuSeconds.node),
+            // Without the corpus's making (the peer's stand-in): what the index itself costs.
+            indexTxPerCpuSecond: Math.round(transactions / (pglite.cpuSeconds.node - corpusCpu)),
             queries: await queryFigures(pglite.db),
             readModel: await readModelFigures(pglite.db),
         };
@@ -459,12 +602,17 @@ async function main(): Promise<void> {
         const postgres = await ingest(base.replace(/\/[^/]*$/, `/${name}`));
         results.postgres = {
             ingestSeconds: round(postgres.seconds),
+            appendSeconds: round(postgres.appendSeconds),
             txPerSecond: Math.round(postgres.txPerSecond),
             cpuSeconds: postgres.cpuSeconds,
             txPerCpuSecond:
                 postgres.cpuSeconds.server === undefined
                     ? undefined
                     : Math.round(transactions / (postgres.cpuSeconds.node + postgres.cpuSeconds.server)),
+            indexTxPerCpuSecond:
+                postgres.cpuSeconds.server === undefined
+                    ? undefined
+                    : Math.round(transactions / (postgres.cpuSeconds.node - corpusCpu + postgres.cpuSeconds.server)),
             queries: await queryFigures(postgres.db),
             readModel: await readModelFigures(postgres.db),
             server: (await postgres.db.query<{ version: string }>('SELECT version()'))[0].version.split(' on ')[0],

@@ -1,6 +1,6 @@
-import type { BlockStream, LedgerBlock, LedgerSession } from '../ledger';
+import type { BlockStream, LedgerSession } from '../ledger';
 import { backoffDelay } from '../ledger/retry';
-import { blockRow } from './rows';
+import { blockRow, type BlockRow } from './rows';
 import { ChainBrokenError, type HistoryStore } from './store';
 
 export type IndexerState = 'idle' | 'running' | 'retrying' | 'stopped' | 'broken';
@@ -147,7 +147,8 @@ export class HistoryIndexer {
     private async consume(stream: BlockStream): Promise<void> {
         const iterator = stream[Symbol.asyncIterator]();
         const max = this.options.batchBlocks ?? 200;
-        const queue: LedgerBlock[] = [];
+        // Blocks are converted to rows as they arrive, so converting overlaps the database's write of the batch before.
+        const queue: BlockRow[] = [];
         let ended = false;
         let consuming = true;
         let failure: unknown;
@@ -166,7 +167,7 @@ export class HistoryIndexer {
                     if (next.done) {
                         break;
                     }
-                    queue.push(next.value);
+                    queue.push(blockRow(next.value));
                     wake?.();
                 }
             } catch (error) {
@@ -191,9 +192,9 @@ export class HistoryIndexer {
                 }
                 const batch = queue.splice(0, max);
                 room?.();
-                const rows = batch.map(blockRow);
+                const rows = batch;
                 await this.options.store.append(rows, this.options.source);
-                this.height = Number(batch[batch.length - 1].number) + 1;
+                this.height = rows[rows.length - 1].number + 1;
                 if (this.options.onChange) {
                     const transactions = rows.flatMap((row) => row.transactions);
                     this.options.onChange({
