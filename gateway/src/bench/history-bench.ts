@@ -18,7 +18,7 @@
  *
  * Options: --transactions N (corpus size), --queries N (per question), --skip-postgres, --pglite-disk,
  * --read-model-clients N, --read-model-seconds N, --lot-units N, --trail N (accesses in the EHR
- * side by side), --only-side-by-side.
+ * side by side), --only-side-by-side, --skip-side-by-side, --skip-pglite.
  */
 import '../server/quiet-contract-logs';
 import { execFileSync } from 'node:child_process';
@@ -550,6 +550,9 @@ async function ehrSideBySide(ledger: Awaited<ReturnType<typeof openLedger>>) {
     return figures;
 }
 
+/** Thrown to leave out a database (--skip-pglite). */
+const skipped = new Error('skipped');
+
 async function main(): Promise<void> {
     const results: Record<string, unknown> = {
         transactions,
@@ -571,6 +574,7 @@ async function main(): Promise<void> {
         ? fs.mkdtempSync(path.join(os.tmpdir(), 'careledger-history-bench-'))
         : undefined;
     try {
+        if (args.includes('--skip-pglite')) throw skipped;
         const pglite = await ingest(pgliteDir ?? 'memory://');
         results.pglite = {
             storage: pgliteDir ? 'disk' : 'memory',
@@ -585,6 +589,8 @@ async function main(): Promise<void> {
             readModel: await readModelFigures(pglite.db),
         };
         await pglite.db.close();
+    } catch (error) {
+        if (error !== skipped) throw error;
     } finally {
         if (pgliteDir) {
             fs.rmSync(pgliteDir, { recursive: true, force: true });
@@ -621,7 +627,9 @@ async function main(): Promise<void> {
         execFileSync('psql', [base, '-q', '-c', `DROP DATABASE ${name}`]);
         process.stderr.write(`${JSON.stringify(results.postgres)}\n`);
     }
-    results.sideBySide = await sideBySide();
+    if (!args.includes('--skip-side-by-side')) {
+        results.sideBySide = await sideBySide();
+    }
     results.loadAverageAtEnd = os.loadavg().map((n) => round(n));
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
 }
