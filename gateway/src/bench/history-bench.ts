@@ -299,6 +299,10 @@ function postgresServerCpu(url: string): (() => number) | undefined {
                 if (pid === master || fields[1] === master) {
                     ticks += Number(fields[11]) + Number(fields[12]);
                 }
+                if (pid === master) {
+                    // Backends that ended (a pooled connection closed when idle) are counted in their parent's cutime/cstime.
+                    ticks += Number(fields[13]) + Number(fields[14]);
+                }
             } catch {
                 // the process ended meanwhile
             }
