@@ -1,11 +1,17 @@
-import { goMemoryOf, memoryVerdict, slope, type MemorySample } from './memory';
+import { blockCacheFullMinute, goMemoryOf, memoryVerdict, slope, type MemorySample } from './memory';
 
 const minute = 60_000;
 
-function sample(at: number, rssMb: Record<string, number>, heap: Record<string, number> = {}): MemorySample {
+function sample(
+    at: number,
+    rssMb: Record<string, number>,
+    heap: Record<string, number> = {},
+    chainMb: Record<string, number> = {},
+): MemorySample {
     return {
         at,
         rssMb,
+        chainMb,
         go: Object.fromEntries(
             Object.entries(heap).map(([name, heapInuseMb]) => [
                 name,
@@ -69,6 +75,19 @@ describe('memoryVerdict', () => {
 
     test('the same run judged from the start fails the peer too', () => {
         expect(memoryVerdict(samples, 0, 0, 1).growing).toEqual(['orderer', 'peer']);
+    });
+});
+
+describe('blockCacheFullMinute', () => {
+    test("is the first sample in which every node's chain holds Fabric's 50 MiB block cache", () => {
+        const samples = [
+            sample(0, {}, {}, { peer: 1, orderer: 1 }),
+            sample(3 * minute, {}, {}, { peer: 52, orderer: 49.9 }),
+            sample(4 * minute, {}, {}, { peer: 70, orderer: 50.1 }),
+            sample(5 * minute, {}, {}, { peer: 90, orderer: 70 }),
+        ];
+        expect(blockCacheFullMinute(samples, 0)).toBe(4);
+        expect(blockCacheFullMinute(samples.slice(0, 2), 0)).toBeUndefined();
     });
 });
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as path from 'node:path';
 
@@ -28,6 +28,8 @@ export interface MemorySample {
     at: number;
     rssMb: Record<string, number>;
     go: Record<string, GoMemory>;
+    /** MB of the channel's block files on each peer and orderer (what Fabric's block cache fills from). */
+    chainMb: Record<string, number>;
     /** The machine's 1-minute load average when sampled (it is shared). */
     load: number;
 }
@@ -94,8 +96,32 @@ export function goMemoryOf(metrics: string): GoMemory | undefined {
     };
 }
 
-/** One sample of every process: RSS, and the Go figures of the nodes that answer within 5 s. */
-export async function sampleMemory(nodes: readonly GoNode[]): Promise<MemorySample> {
+/**
+ * Fabric keeps the most recent blocks of each channel in memory, up to 50 MiB of serialized
+ * blocks per ledger, on peers and orderers alike (`defaultBlockCacheSizeBytes` in
+ * common/ledger/blkstorage/blockfile_mgr.go, not configurable). Until a node's chain holds that
+ * much, its heap grows with every block; after, the oldest block is evicted for each new one.
+ */
+export const blockCacheMb = 50;
+
+/** MB (MiB, as every MB here) of the channel's block files of `node` (peer: ledgersData/chains/chains/CHANNEL; orderer: ledger/chains/CHANNEL). */
+export function chainMegabytes(node: string, channel: string): number {
+    const dataDir = process.env.CARELEDGER_NETWORK_DATA_DIR ?? path.join(root, 'network', 'data');
+    const dirs = [
+        path.join(dataDir, node, 'ledgersData', 'chains', 'chains', channel),
+        path.join(dataDir, node, 'ledger', 'chains', channel),
+    ];
+    let bytes = 0;
+    for (const dir of dirs.filter((d) => existsSync(d))) {
+        for (const file of readdirSync(dir).filter((f) => f.startsWith('blockfile_'))) {
+            bytes += statSync(path.join(dir, file)).size;
+        }
+    }
+    return Number((bytes / 1048576).toFixed(1));
+}
+
+/** One sample of every process: RSS, block files, and the Go figures of the nodes that answer within 5 s. */
+export async function sampleMemory(nodes: readonly GoNode[], channel = 'careledger'): Promise<MemorySample> {
     const go: Record<string, GoMemory> = {};
     await Promise.all(
         nodes.map(async (node) => {
@@ -112,7 +138,8 @@ export async function sampleMemory(nodes: readonly GoNode[]): Promise<MemorySamp
             }
         }),
     );
-    return { at: Date.now(), rssMb: residentMemory(), go, load: Number(loadavg()[0].toFixed(1)) };
+    const chainMb = Object.fromEntries(nodes.map((node) => [node.name, chainMegabytes(node.name, channel)]));
+    return { at: Date.now(), rssMb: residentMemory(), go, chainMb, load: Number(loadavg()[0].toFixed(1)) };
 }
 
 /**
@@ -155,6 +182,19 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
     const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
     const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
     return sxx === 0 ? 0 : sxy / sxx;
+}
+
+/**
+ * The minute of the run from which every node's chain held at least the block cache's 50 MiB
+ * (so the cache is full and evicting), or undefined if that never happened. Before it, a
+ * node's memory grows with every block whatever else happens.
+ */
+export function blockCacheFullMinute(samples: readonly MemorySample[], startedAt: number): number | undefined {
+    const full = samples.find((s) => {
+        const sizes = Object.values(s.chainMb);
+        return sizes.length > 0 && sizes.every((mb) => mb >= blockCacheMb);
+    });
+    return full && Number(((full.at - startedAt) / 60_000).toFixed(1));
 }
 
 export interface ProcessMemory {

@@ -6,9 +6,11 @@
  * VALID on every peer, heights and snapshot digests equal; every failed call by kind; and the
  * memory of every network process sampled each 30 s from the start (memory.ts: RSS, and the Go
  * heap of peers and orderers). Fails when a process's RSS grew faster than
- * CARELEDGER_SUSTAINED_MAX_MB_PER_MINUTE (default 1) after CARELEDGER_SUSTAINED_WARMUP_MINUTES
- * (default half the run). With CARELEDGER_PROFILE=true, heap and goroutine profiles of every peer
- * and orderer after 2 minutes, at the end of warm-up and at the end go to
+ * CARELEDGER_SUSTAINED_MAX_MB_PER_MINUTE (default 1) after warm-up, which ends when every peer's
+ * and orderer's chain holds Fabric's 50 MiB block cache and not before
+ * CARELEDGER_SUSTAINED_WARMUP_MINUTES (default 5); fails too when less than 5 minutes remain after
+ * it to judge (at a few transactions per second the cache takes half an hour to fill). With CARELEDGER_PROFILE=true, heap and goroutine profiles of every peer
+ * and orderer after 2 minutes, after CARELEDGER_SUSTAINED_WARMUP_MINUTES and at the end go to
  * CARELEDGER_SUSTAINED_PROFILE_DIR. Holds a Fabric slot for about MINUTES + 3 minutes: run it
  * through /work/wt/with-fabric.
  */
@@ -20,7 +22,7 @@ import { openFabricLedger } from '../../gateway/src/ledger/fabric';
 import { readProfiles } from '../../gateway/src/ledger/fabric/profile';
 import { audit, network } from './audit';
 import { BoundedLoad, errorsByKind, foreignIds } from './load';
-import { goNodes, memoryVerdict, sampleMemory, saveProfiles, type MemorySample } from './memory';
+import { blockCacheFullMinute, goNodes, memoryVerdict, sampleMemory, saveProfiles, type MemorySample } from './memory';
 import { loadClients } from './run';
 
 /** consensus_etcdraft_leader_changes of every orderer (operations port B+104+10i), or null if it did not answer. */
@@ -43,8 +45,10 @@ async function raftLeaderChanges(): Promise<Array<number | null>> {
 
 async function main(): Promise<number> {
     const minutes = Number(process.env.CARELEDGER_SUSTAINED_MINUTES ?? 20);
-    // The slope is fitted after this: long enough for caches and memtables to fill (docs/reliability.md).
-    const warmupMinutes = Number(process.env.CARELEDGER_SUSTAINED_WARMUP_MINUTES ?? minutes / 2);
+    // The slope is fitted after this, and after Fabric's block cache is full (memory.ts, docs/reliability.md).
+    const minWarmupMinutes = Number(process.env.CARELEDGER_SUSTAINED_WARMUP_MINUTES ?? 5);
+    // At least this long after warm-up, or memory is not judged (and the run fails: run longer).
+    const judgedMinutes = 5;
     const maxMbPerMinute = Number(process.env.CARELEDGER_SUSTAINED_MAX_MB_PER_MINUTE ?? 1);
     const profileDir =
         process.env.CARELEDGER_PROFILE === 'true'
@@ -63,17 +67,17 @@ async function main(): Promise<number> {
         });
         const started = Date.now();
         await load.start();
-        const samples: MemorySample[] = [await sampleMemory(nodes)];
+        const samples: MemorySample[] = [await sampleMemory(nodes, config.channel)];
         const profiles: string[] = [];
         // Profiles after the first 2 minutes (early), at the end of warm-up and at the end.
         const profileAt = [
-            { label: 'early', minute: Math.min(2, warmupMinutes) },
-            { label: 'warm', minute: warmupMinutes },
+            { label: 'early', minute: Math.min(2, minWarmupMinutes) },
+            { label: 'warm', minute: minWarmupMinutes },
         ];
         const sampleEveryMs = Number(process.env.CARELEDGER_SUSTAINED_SAMPLE_SECONDS ?? 30) * 1000;
         while (Date.now() - started < minutes * 60_000) {
             await new Promise((resolve) => setTimeout(resolve, sampleEveryMs));
-            const sample = await sampleMemory(nodes);
+            const sample = await sampleMemory(nodes, config.channel);
             samples.push(sample);
             const minute = (sample.at - started) / 60_000;
             const due = profileAt.filter((p) => minute >= p.minute);
@@ -95,7 +99,10 @@ async function main(): Promise<number> {
         const seconds = (Date.now() - started) / 1000;
         const acked = load.acknowledged.map((a) => a.transactionId);
         const result = await audit(ledger, config.networkDir, config.channel, acked);
-        const memory = memoryVerdict(samples, started, warmupMinutes, maxMbPerMinute);
+        const cacheFullMinute = blockCacheFullMinute(samples, started);
+        const warmupMinutes = Math.max(minWarmupMinutes, cacheFullMinute ?? Infinity);
+        const judged = seconds / 60 - warmupMinutes >= judgedMinutes;
+        const memory = memoryVerdict(samples, started, judged ? warmupMinutes : 0, maxMbPerMinute);
         const leaderChanges = await raftLeaderChanges();
         const report = {
             // Raft leader changes seen by each orderer over the run (a short election timeout must not cause spurious ones).
@@ -121,6 +128,10 @@ async function main(): Promise<number> {
             heightsAgree: result.heightsAgree,
             digestsAgree: result.digestsAgree,
             height: Math.max(...Object.values(result.heights)),
+            // When every peer's and orderer's chain first held Fabric's 50 MiB block cache (null: never).
+            blockCacheFullMinute: cacheFullMinute ?? null,
+            // Whether the run went on long enough after warm-up to judge memory (if not, it fails: run longer).
+            memoryJudged: judged,
             // Per process: RSS start / warm / end / peak, slope after warm-up (bounded) and over the whole run;
             // for peers and orderers the Go heap in use and goroutines too.
             memory,
@@ -143,7 +154,11 @@ async function main(): Promise<number> {
         if (process.env.CARELEDGER_SUSTAINED_OUT) {
             writeFileSync(process.env.CARELEDGER_SUSTAINED_OUT, JSON.stringify(report, null, 2));
         }
-        if (memory.growing.length > 0) {
+        if (!judged) {
+            console.error(
+                `memory not judged: warm-up lasted until minute ${warmupMinutes} (Fabric's block cache full at ${cacheFullMinute ?? 'never'}), leaving less than ${judgedMinutes} minutes; run longer (CARELEDGER_SUSTAINED_MINUTES)`,
+            );
+        } else if (memory.growing.length > 0) {
             console.error(
                 `memory not flat after ${warmupMinutes} min of warm-up (bound ${maxMbPerMinute} MB/min): ${memory.growing
                     .map((name) => `${name} ${memory.processes[name].mbPerMinuteAfterWarmup} MB/min`)
@@ -154,6 +169,7 @@ async function main(): Promise<number> {
             report.foreignIds === 0 &&
             result.heightsAgree &&
             result.digestsAgree &&
+            judged &&
             memory.growing.length === 0
             ? 0
             : 1;
