@@ -196,6 +196,28 @@ describe('ContractHarness', () => {
         expect(h.snapshot()).toEqual(before);
     });
 
+    it('moves the state digest on every committed write (public, same value again, private, purge), not on a refusal or an evaluate', async () => {
+        const digests = [h.stateDigest()];
+        await h.submit(physician(), 'probe:Put', ['k1', 'v1']);
+        digests.push(h.stateDigest());
+        await h.submit(physician(), 'probe:Put', ['k1', 'v1']); // same value, new version: still a commit
+        digests.push(h.stateDigest());
+        await h.submit(physician(), 'probe:PutSecret', ['s1'], { transient: { secret: 'v' } });
+        digests.push(h.stateDigest());
+        await h.submit(physician(), 'probe:PurgeSecret', ['s1']);
+        digests.push(h.stateDigest());
+        expect(new Set(digests.slice(0, 4)).size).toBe(4);
+        // The purge removed the value and its hash: the state is again what it was before the secret.
+        expect(digests[4]).toBe(digests[2]);
+        const before = h.stateDigest();
+        await expect(h.submit(physician(), 'probe:PutSecret', ['s2'])).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+        });
+        await h.evaluate(physician(), 'probe:Put', ['k2', 'v2']);
+        expect(h.stateDigest()).toBe(before);
+        expect(h.recomputeStateDigest()).toBe(before);
+    });
+
     it('rejects an error that is not a contract error as INTERNAL', async () => {
         const error = await h.submit(physician(), 'probe:Crash').catch((e: unknown) => e);
         expect(error).toBeInstanceOf(HarnessError);

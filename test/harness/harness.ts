@@ -298,6 +298,20 @@ export class ContractHarness {
         return snapshot;
     }
 
+    /**
+     * Digest of the whole world state (public, private and hashed, with versions and metadata),
+     * maintained by the state store on each commit: comparing it before and after a call proves the
+     * call committed nothing, at no cost per key. See {@link snapshot} for the values themselves.
+     */
+    stateDigest(): string {
+        return this.state.digest();
+    }
+
+    /** The same digest recomputed from every entry: differs from {@link stateDigest} only if state changed outside a commit. */
+    recomputeStateDigest(): string {
+        return this.state.recomputeDigest();
+    }
+
     /** The parsed JSON value of a public key, or undefined. */
     getState<T = unknown>(key: string): T | undefined {
         const value = this.state.getState(key);

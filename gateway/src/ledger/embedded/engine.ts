@@ -95,6 +95,15 @@ export class Engine {
         return this.state.height;
     }
 
+    /** Digest of the committed world state, public, private and hashed (world-state.ts). */
+    stateDigest(): string {
+        return this.state.digest();
+    }
+
+    recomputeStateDigest(): string {
+        return this.state.recomputeDigest();
+    }
+
     async submit(signed: peer.SignedProposal, endorsingOrganizations?: readonly string[]): Promise<CommitResult> {
         this.checkOpen();
         const proposal = this.accept(signed);

@@ -39,12 +39,28 @@ export interface EmbeddedLedgerOptions {
     clientClock?: () => number;
 }
 
+/** The embedded ledger, with what tests of "nothing committed" read besides the Ledger interface. */
+export interface EmbeddedLedger extends Ledger {
+    readonly kind: 'embedded';
+    /**
+     * Digest of the whole committed world state — public, every collection's private data (the
+     * union of every org's peers' view) and the hashes every peer holds — maintained on each
+     * commit (world-state.ts): equal before and after a request means the request committed nothing.
+     */
+    stateDigest(): string;
+    /** The same digest recomputed from every entry; differs from stateDigest() only if state changed outside a commit. */
+    recomputeStateDigest(): string;
+}
+
 /**
  * Opens the embedded development ledger: the compiled CareLedger chaincode run in-process
  * with Fabric's transaction semantics, and a development CA for the consortium's demo users.
  * `config.dataDir` is the folder for blocks, state and identities, or `:memory:`.
  */
-export async function openEmbeddedLedger(config: LedgerConfig, options: EmbeddedLedgerOptions = {}): Promise<Ledger> {
+export async function openEmbeddedLedger(
+    config: LedgerConfig,
+    options: EmbeddedLedgerOptions = {},
+): Promise<EmbeddedLedger> {
     const folder = config.dataDir === ':memory:' ? undefined : path.resolve(config.dataDir);
     const identities = await DevIdentities.open(loadConsortium(), folder && path.join(folder, 'identities'));
     const contracts = options.contracts ?? (await import('@careledger/chaincode')).contracts;
@@ -63,6 +79,8 @@ export async function openEmbeddedLedger(config: LedgerConfig, options: Embedded
         identities,
         connect: (identity) => new EmbeddedSession(engine, identity, config, options.clientClock ?? Date.now),
         close: () => engine.close(),
+        stateDigest: () => engine.stateDigest(),
+        recomputeStateDigest: () => engine.recomputeStateDigest(),
     };
 }
 

@@ -1,5 +1,6 @@
 import { keyHashOf, sha256 } from './hashing';
 import { SortedKeyMap } from './sorted-map';
+import { StateDigest } from './state-digest';
 import type {
     Block,
     CollectionRwSet,
@@ -33,8 +34,38 @@ export class WorldState {
     private readonly hashes = new Map<string, Map<string, HashedValue>>();
     private readonly histories = new Map<string, HistoryEntry[]>();
     private readonly txIds = new Set<string>();
+    private readonly running = new StateDigest();
     /** Number of blocks applied; the next block's number. */
     height = 0;
+
+    /**
+     * Digest of the whole world state — public values, private data of every collection and the
+     * private data hashes every peer holds, with versions and metadata — kept up to date by each
+     * write, so comparing it before and after a call costs nothing per key. Equal digests: the
+     * same state; any committed write changes it.
+     */
+    digest(): string {
+        return this.running.hex();
+    }
+
+    /** The same digest computed from scratch over every entry; equals {@link digest} unless the state was changed behind {@link apply}. */
+    recomputeDigest(): string {
+        const digest = new StateDigest();
+        for (const [key, value] of this.public.entries()) {
+            digest.add({ space: 'public', key, value });
+        }
+        for (const [collection, store] of this.privateData) {
+            for (const [key, value] of store.entries()) {
+                digest.add({ space: 'private', collection, key, value });
+            }
+        }
+        for (const [collection, store] of this.hashes) {
+            for (const [keyHash, value] of store) {
+                digest.add({ space: 'hash', collection, keyHash, value });
+            }
+        }
+        return digest.hex();
+    }
 
     getState(key: string): VersionedValue | undefined {
         return this.public.get(key);
@@ -197,6 +228,13 @@ export class WorldState {
     }
 
     private setPublic(key: string, value: VersionedValue | null, changes: StateChange[]): void {
+        const current = this.public.get(key);
+        if (current) {
+            this.running.remove({ space: 'public', key, value: current });
+        }
+        if (value) {
+            this.running.add({ space: 'public', key, value });
+        }
         if (value) {
             this.public.set(key, value);
         } else {
@@ -211,6 +249,13 @@ export class WorldState {
             store = new SortedKeyMap<VersionedValue>();
             this.privateData.set(collection, store);
         }
+        const current = store.get(key);
+        if (current) {
+            this.running.remove({ space: 'private', collection, key, value: current });
+        }
+        if (value) {
+            this.running.add({ space: 'private', collection, key, value });
+        }
         if (value) {
             store.set(key, value);
         } else {
@@ -224,6 +269,13 @@ export class WorldState {
         if (!store) {
             store = new Map<string, HashedValue>();
             this.hashes.set(collection, store);
+        }
+        const current = store.get(keyHash);
+        if (current) {
+            this.running.remove({ space: 'hash', collection, keyHash, value: current });
+        }
+        if (value) {
+            this.running.add({ space: 'hash', collection, keyHash, value });
         }
         if (value) {
             store.set(keyHash, value);
