@@ -1,9 +1,16 @@
-import { signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { readCsr } from '../csr';
-import type { ClientIdentity, CsrRegistration, IdentityDirectory, Registration, SigningIdentity } from '../ledger';
+import { newNativeSigner } from '../fabric/native-signer';
+import type {
+    ClientIdentity,
+    CsrRegistration,
+    DigestSigner,
+    IdentityDirectory,
+    Registration,
+    SigningIdentity,
+} from '../ledger';
 import { LedgerError } from '../errors';
 import { alreadyRegistered, checkRegistration } from '../registration';
 import type { ConsortiumOrg } from './consortium';
@@ -37,6 +44,8 @@ export class DevIdentities implements IdentityDirectory {
         private readonly users: Map<string, Enrolled>,
         private readonly folder: string | undefined,
     ) {}
+
+    private readonly signers = new WeakMap<Enrolled, DigestSigner>();
 
     /** Creates or loads the identities. `folder` undefined keeps them in memory. */
     static async open(orgs: ConsortiumOrg[], folder: string | undefined): Promise<DevIdentities> {
@@ -78,11 +87,13 @@ export class DevIdentities implements IdentityDirectory {
         if (material.privateKey === undefined) {
             return { mspId, certificate: material.certificate };
         }
-        return {
-            mspId,
-            certificate: material.certificate,
-            signer: signers.newPrivateKeySigner(createPrivateKey(material.privateKey)),
-        };
+        let signer = this.signers.get(material);
+        if (!signer) {
+            // Parsed once per user (parsing the PEM key costs more than a signature); OpenSSL signs.
+            signer = newNativeSigner(material.privateKey);
+            this.signers.set(material, signer);
+        }
+        return { mspId, certificate: material.certificate, signer };
     }
 
     async register(org: string, registration: Registration): Promise<SigningIdentity> {

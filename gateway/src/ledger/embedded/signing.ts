@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { messageSignerOf } from '../fabric/native-signer';
 import type { SigningIdentity } from '../ledger';
 import { sha256 } from './hashing';
 
@@ -6,15 +7,40 @@ import { sha256 } from './hashing';
 const p256Order = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
 const halfOrder = p256Order >> 1n;
 
+/**
+ * Parsed keys by PEM text. Parsing a PEM key costs more than the ECDSA operation itself, and the
+ * same few identities sign and are verified over and over; bounded so a long-running ledger that
+ * sees many certificates does not keep them all.
+ */
+const privateKeys = new Map<string, KeyObject>();
+const publicKeys = new Map<string, KeyObject>();
+const keyCacheSize = 1024;
+
+function cached(cache: Map<string, KeyObject>, pem: string, parse: (pem: string) => KeyObject): KeyObject {
+    let key = cache.get(pem);
+    if (!key) {
+        key = parse(pem);
+        if (cache.size >= keyCacheSize) {
+            cache.delete(cache.keys().next().value as string);
+        }
+        cache.set(pem, key);
+    }
+    return key;
+}
+
 /** Signs `message` as a Fabric client does: ECDSA over SHA-256, DER, low-S. */
 export async function signMessage(identity: SigningIdentity, message: Uint8Array): Promise<Buffer> {
+    const native = messageSignerOf(identity.signer);
+    if (native) {
+        return Buffer.from(await native(message));
+    }
     if (identity.signer) {
         return Buffer.from(await identity.signer(sha256(message)));
     }
     if (!identity.privateKey) {
         throw new Error(`identity of ${identity.mspId} has neither a private key nor a signer`);
     }
-    const der = sign('sha256', message, createPrivateKey(identity.privateKey));
+    const der = sign('sha256', message, cached(privateKeys, identity.privateKey, createPrivateKey));
     return toLowS(der);
 }
 
@@ -24,7 +50,9 @@ export function verifyMessage(certificatePem: string, message: Uint8Array, signa
     if (s > halfOrder) {
         return false;
     }
-    const key = createPublicKey(new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'pem' }));
+    const key = cached(publicKeys, certificatePem, (pem) =>
+        createPublicKey(new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'pem' })),
+    );
     return verify('sha256', message, key, signature);
 }
 
