@@ -45,7 +45,7 @@ module.exports = {
                 // The README's commands and the first hour, against a started default (embedded ledger).
                 '<rootDir>/test/readme/**/*.test.ts',
                 '<rootDir>/test/multihost/org-tools.test.ts',
-                // Fuzzing runs on the embedded ledger only (its block count proves nothing committed).
+                // Fuzzing runs on the embedded ledger only (its state digest proves nothing committed).
                 '<rootDir>/test/security/fuzz-*.test.ts',
             ],
         },

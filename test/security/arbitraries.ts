@@ -12,6 +12,23 @@ import fc from 'fast-check';
 export const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 25);
 export const fuzzSeed = Number(process.env.FUZZ_SEED ?? 20261205);
 
+/**
+ * `FUZZ_SHARD=k/n` runs only the transactions or routes whose index is k modulo n, so a full run
+ * can be spread over n processes (each writes fuzz-results/<suite>.shard-k-of-n.json). Unset: all.
+ */
+export const fuzzShard: { index: number; count: number } = (() => {
+    const match = /^(\d+)\/(\d+)$/.exec(process.env.FUZZ_SHARD ?? '0/1');
+    const shard = match ? { index: Number(match[1]), count: Number(match[2]) } : undefined;
+    if (!shard || shard.count < 1 || shard.index >= shard.count) {
+        throw new Error(`FUZZ_SHARD must be k/n with 0 <= k < n, got ${process.env.FUZZ_SHARD}`);
+    }
+    return shard;
+})();
+
+export function inShard(index: number): boolean {
+    return index % fuzzShard.count === fuzzShard.index;
+}
+
 /** Field names the contracts and routes read, so generated objects reach their validators. */
 export const knownKeys = [
     'id',
@@ -154,15 +171,27 @@ const nastyStrings = [
     'x'.repeat(4096),
 ];
 
-export const hostileString: fc.Arbitrary<string> = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...nastyStrings) },
-    { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
-    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-    { weight: 1, arbitrary: fc.integer().map(String) },
-    { weight: 1, arbitrary: fc.double().map(String) },
-    { weight: 1, arbitrary: fc.constantFrom(70_000, 1_100_000).map((n) => 'y'.repeat(n)) },
-);
+function hostileStringOf(hugeLengths: [number, ...number[]]): fc.Arbitrary<string> {
+    return fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...nastyStrings) },
+        { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+        { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
+        { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
+        { weight: 1, arbitrary: fc.integer().map(String) },
+        { weight: 1, arbitrary: fc.double().map(String) },
+        { weight: 1, arbitrary: fc.constantFrom(...hugeLengths).map((n) => 'y'.repeat(n)) },
+    );
+}
+
+/** A hostile string; the huge ones (70 kB, 1.1 MB) pass every field limit and the 1 MiB body limit. */
+export const hostileString: fc.Arbitrary<string> = hostileStringOf([70_000, 1_100_000]);
+
+/**
+ * A hostile path segment or query value. Its huge one (70 kB) is already past the server's 16 KiB
+ * limit on the request line and headers, which answers 431 before any route runs; a 1.1 MB one
+ * would only cost the run time (a sixth of the REST suite's CPU) to reach the same 431.
+ */
+export const hostileUrlString: fc.Arbitrary<string> = hostileStringOf([70_000]);
 
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
     { weight: 6, arbitrary: fc.constantFrom(...knownKeys) },

@@ -1,18 +1,22 @@
 import 'reflect-metadata';
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { ContractHarness, type HarnessIdentity } from '@careledger/testing';
 import { contracts, ErrorCodes } from '@careledger/chaincode';
 import { ehrCast, registerRecord } from '../fixtures/ehr';
-import { fuzzRuns, fuzzSeed, hostileArg, shortReport } from './arbitraries';
+import { fuzzRuns, fuzzSeed, hostileArg, inShard, shortReport } from './arbitraries';
+import { FuzzSummary } from './fuzz-summary';
 
 /**
  * Issue #17, bad input by the ten thousand, contract side: every transaction of every contract
  * gets hostile arguments from callers of every role, through the contract harness (the embedded
  * engine's endorsement path). Each call either succeeds or is refused with a typed contract error
  * (INVALID_ARGUMENT naming its field, FORBIDDEN, NOT_FOUND, CONFLICT) — never an untyped failure —
- * and a refused call leaves the world state (public, private and hashed) exactly as it was.
- * `FUZZ_RUNS` inputs per transaction (CI: 25, fixed seed; `npm run fuzz`: 10,000).
+ * and a refused call leaves the world state (public, private and hashed) exactly as it was: the
+ * state store's running digest of every entry (world-state.ts) is equal before and after, and at the
+ * end of each transaction equals the digest recomputed from every entry. Queries (`@Transaction(false)`)
+ * are evaluated on one peer, the rest submitted (two endorsers, then commit). No call may hang.
+ * `FUZZ_RUNS` inputs per transaction (CI: 25, fixed seed; `npm run fuzz`: 10,000); the figures go to
+ * fuzz-results/contracts.json.
  */
 jest.setTimeout(6 * 60 * 60 * 1000);
 
@@ -22,6 +26,7 @@ interface TransactionMeta {
     parameters?: unknown[];
 }
 
+/** Every transaction of every contract, from the contracts' metadata; `evaluate` for those marked `@Transaction(false)`. */
 function transactionsOf(): Array<{ contract: string; name: string; arity: number; evaluate: boolean }> {
     return contracts.flatMap((Contract) => {
         const instance = new Contract() as unknown as { getName(): string };
@@ -32,29 +37,29 @@ function transactionsOf(): Array<{ contract: string; name: string; arity: number
                 contract: instance.getName(),
                 name: meta.name,
                 arity: Math.max(0, fn.length - 1),
-                evaluate: (meta.tag ?? []).includes('evaluateTx'),
+                evaluate: (meta.tag ?? []).includes('EVALUATE'),
             };
         });
     });
 }
 
-function digest(h: ContractHarness): string {
-    return createHash('sha256').update(JSON.stringify(h.snapshot())).digest('hex');
-}
+/** A call that has not settled after this long is a hang: reported as one, not left to the jest timeout. */
+const hangAfterMs = 30_000;
 
-export interface FuzzFigures {
-    transaction: string;
-    inputs: number;
-    accepted: number;
-    refused: Record<string, number>;
-    untyped: number;
-    stateChangedOnRefusal: number;
+class Hang extends Error {}
+
+function withinHangLimit<T>(call: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const hang = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Hang(`no answer within ${hangAfterMs} ms`)), hangAfterMs);
+    });
+    return Promise.race([call, hang]).finally(() => clearTimeout(timer));
 }
 
 describe('fuzz: every contract transaction, hostile arguments', () => {
     let h: ContractHarness;
     let callers: HarnessIdentity[];
-    const figures: FuzzFigures[] = [];
+    const summary = new FuzzSummary('contracts');
 
     beforeAll(async () => {
         h = await ContractHarness.create();
@@ -76,18 +81,8 @@ describe('fuzz: every contract transaction, hostile arguments', () => {
     });
 
     afterAll(() => {
-        const total = figures.reduce((sum, f) => sum + f.inputs, 0);
-        process.stdout.write(
-            `fuzz-contracts: ${figures.length} transactions, ${total} inputs, ${fuzzRuns} per transaction, seed ${fuzzSeed}\n` +
-                figures
-                    .map(
-                        (f) =>
-                            `  ${f.transaction}: ${f.inputs} inputs, ${f.accepted} accepted, refused ${JSON.stringify(f.refused)}, ` +
-                            `untyped ${f.untyped}, state changed on refusal ${f.stateChangedOnRefusal}`,
-                    )
-                    .join('\n') +
-                '\n',
-        );
+        summary.write();
+        process.stdout.write(`${summary.text()}\n`);
     });
 
     const transactions = transactionsOf();
@@ -97,55 +92,76 @@ describe('fuzz: every contract transaction, hostile arguments', () => {
         expect(transactions.map((t) => `${t.contract}:${t.name}`)).toEqual(
             expect.arrayContaining(['ehr:RegisterRecord', 'supply:CommissionUnits', 'credentials:IssueCredential']),
         );
+        // Queries are evaluated on one peer as clients call them; the rest are submitted.
+        expect(transactions.filter((t) => t.evaluate).map((t) => `${t.contract}:${t.name}`)).toEqual(
+            expect.arrayContaining(['system:WhoAmI', 'credentials:GetCredential']),
+        );
+        expect(transactions.find((t) => t.name === 'RegisterRecord')?.evaluate).toBe(false);
     });
 
-    it.each(transactions.map((t) => [`${t.contract}:${t.name}`, t] as const))(
+    it('the state digest it compares moves on a committed write and only then', async () => {
+        const before = h.stateDigest();
+        await expect(h.submit(callers[1], 'system:Ping', ['bad message!'])).rejects.toMatchObject({
+            code: 'INVALID_ARGUMENT',
+        });
+        expect(h.stateDigest()).toBe(before);
+        await h.submit(callers[1], 'system:Ping', ['digest canary']);
+        expect(h.stateDigest()).not.toBe(before);
+        expect(h.recomputeStateDigest()).toBe(h.stateDigest());
+    });
+
+    it.each(transactions.filter((_, i) => inShard(i)).map((t) => [`${t.contract}:${t.name}`, t] as const))(
         '%s: typed refusals, state unchanged on refusal',
         async (label, transaction) => {
-            const figure: FuzzFigures = {
-                transaction: label,
-                inputs: 0,
-                accepted: 0,
-                refused: {},
-                untyped: 0,
-                stateChangedOnRefusal: 0,
-            };
-            figures.push(figure);
+            const figure = summary.begin(label);
             const argsArb = fc.array(hostileArg, {
                 minLength: Math.max(0, transaction.arity - 1),
                 maxLength: transaction.arity + 1,
             });
-            await fc.assert(
-                fc.asyncProperty(fc.nat({ max: callers.length - 1 }), argsArb, async (callerIndex, args) => {
-                    figure.inputs += 1;
-                    const before = digest(h);
-                    try {
-                        if (transaction.evaluate) {
-                            await h.evaluate(callers[callerIndex], label, args);
-                        } else {
-                            await h.submit(callers[callerIndex], label, args);
+            let passed = false;
+            try {
+                await fc.assert(
+                    fc.asyncProperty(fc.nat({ max: callers.length - 1 }), argsArb, async (callerIndex, args) => {
+                        figure.inputs += 1;
+                        const before = h.stateDigest();
+                        try {
+                            const call = transaction.evaluate
+                                ? h.evaluate(callers[callerIndex], label, args)
+                                : h.submit(callers[callerIndex], label, args);
+                            await withinHangLimit(call);
+                            figure.accepted += 1;
+                            return;
+                        } catch (error) {
+                            if (error instanceof Hang) {
+                                figure.hangs += 1;
+                                throw new Error(`${label} hung: ${error.message}`);
+                            }
+                            const { code, field } = error as { code?: string; field?: string };
+                            const typed =
+                                code !== undefined &&
+                                (ErrorCodes as readonly string[]).includes(code) &&
+                                (code !== 'INVALID_ARGUMENT' || (typeof field === 'string' && field.length > 0));
+                            if (!typed) {
+                                figure.untyped += 1;
+                                throw new Error(`untyped refusal: ${(error as Error).message.slice(0, 300)}`);
+                            }
+                            figure.refused[code] = (figure.refused[code] ?? 0) + 1;
+                            if (h.stateDigest() !== before) {
+                                figure.stateChangedOnRefusal += 1;
+                                throw new Error(`refused with ${code}(${field ?? ''}) but the world state changed`);
+                            }
                         }
-                        figure.accepted += 1;
-                        return;
-                    } catch (error) {
-                        const { code, field } = error as { code?: string; field?: string };
-                        const typed =
-                            code !== undefined &&
-                            (ErrorCodes as readonly string[]).includes(code) &&
-                            (code !== 'INVALID_ARGUMENT' || (typeof field === 'string' && field.length > 0));
-                        if (!typed) {
-                            figure.untyped += 1;
-                            throw new Error(`untyped refusal: ${(error as Error).message.slice(0, 300)}`);
-                        }
-                        figure.refused[code] = (figure.refused[code] ?? 0) + 1;
-                        if (digest(h) !== before) {
-                            figure.stateChangedOnRefusal += 1;
-                            throw new Error(`refused with ${code}(${field ?? ''}) but the world state changed`);
-                        }
-                    }
-                }),
-                { numRuns: fuzzRuns, seed: fuzzSeed, endOnFailure: true, reporter: shortReport },
-            );
+                    }),
+                    { numRuns: fuzzRuns, seed: fuzzSeed, endOnFailure: true, reporter: shortReport },
+                );
+                // The running digest is kept by the state store's commits; recomputed from every entry it
+                // must agree, or something changed state without a commit (which the comparisons above
+                // could not see).
+                expect(h.recomputeStateDigest()).toBe(h.stateDigest());
+                passed = true;
+            } finally {
+                figure.finish(passed);
+            }
         },
     );
 });
