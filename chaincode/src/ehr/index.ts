@@ -21,4 +21,6 @@ export { LocationWindowMs } from './access-contract';
 export { MaxErasureBatch } from './erasure-contract';
 export { MaxLiveConsentsPerGrantee } from './consent-store';
 export { mayReceiveEhrEvent, type EventReader } from './event-audience';
+/** Who reads EHR lists and trails besides the patient: the gateway's history index applies the same rule. */
+export { isRegulatorInspector, isStaffOf, type EhrRoleHolder } from './readers';
 export { EhrAccessContract, EhrConsentContract, EhrContract, EhrErasureContract };

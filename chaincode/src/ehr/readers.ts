@@ -6,12 +6,15 @@ import { speaksForPatient } from './patients';
  * Who may read lists and trails without being the patient. Regulators oversee everything but
  * never documents; an org's own staff see what their org holds.
  */
-export function isRegulatorInspector(who: Caller): boolean {
+/** Who a reader rule looks at: the certificate's MSP and `careledger.role` (the history index passes the same). */
+export type EhrRoleHolder = Pick<Caller, 'mspId'> & { role?: string };
+
+export function isRegulatorInspector(who: EhrRoleHolder): boolean {
     return who.mspId === RegulatorMsp && who.role === 'inspector';
 }
 
 /** A clinician or administrator of `mspId`. */
-export function isStaffOf(who: Caller, mspId: string): boolean {
+export function isStaffOf(who: EhrRoleHolder, mspId: string): boolean {
     return who.mspId === mspId && (who.role === 'physician' || who.role === 'nurse' || who.role === 'admin');
 }
 

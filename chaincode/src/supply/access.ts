@@ -30,10 +30,45 @@ function requireActorId(who: Caller): Actor {
     return who as Actor;
 }
 
-export function isRegulator(who: Caller): boolean {
+/** Who a rule looks at: the certificate's MSP and `careledger.role` (the gateway's history index passes the same). */
+export type RoleHolder = Pick<Caller, 'mspId'> & { role?: string };
+
+export function isRegulator(who: RoleHolder): boolean {
     return (
         who.mspId === RegulatorMsp && who.role !== undefined && (RegulatorRoles as readonly string[]).includes(who.role)
     );
+}
+
+/** An operator, pharmacist or admin of an org other than the regulator: the roles that act in trade. */
+export function isTradingRole(who: RoleHolder): boolean {
+    return (
+        who.mspId !== RegulatorMsp && who.role !== undefined && (PartnerRoles as readonly string[]).includes(who.role)
+    );
+}
+
+/**
+ * Who may read supply trade data — chains of custody (unit, container, lot histories), current
+ * custody, holdings, shipments, open suspect investigations: the regulator, and the trading roles
+ * (operator, pharmacist, admin) of the orgs that took part, each what its org took part in. DSCSA
+ * transaction information is confidential between trading partners and the regulator, so a
+ * patient, physician or nurse of a partner org (a hospital) reads none of it. What is public to
+ * every member: products, lots with their recall and suspicion status (a recall is a public
+ * notice), authorised partners, and product verification. The history index applies the same
+ * rule (gateway/src/history/policy.ts).
+ */
+export function mayReadTradeData(who: RoleHolder): boolean {
+    return isRegulator(who) || isTradingRole(who);
+}
+
+/** The caller, who must be the regulator or a trading role (see {@link mayReadTradeData}). */
+export function requireTradeReader(ctx: Context, what: string): Caller {
+    const who = caller(ctx);
+    if (!mayReadTradeData(who)) {
+        throw forbidden(
+            `${what} is trade data: the regulator and the operators, pharmacists and admins of the trading partners read it; caller is ${who.role ?? 'no role'} of ${who.mspId}`,
+        );
+    }
+    return who;
 }
 
 /** An inspector or admin of the regulator. */

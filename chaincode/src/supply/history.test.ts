@@ -216,6 +216,43 @@ describe('chain of custody', () => {
         ]);
     });
 
+    it('trade data is for trading roles: a hospital’s patient, physician and nurse read none of its supply history (#17)', async () => {
+        // HospitalMSP received and dispensed U1; its trading roles (pharmacist, admin) read their part.
+        const history = await evaluate<UnitHistory>(w.regulator, 'GetUnitHistory', [u1]);
+        const toHospital = history.steps.find((s) => s.kind === 'ship' && s.to === 'HospitalMSP')!.txId;
+        const pharmacist = await evaluate<UnitHistory>(w.pharmacist, 'GetUnitHistory', [u1]);
+        expect(pharmacist.steps.at(-1)?.kind).toBe('dispense');
+        expect(
+            (await evaluate<Page<SupplyStep>>(w.hospital, 'GetLotHistory', [Gtin, LotNumber, '', ''])).items,
+        ).not.toEqual([]);
+        expect(await evaluate<SupplyStep>(w.pharmacist, 'GetShipment', [toHospital])).toMatchObject({
+            to: 'HospitalMSP',
+        });
+        const others = [
+            w.physician,
+            w.h.identity({ mspId: 'HospitalMSP', role: 'nurse', actorId: 'prac-nurse-1' }),
+            w.h.identity({ mspId: 'HospitalMSP', role: 'patient', actorId: 'pat-supply-1' }),
+        ];
+        for (const who of others) {
+            for (const [fn, args] of [
+                ['GetUnitHistory', [u1]],
+                ['GetUnit', [u1]],
+                ['GetLotHistory', [Gtin, LotNumber, '', '']],
+                ['ListHoldings', [Gtin, LotNumber, '', '', '']],
+                ['GetShipment', [toHospital]],
+                ['supply-safety:ListOpenSuspicions', ['', '']],
+            ] as const) {
+                const name = fn.includes(':') ? fn : `supply-trace:${fn}`;
+                await expect(w.h.evaluate(who, name, [...args])).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            }
+            // The lot itself, with its recall and suspicion status, stays public to every member.
+            expect((await w.h.evaluate(who, 'supply-trace:GetLot', [Gtin, LotNumber])).json()).toMatchObject({
+                gtin: Gtin,
+                lot: LotNumber,
+            });
+        }
+    });
+
     it('a shipment is readable by its parties and the regulator', async () => {
         const history = await evaluate<UnitHistory>(w.regulator, 'GetUnitHistory', [u1]);
         const shipment = history.steps[2].txId;

@@ -11,7 +11,7 @@ import {
     type Caller,
     type Page,
 } from '../common';
-import { isRegulator, requireRegulator } from './access';
+import { isRegulator, isTradingRole, requireRegulator, requireTradeReader } from './access';
 import { requireLotRecord } from './catalog';
 import { sgtinUri, ssccUri } from './gs1';
 import { itemArgument, requireContainerItem, requireGtin, requireLot, requireMspId, requireUnitItem } from './input';
@@ -46,7 +46,9 @@ import type {
  * in (as actor, sender or receiver) — what it handed over, and what came before it, as DSCSA's
  * transaction history passes downstream — never where the product went after it left; of a
  * lot, the steps it took part in and the lot-level facts (recall, suspicion). Current custody
- * is shown to the custodian and to the org it is in transit to.
+ * is shown to the custodian and to the org it is in transit to. "A trading partner" is its
+ * trading roles (operator, pharmacist, admin) only: the patients and clinicians of a partner
+ * org read no trade data (access.ts, mayReadTradeData).
  */
 
 /** Bound on one object's history read in a query (a unit takes a few dozen steps in a lifetime). */
@@ -76,6 +78,11 @@ function visibleSteps(steps: SupplyStep[], reader: Caller, what: string): Supply
     if (isRegulator(reader)) {
         return steps;
     }
+    if (!isTradingRole(reader)) {
+        throw forbidden(
+            `the history of ${what} is trade data: the regulator and the operators, pharmacists and admins of the orgs that handled it read it; caller is ${reader.role ?? 'no role'} of ${reader.mspId}`,
+        );
+    }
     let last = -1;
     steps.forEach((step, index) => {
         if (isParty(step, reader.mspId)) {
@@ -91,7 +98,10 @@ function visibleSteps(steps: SupplyStep[], reader: Caller, what: string): Supply
 }
 
 function mayReadCustody(custody: { custodian: string; destination?: string }, reader: Caller): boolean {
-    return isRegulator(reader) || custody.custodian === reader.mspId || custody.destination === reader.mspId;
+    return (
+        isRegulator(reader) ||
+        (isTradingRole(reader) && (custody.custodian === reader.mspId || custody.destination === reader.mspId))
+    );
 }
 
 async function objectSteps(ctx: Context, prefix: [string, string[]]): Promise<SupplyStep[]> {
@@ -127,7 +137,7 @@ export async function getUnit(ctx: Context, raw: string): Promise<Unit> {
     const reader = caller(ctx);
     if (!mayReadCustody(unit, reader)) {
         throw forbidden(
-            `only the regulator, the custodian or the receiving org may read the custody of unit ${unit.gtin}/${unit.serial}`,
+            `only the regulator and the trading roles of the custodian or the receiving org may read the custody of unit ${unit.gtin}/${unit.serial}`,
         );
     }
     return unit;
@@ -138,7 +148,7 @@ export async function getContainer(ctx: Context, raw: string): Promise<Container
     const reader = caller(ctx);
     if (!mayReadCustody(container, reader)) {
         throw forbidden(
-            `only the regulator, the custodian or the receiving org may read the custody of container ${container.sscc}`,
+            `only the regulator and the trading roles of the custodian or the receiving org may read the custody of container ${container.sscc}`,
         );
     }
     return container;
@@ -221,7 +231,7 @@ export async function lotHistory(
     const lotNumber = requireLot(rawLot, 'lot');
     const pageSize = parsePageSize(rawPageSize);
     const lot = await requireLotRecord(ctx, gtin, lotNumber);
-    const reader = caller(ctx);
+    const reader = requireTradeReader(ctx, `the history of lot ${gtin}/${lotNumber}`);
     const regulator = isRegulator(reader);
     return pageByPartialKey<string, HistoryEntry>(
         ctx,
@@ -314,7 +324,7 @@ export async function listHoldings(
     const gtin = requireGtin(rawGtin, 'gtin');
     const lotNumber = requireLot(rawLot, 'lot');
     const pageSize = parsePageSize(rawPageSize);
-    const reader = caller(ctx);
+    const reader = requireTradeReader(ctx, 'holdings');
     let custodian = rawCustodian ? requireMspId(rawCustodian, 'custodian') : undefined;
     if (!isRegulator(reader)) {
         if (custodian !== undefined && custodian !== reader.mspId) {
@@ -339,16 +349,18 @@ export async function getShipment(ctx: Context, txId: string): Promise<SupplySte
         throw notFound('shipment', txId);
     }
     const reader = caller(ctx);
-    if (!isRegulator(reader) && !isParty(step, reader.mspId)) {
-        throw forbidden(`only ${step.from}, ${step.to} and the regulator may read shipment ${txId}`);
+    if (!isRegulator(reader) && !(isTradingRole(reader) && isParty(step, reader.mspId))) {
+        throw forbidden(
+            `only the trading roles of ${step.from} and ${step.to}, and the regulator, may read shipment ${txId}`,
+        );
     }
     return step;
 }
 
 /**
  * Open suspect investigations, lots first then units, each by GTIN: the regulator sees all; a
- * partner sees those on its own products and those it raised. `overdue` is true once open
- * more than 24 hours at the query's time.
+ * partner's trading roles see those on its own products and those it raised; other roles are
+ * refused (trade data). `overdue` is true once open more than 24 hours at the query's time.
  */
 export async function listOpenSuspicions(
     ctx: Context,
@@ -356,7 +368,7 @@ export async function listOpenSuspicions(
     bookmark: string,
 ): Promise<Page<OpenSuspicion>> {
     const pageSize = parsePageSize(rawPageSize);
-    const reader = caller(ctx);
+    const reader = requireTradeReader(ctx, 'open suspect investigations');
     const regulator = isRegulator(reader);
     const now = txTime(ctx).getTime();
     return pageByPartialKey<OpenSuspicion & { manufacturer: string }, OpenSuspicion>(

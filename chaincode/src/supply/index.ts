@@ -14,5 +14,8 @@ export { epcisShapeOf, eventIdOf, orgUri } from './vocabulary';
 export type { ContainerHistory, UnitHistory } from './history';
 export type { CommissionResult } from './commissioning';
 export { PharmacistLicense } from './point-of-care';
+/** Who reads supply trade data: the gateway's history index applies the same rule. */
+export { isTradingRole, mayReadTradeData, PartnerRoles, RegulatorRoles, type RoleHolder } from './access';
+export { mayReceiveSupplyEvent } from './event-audience';
 export * from './limits';
 export { SupplyContract, SupplySafetyContract, SupplyTraceContract };

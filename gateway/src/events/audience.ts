@@ -1,5 +1,5 @@
 import * as x509 from '@peculiar/x509';
-import { mayReceiveEhrEvent, type EventReader } from '@careledger/chaincode';
+import { mayReceiveEhrEvent, supply, type EventReader } from '@careledger/chaincode';
 import { LedgerError, type LedgerEvent, type LedgerSession, type SigningIdentity } from '../ledger';
 import { eventToJson } from './event-json';
 
@@ -7,8 +7,9 @@ import { eventToJson } from './event-json';
 const fabricAttributesOid = '1.2.3.4.5.6.7.8.1';
 
 /**
- * Which events a stream's reader receives: the EHR contract's rule ({@link mayReceiveEhrEvent}),
- * applied to every stream the gateway serves (SSE and webhooks). The reader's role and actor id
+ * Which events a stream's reader receives: the EHR contract's rule ({@link mayReceiveEhrEvent}) and
+ * the supply contract's (trade data: `supply.mayReceiveSupplyEvent`), applied to every stream the
+ * gateway serves (SSE and webhooks). The reader's role and actor id
  * are the `careledger.role` / `careledger.id` attributes of the certificate the token was issued
  * for (what the chaincode trusts too). Whether a patient reader is enrolled with their own MSP
  * is asked of the EHR contract once per stream (ehr:ListDelegates answers only for such a
@@ -39,9 +40,13 @@ export async function eventReaderOf(session: LedgerSession, identity: SigningIde
     return reader;
 }
 
-/** Whether `reader` may receive `event`. */
+/** Whether `reader` may receive `event`: the EHR rule for EHR events, the trade-data rule for supply events. */
 export function readerMayReceive(reader: EventReader, event: LedgerEvent): boolean {
-    return mayReceiveEhrEvent(reader, event.eventName, eventToJson(event).payload);
+    const { payload } = eventToJson(event);
+    return (
+        mayReceiveEhrEvent(reader, event.eventName, payload) &&
+        supply.mayReceiveSupplyEvent(reader, event.eventName, payload)
+    );
 }
 
 function certificateAttributes(pem: string): Record<string, string> {
