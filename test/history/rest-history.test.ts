@@ -42,6 +42,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
     let index: HistoryIndex;
     let gateway: RestGateway;
     let manufacturerGateway: RestGateway;
+    let hospitalGateway: RestGateway;
     let manufacturer: SupplyClient;
     let distributor: SupplyClient;
     let regulator: SupplyClient;
@@ -49,6 +50,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
     const gtin = uniqueKey('gtin', 14);
     const lot = uniqueId('L');
     const recalledLot = uniqueId('R');
+    const hospitalLot = uniqueId('H');
     const caseSscc = uniqueKey('sscc', 18);
     const unitOf = (serial: string) => ({ gtin, serial });
 
@@ -78,16 +80,23 @@ describe(`history index over REST (${databaseKind()})`, () => {
         await manufacturer.ship([unitOf('R1')], 'DistributorMSP');
         await manufacturer.recall({ gtin, lot: recalledLot, recallClass: 'I', reason: 'sterility failure' });
         await manufacturer.quarantine({ item: unitOf('R2') }, 'recalled lot held');
+        // A unit the hospital received: its trading roles may trace it, its patients and clinicians may not.
+        await manufacturer.registerLot({ gtin, lot: hospitalLot, expiry: '301231', quantity: 10 });
+        await manufacturer.commission(gtin, hospitalLot, ['H1']);
+        await manufacturer.ship([unitOf('H1')], 'HospitalMSP');
+        await new SupplyClient(await env.session('hospital', 'pharmacist1')).receive([unitOf('H1')]);
 
         index = await caughtUpIndex(env.ledger, 'regulator');
         gateway = await startGateway(env, 'regulator', { history: index });
         manufacturerGateway = await startGateway(env, 'manufacturer', { history: index });
+        hospitalGateway = await startGateway(env, 'hospital', { history: index });
         inspector = await gateway.token('inspector1');
     });
 
     afterAll(async () => {
         await gateway?.app.close();
         await manufacturerGateway?.app.close();
+        await hospitalGateway?.app.close();
         await index?.close();
         await env?.close();
     });
@@ -195,6 +204,60 @@ describe(`history index over REST (${databaseKind()})`, () => {
                 recall: expect.objectContaining({ recallClass: 'I', by: 'ManufacturerMSP' }),
             }),
         ]);
+    });
+
+    it('applies the ledger’s rule to supply trade data: trading roles and the regulator; recall notices for all (#17)', async () => {
+        const h1 = unitOf('H1');
+        const paths = {
+            custody: `/history/supply/custody?gtin=${gtin}&serial=H1`,
+            lots: `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(hospitalLot)}`,
+            cases: '/history/supply/suspect-cases',
+            reach: `/history/reports/recall-effectiveness?gtin=${gtin}`,
+        };
+        const recalls = `/history/supply/recalls?gtin=${gtin}`;
+        // The hospital's pharmacist (a trading role): custody of its unit on the ledger and in the index, and recall reach.
+        const pharmacist = await hospitalGateway.token('pharmacist1');
+        await expect(
+            new SupplyClient(await env.session('hospital', 'pharmacist1')).unitHistory(h1),
+        ).resolves.toMatchObject({
+            steps: expect.arrayContaining([expect.objectContaining({ kind: 'receive', to: 'HospitalMSP' })]),
+        });
+        for (const path of Object.values(paths)) {
+            expect((await hospitalGateway.call('GET', path, { token: pharmacist })).status).toBe(200);
+        }
+        const withReach = await hospitalGateway.call<Answered<'recalls'>>('GET', recalls, { token: pharmacist });
+        expect(withReach.body.items).toEqual([expect.objectContaining({ lot: recalledLot, units: 0 })]);
+        // Its physician, nurse and patient: refused on the ledger and in the index alike; the recall notice for all.
+        for (const user of ['physician1', 'nurse1', 'patient1']) {
+            const session = await env.session('hospital', user);
+            await expect(new SupplyClient(session).unitHistory(h1)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+            await expect(new SupplyClient(session).lotHistory(gtin, hospitalLot)).rejects.toMatchObject({
+                code: 'FORBIDDEN',
+            });
+            const token = await hospitalGateway.token(user);
+            for (const path of Object.values(paths)) {
+                const refused = await hospitalGateway.call<Refusal>('GET', path, { token });
+                expect({ user, path, status: refused.status, code: refused.body.code }).toEqual({
+                    user,
+                    path,
+                    status: 403,
+                    code: 'FORBIDDEN',
+                });
+            }
+            const notices = await hospitalGateway.call<Answered<'recalls'>>('GET', recalls, { token });
+            expect(notices.status).toBe(200);
+            // The notice only: no reach figures (units, located, secured) for a role that sees no trade data.
+            expect(notices.body.items).toEqual([
+                {
+                    gtin,
+                    lot: recalledLot,
+                    recall: expect.objectContaining({ recallClass: 'I', by: 'ManufacturerMSP' }),
+                },
+            ]);
+            await expect(new SupplyClient(session).getLot(gtin, recalledLot)).resolves.toMatchObject({
+                recall: expect.objectContaining({ recallClass: 'I' }),
+            });
+        }
     });
 
     it('finds transactions by function, org and key, in ledger order', async () => {

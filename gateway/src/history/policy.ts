@@ -1,4 +1,4 @@
-import { RegulatorMsp } from '@careledger/chaincode';
+import { RegulatorMsp, supply } from '@careledger/chaincode';
 import { LedgerError } from '../ledger';
 
 /**
@@ -12,7 +12,13 @@ import { LedgerError } from '../ledger';
  *   accesses by or to it only for its staff (physician, nurse, admin: the chaincode's
  *   isStaffOf, who read a custodian's trails); credentials it issued or holds only for its
  *   admins, while any other member sees the credentials it holds itself and those its org
- *   issued through the member's role (the chaincode's requireHistoryReader).
+ *   issued through the member's role (the chaincode's requireHistoryReader);
+ * - supply trade data (units it held or made, lot whereabouts, recall reach, suspect cases) only
+ *   for an org's trading roles (operator, pharmacist, admin), as on the ledger (chaincode
+ *   supply/access.ts, mayReadTradeData): DSCSA transaction information is confidential between
+ *   trading partners and the regulator, so a hospital's physician, nurse or patient reads none.
+ * - Recall notices are public (the ledger's GetLot shows a lot's recall to every member): every
+ *   viewer sees which lots are recalled, when and by whom; the reach of a recall is trade data.
  */
 export interface Viewer {
     mspId: string;
@@ -40,6 +46,13 @@ export function scopeOf(viewer: Viewer): Scope {
     }
     return { kind: 'org', mspId: viewer.mspId, role: viewer.role, actorId: viewer.actorId };
 }
+
+/** Supply trade data (custody, lot whereabouts, recall reach, suspect cases): the regulator and trading roles. */
+export function seesTradeData(scope: Scope): boolean {
+    return scope.kind === 'consortium' || (scope.kind === 'org' && supply.isTradingRole(scope));
+}
+
+const tradeSubjects: ReadonlySet<Subject> = new Set(['supply', 'suspectCases']);
 
 function forbidden(detail: string): LedgerError {
     return new LedgerError('FORBIDDEN', detail);
@@ -73,6 +86,11 @@ export function visibleRows(scope: Scope, subject: Subject, params: unknown[]): 
         }
         return `a.doc->'entity'->>'patientId' = ${param(scope.patientId)}`;
     }
+    if (tradeSubjects.has(subject) && !supply.isTradingRole(scope)) {
+        throw forbidden(
+            `${subject} is supply trade data: the regulator and the operators, pharmacists and admins of the trading partners see it; caller is ${scope.role ?? 'no role'} of ${scope.mspId}`,
+        );
+    }
     const msp = param(scope.mspId);
     switch (subject) {
         case 'transactions':
@@ -103,6 +121,22 @@ export function visibleRows(scope: Scope, subject: Subject, params: unknown[]): 
             return `(ot.creator_msp = ${msp} OR ct.creator_msp = ${msp})`;
         case 'index':
             return 'TRUE';
+    }
+}
+
+/**
+ * Reading a key's value (GET /history/keys) is reading the object itself, so the object's rule
+ * applies on top of the org-rows rule: a supply key is trade data; an EHR key (pointer, consent,
+ * audit entry, enrolment) is read through the index by the regulator's inspectors only — everyone
+ * else reads EHR objects through the EHR routes, where the chaincode decides per object (a
+ * hospital's nurse may not read its patients' consents, which their own transactions wrote).
+ */
+export function requireKeyVisible(scope: Scope, objectType: string | undefined): void {
+    if (objectType?.startsWith('supply.')) {
+        visibleRows(scope, 'supply', []);
+    }
+    if (objectType?.startsWith('ehr.') && !(scope.kind === 'consortium' && scope.role === 'inspector')) {
+        throw forbidden(`${objectType} keys are read through the EHR routes, which decide per object`);
     }
 }
 

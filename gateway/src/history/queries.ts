@@ -12,7 +12,7 @@ import {
     timeRange,
     type RawQuery,
 } from './input';
-import { requireOwnOrg, visibleRows, type Scope } from './policy';
+import { requireOwnOrg, seesTradeData, visibleRows, type Scope } from './policy';
 import { compositeKeyText } from './rows';
 import { LedgerError } from '../ledger';
 import { RequiredCredential, type AuditEntry, type Credential, type supply } from '@careledger/chaincode';
@@ -291,24 +291,34 @@ export class HistoryQueries {
         });
     }
 
-    /** Recalled lots and their reach: units in the lot, how many were located and secured since the recall, over time. */
-    async recalls(scope: Scope, query: RawQuery) {
+    /**
+     * Recalled lots. A recall is a public notice (the ledger's GetLot shows it to every member), so
+     * every viewer gets the notices — lot, class, when, by whom; the reach of each recall is trade
+     * data, added for the regulator and trading roles only (see {@link recallReach}).
+     */
+    async recalls(scope: Scope, query: RawQuery): Promise<Answer<RecallNotice | RecallReach>> {
+        if (seesTradeData(scope)) {
+            return this.recallReach(scope, query);
+        }
         onlyFields(query, ['gtin', 'lot']);
-        const gtin = text(query, 'gtin', { pattern: /^\d{14}$/ });
-        const lot = text(query, 'lot', { pattern: /^[\x21-\x7e]{1,20}$/ });
-        visibleRows(scope, 'supply', []); // refuses a patient even when no lot is recalled
+        return this.snapshot(async (tx, height) => ({
+            blockHeight: height,
+            items: (await recalledLots(tx, query)).map(recallNotice),
+        }));
+    }
+
+    /**
+     * Recalled lots and their reach: units in the lot, how many were located and secured since the
+     * recall, over time — over the units the viewer may see (trade data: FORBIDDEN to other roles,
+     * whether or not any lot is recalled).
+     */
+    async recallReach(scope: Scope, query: RawQuery): Promise<Answer<RecallReach>> {
+        onlyFields(query, ['gtin', 'lot']);
+        visibleRows(scope, 'supply', []); // decided before any row: the answer never depends on the data
         return this.snapshot(async (tx, height) => {
-            const params: unknown[] = [];
-            const p = (value: unknown) => (params.push(value), `$${params.length}`);
-            const where = [`l.object_type = 'supply.lot'`, `l.doc->'recall' IS NOT NULL`];
-            if (gtin) where.push(`l.doc->>'gtin' = ${p(gtin)}`);
-            if (lot) where.push(`l.doc->>'lot' = ${p(lot)}`);
-            const lots = await tx.query<{ doc: RecalledLot }>(
-                `SELECT l.doc FROM history_state l WHERE ${where.join(' AND ')} ORDER BY l.doc->'recall'->>'at', l.key`,
-                params,
-            );
-            const items = [];
-            for (const { doc } of lots) {
+            const lots = await recalledLots(tx, query);
+            const items: RecallReach[] = [];
+            for (const doc of lots) {
                 const unitParams: unknown[] = [doc.gtin, doc.lot, doc.recall.at, doc.suspect?.since ?? null];
                 const visible = visibleRows(scope, 'supply', unitParams);
                 const [reach] = await tx.query<{
@@ -353,15 +363,7 @@ export class HistoryQueries {
                     unitParams,
                 );
                 items.push({
-                    gtin: doc.gtin,
-                    lot: doc.lot,
-                    recall: {
-                        recallClass: doc.recall.recallClass,
-                        at: doc.recall.at,
-                        by: doc.recall.by,
-                        txId: doc.recall.txId,
-                    },
-                    lotQuarantinedSince: doc.suspect?.since,
+                    ...recallNotice(doc),
                     units: reach.units,
                     located: reach.located,
                     secured: reach.secured,
@@ -711,13 +713,61 @@ function custodyEntry(version: ObjectVersion) {
     };
 }
 
-/** A unit's chain is visible to an org that made, held or was sent it; the regulator sees all. */
+/** A recall as its public notice: the lot, the recall's class, when and by whom, and a lot quarantine. */
+export interface RecallNotice {
+    gtin: string;
+    lot: string;
+    recall: Pick<supply.Recall, 'recallClass' | 'at' | 'by' | 'txId'>;
+    lotQuarantinedSince?: string;
+}
+
+/** A recall with its reach over the units the viewer may see. */
+export interface RecallReach extends RecallNotice {
+    units: number;
+    located: number;
+    secured: number;
+    dispensedAfterRecall: number;
+    locatedShare: number;
+    securedShare: number;
+    timeline: Array<{ day: string; located: number; secured: number }>;
+}
+
+async function recalledLots(tx: SqlClient, query: RawQuery): Promise<RecalledLot[]> {
+    const gtin = text(query, 'gtin', { pattern: /^\d{14}$/ });
+    const lot = text(query, 'lot', { pattern: /^[\x21-\x7e]{1,20}$/ });
+    const params: unknown[] = [];
+    const p = (value: unknown) => (params.push(value), `$${params.length}`);
+    const where = [`l.object_type = 'supply.lot'`, `l.doc->'recall' IS NOT NULL`];
+    if (gtin) where.push(`l.doc->>'gtin' = ${p(gtin)}`);
+    if (lot) where.push(`l.doc->>'lot' = ${p(lot)}`);
+    const lots = await tx.query<{ doc: RecalledLot }>(
+        `SELECT l.doc FROM history_state l WHERE ${where.join(' AND ')} ORDER BY l.doc->'recall'->>'at', l.key`,
+        params,
+    );
+    return lots.map((row) => row.doc);
+}
+
+function recallNotice(doc: RecalledLot): RecallNotice {
+    return {
+        gtin: doc.gtin,
+        lot: doc.lot,
+        recall: {
+            recallClass: doc.recall.recallClass,
+            at: doc.recall.at,
+            by: doc.recall.by,
+            txId: doc.recall.txId,
+        },
+        lotQuarantinedSince: doc.suspect?.since,
+    };
+}
+
+/** A unit's chain is visible to the trading roles of an org that made, held or was sent it; the regulator sees all. */
 function requireSupplyVisible(scope: Scope, docs: CustodyDoc[]): void {
     if (scope.kind === 'consortium') {
         return;
     }
     const params: unknown[] = [];
-    visibleRows(scope, 'supply', params); // throws for a patient
+    visibleRows(scope, 'supply', params); // throws for a patient, a clinician: trade data
     const msp = params[0];
     if (!docs.some((d) => d.custodian === msp || d.manufacturer === msp || d.destination === msp)) {
         throw new LedgerError('FORBIDDEN', `${String(msp)} never made, held or received this unit`);

@@ -104,7 +104,7 @@ export class HistoryReports {
         onlyFields(query, ['gtin', 'lot', 'format']);
         oneOf(query, 'format', ['json', 'csv', 'svg']);
         const { format: _format, ...rest } = query;
-        const answer = await this.queries.recalls(scope, rest);
+        const answer = await this.queries.recallReach(scope, rest);
         const blockHeight = answer.blockHeight;
         const rows = answer.items.flatMap((lot) =>
             lot.timeline.map((day) => ({
