@@ -213,6 +213,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
             lots: `/history/supply/lots?gtin=${gtin}&lot=${encodeURIComponent(hospitalLot)}`,
             cases: '/history/supply/suspect-cases',
             reach: `/history/reports/recall-effectiveness?gtin=${gtin}`,
+            key: `/history/keys?key=${encodeURIComponent(JSON.stringify(['supply.unit', gtin, 'H1']))}`,
         };
         const recalls = `/history/supply/recalls?gtin=${gtin}`;
         // The hospital's pharmacist (a trading role): custody of its unit on the ledger and in the index, and recall reach.

@@ -1,5 +1,5 @@
 import { isRegulatorInspector, isStaffOf, supply } from '@careledger/chaincode';
-import { scopeOf, seesTradeData, visibleRows, type Subject, type Viewer } from './policy';
+import { requireKeyVisible, scopeOf, seesTradeData, visibleRows, type Subject, type Viewer } from './policy';
 
 /**
  * The history index decides who sees which rows with the chaincode's own rules (#17): supply
@@ -55,6 +55,33 @@ describe('history index policy', () => {
         expect(sees({ mspId: 'ManufacturerMSP', role: 'operator', actorId: 'x' }, 'audit')).toBe(false);
         expect(sees({ mspId: 'RegulatorMSP', role: 'admin', actorId: 'x' }, 'audit')).toBe(false);
         expect(sees({ mspId: 'RegulatorMSP', role: 'inspector', actorId: 'x' }, 'audit')).toBe(true);
+    });
+
+    it('reads a key’s value under the object’s own rule: supply keys are trade data, EHR keys for inspectors', () => {
+        const mayRead = (viewer: Viewer, objectType: string) => {
+            try {
+                requireKeyVisible(scopeOf(viewer), objectType);
+                return true;
+            } catch (error) {
+                expect(error).toMatchObject({ code: 'FORBIDDEN' });
+                return false;
+            }
+        };
+        const hospital = (role: string): Viewer => ({ mspId: 'HospitalMSP', role, actorId: 'x' });
+        expect(['pharmacist', 'admin', 'nurse', 'physician'].map((r) => mayRead(hospital(r), 'supply.unit'))).toEqual([
+            true,
+            true,
+            false,
+            false,
+        ]);
+        // A patient's consent is written by the patient's own transaction (HospitalMSP): not the hospital staff's to read.
+        for (const role of ['nurse', 'physician', 'admin', 'pharmacist']) {
+            expect(mayRead(hospital(role), 'ehr.consent')).toBe(false);
+            expect(mayRead(hospital(role), 'ehr.audit')).toBe(false);
+        }
+        expect(mayRead({ mspId: 'RegulatorMSP', role: 'inspector' }, 'ehr.consent')).toBe(true);
+        expect(mayRead({ mspId: 'RegulatorMSP', role: 'admin' }, 'ehr.record')).toBe(false);
+        expect(mayRead(hospital('nurse'), 'credentials.credential')).toBe(true);
     });
 
     it('limits an org scope to its own rows and a patient to their own trail', () => {

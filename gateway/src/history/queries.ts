@@ -12,7 +12,7 @@ import {
     timeRange,
     type RawQuery,
 } from './input';
-import { requireOwnOrg, seesTradeData, visibleRows, type Scope } from './policy';
+import { requireKeyVisible, requireOwnOrg, seesTradeData, visibleRows, type Scope } from './policy';
 import { compositeKeyText } from './rows';
 import { LedgerError } from '../ledger';
 import { RequiredCredential, type AuditEntry, type Credential, type supply } from '@careledger/chaincode';
@@ -162,6 +162,7 @@ export class HistoryQueries {
         onlyFields(query, ['key', 'block']);
         const key = normaliseKey(text(query, 'key', { required: true, max: 1024 }) as string);
         const block = integer(query, 'block');
+        requireKeyVisible(scope, key.startsWith('[') ? (JSON.parse(key) as string[])[0] : undefined);
         return this.snapshot(async (tx, height) => {
             if (block !== undefined && block >= height) {
                 throw invalid('block', `the index holds blocks 0 to ${height - 1}`);
