@@ -277,6 +277,22 @@ describe(`history index over REST (${databaseKind()})`, () => {
                 creatorRole: 'operator',
             });
         }
+        // One transaction by its id (how a client told "commit status unknown" checks its own): exactly that one,
+        // and an org that neither made it nor may read other orgs' rows does not learn it exists.
+        const wanted = ships.body.items[ships.body.items.length - 1].transactionId;
+        const byId = await gateway.call<Answered<'transactions'>>('GET', `/history/transactions?txId=${wanted}`, {
+            token: inspector,
+        });
+        expect(byId.body.items.map((t) => [t.transactionId, t.function, t.validationCode])).toEqual([
+            [wanted, 'Ship', 'VALID'],
+        ]);
+        const pharmacist = await hospitalGateway.token('pharmacist1');
+        const foreign = await hospitalGateway.call<Answered<'transactions'>>(
+            'GET',
+            `/history/transactions?txId=${wanted}`,
+            { token: pharmacist },
+        );
+        expect({ status: foreign.status, items: foreign.body.items }).toEqual({ status: 200, items: [] });
         const key = encodeURIComponent(JSON.stringify(['supply.unit', gtin, 'A1']));
         const byKey = await gateway.call<Answered<'transactions'>>('GET', `/history/transactions?key=${key}`, {
             token: inspector,
@@ -296,6 +312,7 @@ describe(`history index over REST (${databaseKind()})`, () => {
     it('refuses bad input with 400 naming the field', async () => {
         const cases: Array<[string, string]> = [
             ['/history/transactions?colour=red', 'colour'],
+            ['/history/transactions?txId=not-an-id', 'txId'],
             ['/history/transactions?cursor=not-a-cursor', 'cursor'],
             ['/history/transactions?from=yesterday', 'from'],
             ['/history/transactions?from=2020-01-01&to=2026-01-01', 'to'],

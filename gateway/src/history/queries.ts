@@ -111,7 +111,20 @@ export class HistoryQueries {
 
     /** Transactions by key, function, org, time range, validation code or event, in ledger order. */
     async transactions(scope: Scope, query: RawQuery): Promise<Answer<TransactionItem>> {
-        onlyFields(query, ['key', 'function', 'org', 'from', 'to', 'validationCode', 'event', 'cursor', 'limit']);
+        onlyFields(query, [
+            'txId',
+            'key',
+            'function',
+            'org',
+            'from',
+            'to',
+            'validationCode',
+            'event',
+            'cursor',
+            'limit',
+        ]);
+        // A client told "commit status unknown" looks its own transaction up by id before retrying.
+        const txId = text(query, 'txId', { pattern: /^[0-9a-f]{64}$/ });
         const key = text(query, 'key', { max: 1024 });
         const fn = text(query, 'function', { pattern: functionPattern });
         const org = text(query, 'org', { pattern: mspPattern });
@@ -124,6 +137,7 @@ export class HistoryQueries {
         const params: unknown[] = [];
         const p = (value: unknown) => (params.push(value), `$${params.length}`);
         const where = [visibleRows(scope, 'transactions', params)];
+        if (txId !== undefined) where.push(`t.tx_id = ${p(txId)}`);
         if (key !== undefined) {
             where.push(
                 `(t.block_number, t.position) IN (SELECT w.block_number, w.position FROM history_writes w WHERE w.key = ${p(normaliseKey(key))})`,

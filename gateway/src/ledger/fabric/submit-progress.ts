@@ -62,7 +62,7 @@ export function commitUnknown(error: LedgerError): LedgerError {
     return new LedgerError(
         error.code,
         `commit status unknown: transaction ${error.transactionId} was sent for ordering and may still commit; ` +
-            `check its status by id before retrying (a retry is a new transaction and could make the change twice). ` +
+            `check its status by id before retrying (GET /history/transactions?txId=, once the index has reached the current block height; a retry is a new transaction and could make the change twice). ` +
             `Cause: ${error.detail}`,
         { ...error.options, commitUnknown: true },
     );

@@ -79,8 +79,9 @@ export function historyRoutes(app: FastifyInstance, context: GatewayContext): vo
     route(
         '/history/transactions',
         'Transactions by key, function, org or time',
-        'Every transaction (valid or not) in ledger order. `key` is a key as the index writes it (`["supply.unit","<gtin>","<serial>"]`) or `objectType~part~part`.',
+        'Every transaction (valid or not) in ledger order. `txId` finds one transaction (a client told "commit status unknown" checks its own before retrying; absent means not committed as of the index height in `blockHeight`). `key` is a key as the index writes it (`["supply.unit","<gtin>","<serial>"]`) or `objectType~part~part`.',
         {
+            txId: str('transaction id (64 hex digits)'),
             key: str('ledger key'),
             function: str('e.g. ehr:GrantConsent or GrantConsent'),
             org: str('creator MSP id'),
