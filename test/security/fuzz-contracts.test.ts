@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import fc from 'fast-check';
-import { ContractHarness, type HarnessIdentity } from '@careledger/testing';
+import { ContractHarness, HarnessError, type HarnessIdentity } from '@careledger/testing';
 import { contracts, ErrorCodes } from '@careledger/chaincode';
 import { ehrCast, registerRecord } from '../fixtures/ehr';
 import { fuzzRuns, fuzzSeed, hostileArg, inShard, shortReport } from './arbitraries';
@@ -108,6 +108,18 @@ describe('fuzz: every contract transaction, hostile arguments', () => {
         await h.submit(callers[1], 'system:Ping', ['digest canary']);
         expect(h.stateDigest()).not.toBe(before);
         expect(h.recomputeStateDigest()).toBe(h.stateDigest());
+    });
+
+    // Inputs the full run (FUZZ_RUNS=10000, seed 20261205) found, kept so CI's small run covers them.
+    it('regression: a record key with ")" in it is refused with a typed error naming that key (full run, input 3,523)', async () => {
+        const record = JSON.stringify({ 'kB)}': 5e-324, display: { user: '5 "' }, size: false, subject: 0 });
+        for (const fn of ['ehr:RegisterRecord', 'ehr:AmendRecord', 'ehr:RegisterRecords', 'ehr:StoreRecordLocations']) {
+            const args = [record]; // as the run sent it: one argument, to each of the four
+            const error = await h.submit(callers[1], fn, args).catch((e: unknown) => e as HarnessError);
+            expect(error).toBeInstanceOf(HarnessError);
+            expect((error as HarnessError).code).toBe('INVALID_ARGUMENT');
+            expect((error as HarnessError).field).toEqual(expect.stringContaining('kB)}'));
+        }
     });
 
     it.each(transactions.filter((_, i) => inShard(i)).map((t) => [`${t.contract}:${t.name}`, t] as const))(

@@ -26,8 +26,13 @@ export class ContractError extends Error {
     }
 }
 
+/**
+ * A field can carry a client's own text (an unknown key of a JSON argument: `record.<key>`), so
+ * `)` and `\\` in it are escaped with a backslash: a key such as `kB)}` must not end the field
+ * early and leave a message no one can parse (the fuzz run found it: an untyped error).
+ */
 export function formatContractError(code: ContractErrorCode, detail: string, field?: string): string {
-    return field ? `${code}(${field}): ${detail}` : `${code}: ${detail}`;
+    return field ? `${code}(${field.replace(/[\\)]/g, (c) => `\\${c}`)}): ${detail}` : `${code}: ${detail}`;
 }
 
 export interface ParsedContractError {
@@ -38,7 +43,7 @@ export interface ParsedContractError {
 
 const shimArityPattern = /Expected (\d+) parameters, but (\d+) have been supplied/;
 
-const errorPattern = new RegExp(`(${ErrorCodes.join('|')})(?:\\(([^)]*)\\))?: (.*)$`, 's');
+const errorPattern = new RegExp(`(${ErrorCodes.join('|')})(?:\\(((?:[^)\\\\]|\\\\[\\s\\S])*)\\))?: (.*)$`, 's');
 
 /**
  * Finds a contract error inside any text that carries it: the raw message, or a peer's
@@ -54,7 +59,7 @@ export function parseContractError(text: string): ParsedContractError | undefine
             : undefined;
     }
     const [, code, field, detail] = match;
-    return { code: code as ContractErrorCode, field: field || undefined, detail };
+    return { code: code as ContractErrorCode, field: field ? field.replace(/\\([\s\S])/g, '$1') : undefined, detail };
 }
 
 export function invalidArgument(field: string, rule: string): ContractError {
