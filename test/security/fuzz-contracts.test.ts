@@ -113,8 +113,14 @@ describe('fuzz: every contract transaction, hostile arguments', () => {
     // Inputs the full run (FUZZ_RUNS=10000, seed 20261205) found, kept so CI's small run covers them.
     it('regression: a record key with ")" in it is refused with a typed error naming that key (full run, input 3,523)', async () => {
         const record = JSON.stringify({ 'kB)}': 5e-324, display: { user: '5 "' }, size: false, subject: 0 });
-        for (const fn of ['ehr:RegisterRecord', 'ehr:AmendRecord', 'ehr:RegisterRecords', 'ehr:StoreRecordLocations']) {
-            const args = [record]; // as the run sent it: one argument, to each of the four
+        for (const fn of [
+            'ehr:RegisterRecord',
+            'ehr:AmendRecord',
+            'ehr:RegisterRecords',
+            'ehr:StoreRecordLocations',
+            'ehr-consent:GrantConsents',
+        ]) {
+            const args = [record]; // as the run sent it: one argument, to each of the five
             const error = await h.submit(callers[1], fn, args).catch((e: unknown) => e as HarnessError);
             expect(error).toBeInstanceOf(HarnessError);
             expect((error as HarnessError).code).toBe('INVALID_ARGUMENT');
