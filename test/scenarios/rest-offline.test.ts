@@ -108,6 +108,15 @@ describe('REST: offline signing', () => {
             id: consentId,
             grantedBy: { actorId: 'pat-7c1e04a9' },
         });
+        // Revoked the same way, signed on the device: an org-wide consent to physician1 must not outlive this test
+        // on a shared ledger (it would admit physician1 to patient1's records in every later test file).
+        const revoked = await run({ contract: 'ehr-consent', name: 'RevokeConsent', args: [consentId] });
+        expect(revoked.stage).toBe('proposal>transaction>commit>done');
+        expect(JSON.parse(Buffer.from(revoked.result!, 'base64').toString())).toMatchObject({
+            id: consentId,
+            status: 'inactive',
+            revokedBy: { actorId: 'pat-7c1e04a9' },
+        });
     });
 
     it('evaluates a query signed on the device', async () => {
