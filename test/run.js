@@ -152,7 +152,10 @@ if (!fabric.found) {
                     'scenarios',
                     'network',
                     '--runInBand',
+                    // These replace the config's patterns, so they repeat them (node_modules, the embedded-only fuzz files).
                     '--testPathIgnorePatterns',
+                    '/node_modules/',
+                    'test/security/fuzz-',
                     'access-matrix',
                 ],
                 fabricEnv,
