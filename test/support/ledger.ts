@@ -56,3 +56,11 @@ export function uniqueId(prefix: string): string {
     counter += 1;
     return `${prefix}-${runId}-${counter}`;
 }
+
+/**
+ * Whether `id` came from this file's {@link uniqueId}. On the shared Fabric ledger other files write to the same
+ * enrolled patients, so a search that must return exactly this file's records filters by it.
+ */
+export function isOwnId(id: string | undefined): boolean {
+    return id !== undefined && id.includes(`-${runId}-`);
+}
