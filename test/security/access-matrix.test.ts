@@ -1891,6 +1891,23 @@ describe('access matrix: every route and transaction × every role of every org,
         ]) {
             await fx.as('regulator', 'inspector1', 'POST', '/supply/partners', { mspId, kind });
         }
+        // On the shared Fabric ledger the matrix runs after every other file; a consent one of them left live would
+        // admit a clinician this table denies. The matrix's world starts with none of its patients' consents live.
+        for (const user of ['patient1', 'patient2']) {
+            let bookmark = '';
+            for (let page = 0; page < 100; page += 1) {
+                const query = `pageSize=200${bookmark ? `&bookmark=${encodeURIComponent(bookmark)}` : ''}`;
+                const listed = (await fx.as('hospital', user, 'GET', `/ehr/patients/me/consents?${query}`)) as {
+                    items: Array<{ id: string; status: string }>;
+                    bookmark: string;
+                };
+                for (const consent of listed.items.filter((c) => c.status === 'active')) {
+                    await fx.as('hospital', user, 'POST', `/ehr/consents/${encodeURIComponent(consent.id)}/revoke`);
+                }
+                bookmark = listed.bookmark;
+                if (!bookmark || listed.items.length === 0) break;
+            }
+        }
         // EHR: a record of patient1, a consent to a practitioner outside the matrix, an audit entry, a document.
         const record = recordBody();
         await fx.as('hospital', 'physician1', 'POST', '/ehr/records', record);
