@@ -14,6 +14,14 @@ export interface IndexerStatus {
     lastError?: string;
     /** When the last blocks were written, ISO-8601. */
     lastWriteAt?: string;
+    /** Where blocks come from now: on Fabric the peer's host alias (`embedded` on the embedded ledger). */
+    source?: string;
+    /** Times the block stream moved to another peer since the indexer was made. */
+    sourceSwitches: number;
+    /** The last such move: from and to which peer, when it was noticed, and the first block read from the new peer. */
+    lastSwitch?: { from: string; to: string; at: string; block: number };
+    /** Times the indexer reopened its block stream from the checkpoint after a failure (every peer failed, database down). */
+    reconnects: number;
 }
 
 /**
@@ -54,6 +62,10 @@ export class HistoryIndexer {
     private failures = 0;
     private lastError?: string;
     private lastWriteAt?: string;
+    private source?: string;
+    private sourceSwitches = 0;
+    private lastSwitch?: IndexerStatus['lastSwitch'];
+    private reconnects = 0;
     private height = 0;
     private stream?: BlockStream;
     private running?: Promise<void>;
@@ -70,6 +82,10 @@ export class HistoryIndexer {
             failures: this.failures,
             lastError: this.lastError,
             lastWriteAt: this.lastWriteAt,
+            source: this.source,
+            sourceSwitches: this.sourceSwitches,
+            lastSwitch: this.lastSwitch,
+            reconnects: this.reconnects,
         };
     }
 
@@ -104,8 +120,13 @@ export class HistoryIndexer {
     }
 
     private async loop(): Promise<void> {
+        let opened = false;
         while (!this.stopped) {
             try {
+                if (opened) {
+                    this.reconnects++;
+                }
+                opened = true;
                 this.height = await this.options.store.height();
                 this.options.onChange?.({ reset: true });
                 this.notify();
@@ -115,6 +136,7 @@ export class HistoryIndexer {
                     this.stream.close();
                     break;
                 }
+                this.noteSource(this.stream.source, this.height);
                 await this.consume(this.stream);
             } catch (error) {
                 this.stream?.close();
@@ -167,6 +189,7 @@ export class HistoryIndexer {
                     if (next.done) {
                         break;
                     }
+                    this.noteSource(stream.source, Number(next.value.number));
                     queue.push(blockRow(next.value));
                     wake?.();
                 }
@@ -221,6 +244,19 @@ export class HistoryIndexer {
             room?.();
             await pump;
         }
+    }
+
+    /** Records a move of the block stream to another peer, noticed at `block` (the first block read from it). */
+    private noteSource(source: string | undefined, block: number): void {
+        if (source === undefined || source === this.source) {
+            return;
+        }
+        if (this.source !== undefined) {
+            this.sourceSwitches++;
+            this.lastSwitch = { from: this.source, to: source, at: new Date().toISOString(), block };
+            this.options.log?.(`history index: block stream moved from ${this.source} to ${source} at block ${block}`);
+        }
+        this.source = source;
     }
 
     private notify(): void {

@@ -136,6 +136,11 @@ export interface BlockOptions {
 /** Committed blocks in order, replayed from `startBlock` and then followed. `close()` ends iteration. */
 export interface BlockStream extends AsyncIterable<LedgerBlock> {
     close(): void;
+    /**
+     * Where the blocks come from now: on Fabric the host alias of the peer streaming them, which
+     * changes when the stream fails over to another peer of the org; undefined if not known.
+     */
+    readonly source?: string;
 }
 
 /**

@@ -96,7 +96,7 @@ export class EventHub {
         }
 
         const iterator = generate();
-        return { close, [Symbol.asyncIterator]: () => iterator };
+        return { close, source: 'embedded', [Symbol.asyncIterator]: () => iterator };
     }
 
     open(from?: EventPosition): EventStream {

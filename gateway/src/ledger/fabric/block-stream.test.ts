@@ -52,18 +52,27 @@ describe('openBlockStream', () => {
         let failed = 0;
         const open: OpenBlocks = async (startBlock) => {
             opened.push(startBlock);
-            return { blocks: sources[opened.length - 1], peerFailed: () => (failed += 1) };
+            return {
+                blocks: sources[opened.length - 1],
+                peerFailed: () => (failed += 1),
+                peer: `peer${opened.length - 1}`,
+            };
         };
 
         const stream = await openBlockStream(open, 3n, 2, 'careledger');
+        expect(stream.source).toBe('peer0');
         const iterator = stream[Symbol.asyncIterator]();
         const numbers: bigint[] = [];
+        const sourceOf: Array<string | undefined> = [];
         while (numbers.length < 4) {
             const next = await iterator.next();
             if (next.done) break;
             numbers.push(next.value.number);
+            sourceOf.push(stream.source);
         }
         expect(numbers).toEqual([3n, 4n, 5n, 6n]);
+        // The stream names the peer each block came from, so a reader can report the switch.
+        expect(sourceOf).toEqual(['peer0', 'peer0', 'peer1', 'peer1']);
         expect(opened).toEqual([3n, 5n]);
         expect(failed).toBe(1);
         expect(sources[0].closed).toBe(true);

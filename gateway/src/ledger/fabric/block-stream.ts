@@ -9,6 +9,8 @@ export type OpenBlocks = (startBlock: bigint | undefined) => Promise<{
     blocks: CloseableAsyncIterable<common.Block>;
     /** Called when this stream broke because its peer became unreachable. */
     peerFailed(): void;
+    /** The peer's host alias, reported as the stream's `source`. */
+    peer?: string;
 }>;
 
 /**
@@ -25,7 +27,7 @@ export function openBlockStream(
     return openFailoverStream({
         open: async (next: bigint | undefined) => {
             const opened = await open(next);
-            return { source: opened.blocks, peerFailed: () => opened.peerFailed() };
+            return { source: opened.blocks, peerFailed: () => opened.peerFailed(), peer: opened.peer };
         },
         from: startBlock,
         peers,

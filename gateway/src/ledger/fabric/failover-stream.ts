@@ -7,6 +7,8 @@ export interface PeerStream<T> {
     source: CloseableAsyncIterable<T>;
     /** Called when this stream broke because its peer became unreachable. */
     peerFailed(): void;
+    /** Names the peer (its host alias), for status reports. */
+    peer?: string;
 }
 
 export interface FailoverStreamOptions<T, Resume, Out> {
@@ -25,6 +27,8 @@ export interface FailoverStreamOptions<T, Resume, Out> {
 /** A stream of `Out` that `close()` ends; leaving a for-await loop over it closes it too. */
 export interface FailoverStream<Out> extends AsyncIterable<Out> {
     close(): void;
+    /** The peer the stream reads from now (changes when it fails over). */
+    readonly source?: string;
 }
 
 /**
@@ -81,6 +85,9 @@ export async function openFailoverStream<T, Resume, Out>(
     const iterator = iterate();
     return {
         [Symbol.asyncIterator]: () => iterator,
+        get source() {
+            return current.peer;
+        },
         close() {
             closed = true;
             current.source.close();

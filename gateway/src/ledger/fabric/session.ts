@@ -279,11 +279,14 @@ export class FabricSession implements LedgerSession {
         }
         return openBlockStream(
             async (startBlock) => {
-                const peer = peers.current;
-                const network = (await this.reach(peer)).getNetwork(channel);
+                // Opened on the first reachable peer, from the one calls go to now: a reader that
+                // restarts (the history indexer, after every peer failed once) skips a dead peer.
                 try {
-                    const blocks = await network.getBlockEvents(startBlock === undefined ? {} : { startBlock });
-                    return { blocks, peerFailed: () => peers.markFailed(peer) };
+                    return await peers.run(async (peer) => {
+                        const network = (await this.reach(peer)).getNetwork(channel);
+                        const blocks = await network.getBlockEvents(startBlock === undefined ? {} : { startBlock });
+                        return { blocks, peerFailed: () => peers.markFailed(peer), peer: peer.hostAlias };
+                    });
                 } catch (error) {
                     throw ledgerErrorFrom(error);
                 }
