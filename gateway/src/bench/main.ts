@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { loadLedgerConfig, openLedger, projectRoot, type Ledger, type LedgerSession } from '../ledger';
+import { IndexFollower } from './index-follow';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { NetworkScript, FloorChaincode } from './network';
 import { parseBenchOptions, type BenchOptions } from './options';
@@ -106,7 +107,37 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
     const context = benchContext(options, recorder, ledger, floorLedger, cleanups);
     const all = workloadsOf(options);
     const results: WorkloadResult[] = [];
+    const followers: IndexFollower[] = [];
+    /** The following indexes' lag over the run's window, once they hold every block received in it. */
+    const lagOf = async (window: LoadResult['window']) => {
+        if (followers.length === 0) {
+            return undefined;
+        }
+        await Promise.all(followers.map((follower) => follower.drain()));
+        const lags = followers.map((follower) => follower.lagIn(window));
+        for (const lag of lags) {
+            const { p50, p99, max } = lag.lagMs;
+            log(
+                `  index on ${lag.database}: ${lag.blocks} blocks, committed ${lag.committedTxPerSecond.toFixed(1)} tx/s, ` +
+                    `ingested ${lag.ingestedTxPerSecond.toFixed(1)} tx/s in ${lag.writes} writes, lag p50/p99/max ` +
+                    `${p50.toFixed(0)}/${p99.toFixed(0)}/${max.toFixed(0)} ms, ${lag.overOneSecond} over 1 s, ${lag.notIndexed} not indexed`,
+            );
+        }
+        return lags;
+    };
     try {
+        for (const database of options.followIndex) {
+            const regulator = await ledger.identities.get('regulator', 'admin');
+            followers.push(
+                await IndexFollower.start(
+                    database,
+                    ledger.connect(regulator),
+                    ledger.connect(regulator),
+                    network.root,
+                    log,
+                ),
+            );
+        }
         for (const name of options.workloads) {
             const workload = all[name];
             log(`${name}: setting up`);
@@ -138,7 +169,12 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
                     durationMs: durationS * 1000,
                 });
                 const label = clients === 1 ? '1 client (sequential)' : `${clients} clients`;
-                runs.push({ ...report(workload, label, 'closed', clients, load, monitor.stop()), machineSpeed: speed });
+                const resources = monitor.stop();
+                runs.push({
+                    ...report(workload, label, 'closed', clients, load, resources),
+                    machineSpeed: speed,
+                    indexLag: workload.call === 'submit' ? await lagOf(load.window) : undefined,
+                });
             }
             const peakRun = indexOfPeak(runs);
             if (options.halfLoad.includes(name)) {
@@ -153,10 +189,12 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
                     warmupMs: options.warmupS * 1000,
                     durationMs: options.durationS * 1000,
                 });
+                const resources = monitor.stop();
                 runs.push({
-                    ...report(workload, 'half peak load', 'open', peak.clients, load, monitor.stop()),
+                    ...report(workload, 'half peak load', 'open', peak.clients, load, resources),
                     offeredOpsPerSecond: rate,
                     machineSpeed: speed,
+                    indexLag: workload.call === 'submit' ? await lagOf(load.window) : undefined,
                 });
             }
             results.push({
@@ -173,6 +211,9 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
             });
         }
     } finally {
+        for (const follower of followers) {
+            await follower.close().catch((error: unknown) => log(`index close failed: ${(error as Error).message}`));
+        }
         for (const cleanup of cleanups) {
             await cleanup().catch((error: unknown) => log(`cleanup failed: ${(error as Error).message}`));
         }

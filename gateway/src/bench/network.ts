@@ -17,7 +17,7 @@ export class NetworkScript {
     readonly pidDir: string;
 
     constructor(
-        private readonly root: string,
+        readonly root: string,
         private readonly logFile: string,
     ) {
         this.script = path.join(root, 'network', 'network.sh');

@@ -27,6 +27,17 @@ describe('bench options', () => {
         expect(options.network).toBe('reuse');
     });
 
+    it('follows the network with no index unless asked, then with each named database once', () => {
+        expect(parseBenchOptions([], {}).followIndex).toEqual([]);
+        expect(parseBenchOptions(['--follow-index', 'postgres,pglite,postgres'], {}).followIndex).toEqual([
+            'postgres',
+            'pglite',
+        ]);
+        expect(parseBenchOptions([], { CARELEDGER_BENCH_FOLLOW_INDEX: 'pglite-memory' }).followIndex).toEqual([
+            'pglite-memory',
+        ]);
+    });
+
     it('runs selected workloads in the benchmark order', () => {
         const options = parseBenchOptions(['--workloads', 'verify-product,floor-put'], {});
         expect(options.workloads).toEqual(['floor-put', 'verify-product']);
@@ -39,6 +50,7 @@ describe('bench options', () => {
             expect(() => parseBenchOptions(['--duration', '-1'], {})).toThrow(/positive number/);
             expect(() => parseBenchOptions(['--submit-levels', '1,x'], {})).toThrow(/positive integer/);
             expect(() => parseBenchOptions(['--network', 'sometimes'], {})).toThrow(/fresh or reuse/);
+            expect(() => parseBenchOptions(['--follow-index', 'postgres,mysql'], {})).toThrow(/unknown database mysql/);
         } finally {
             quiet.mockRestore();
         }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { FollowDatabases, type FollowDatabase } from './index-follow';
 import type { WorkloadName } from './workload';
 
 export const AllWorkloads: readonly WorkloadName[] = [
@@ -43,6 +44,8 @@ export interface BenchOptions {
     network: 'fresh' | 'reuse';
     keepNetwork: boolean;
     outDir: string;
+    /** Databases of history indexes that follow the network during the runs, each timed per block (index-follow.ts). */
+    followIndex: FollowDatabase[];
 }
 
 const positiveInt = (value: string): number => {
@@ -60,6 +63,19 @@ const positiveNumber = (value: string): number => {
 const levels = (value: string): number[] => {
     const list = value.split(',').map((part) => positiveInt(part.trim()));
     return [...new Set(list)].sort((a, b) => a - b);
+};
+
+const followList = (value: string): FollowDatabase[] => {
+    const names = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+    for (const name of names) {
+        if (!(FollowDatabases as readonly string[]).includes(name)) {
+            throw new InvalidArgumentError(`unknown database ${name}; one of ${FollowDatabases.join(', ')}`);
+        }
+    }
+    return [...new Set(names)] as FollowDatabase[];
 };
 
 const workloadList = (value: string): WorkloadName[] => {
@@ -152,6 +168,12 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         )
         .option('--keep-network', 'leave a fresh network running at the end', fromEnv('keep-network', '') === '1')
         .option('--out <dir>', 'results folder', fromEnv('out', 'bench-results'))
+        .option(
+            '--follow-index <list>',
+            'history indexes that follow the network during the runs, with their lag per block: postgres, pglite, pglite-memory',
+            followList,
+            followList(fromEnv('follow-index', '')),
+        )
         .exitOverride()
         .showHelpAfterError();
     program.parse([...argv], { from: 'user' });
@@ -170,6 +192,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         network: string;
         keepNetwork: boolean;
         out: string;
+        followIndex: FollowDatabase[];
     }>();
     if (opts.network !== 'fresh' && opts.network !== 'reuse') {
         throw new InvalidArgumentError(`--network must be fresh or reuse, not ${opts.network}`);
@@ -189,5 +212,6 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
         network: opts.network,
         keepNetwork: opts.keepNetwork,
         outDir: opts.out,
+        followIndex: opts.followIndex,
     };
 }

@@ -80,6 +80,29 @@ export function renderSummary(results: BenchResults): string {
     }
     lines.push('');
 
+    const followed = results.workloads.flatMap((workload) =>
+        workload.runs.flatMap((run) => (run.indexLag ?? []).map((lag) => ({ workload, run, lag }))),
+    );
+    if (followed.length > 0) {
+        lines.push(
+            '## History index following the network (--follow-index)',
+            '',
+            "Lag of a block: from its arrival at a plain block listener of the regulator's peer to the index's database " +
+                'commit holding it (the index reads the same peer), over the blocks received in the measured window.',
+            '',
+            '| workload | load | database | blocks | committed tx/s | ingested tx/s | writes | lag p50 / p99 / max ms | over 1 s | not indexed |',
+            '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+        );
+        for (const { workload, run, lag } of followed) {
+            const { p50, p99, max } = lag.lagMs;
+            lines.push(
+                `| ${workload.name} | ${run.label} | ${lag.database} | ${lag.blocks} | ${f1(lag.committedTxPerSecond)} | ` +
+                    `${f1(lag.ingestedTxPerSecond)} | ${lag.writes} | ${f0(p50)} / ${f0(p99)} / ${f0(max)} | ${lag.overOneSecond} | ${lag.notIndexed} |`,
+            );
+        }
+        lines.push('');
+    }
+
     lines.push('## Workloads', '');
     for (const workload of results.workloads) {
         lines.push(

@@ -1,3 +1,4 @@
+import type { IndexLag } from './index-follow';
 import type { BenchOptions } from './options';
 import type { ResourceUsage } from './resources';
 import type { RunSummary } from './stats';
@@ -21,6 +22,8 @@ export interface RunResult {
     cpuMsPerCall?: number;
     errors: Array<{ message: string; count: number }>;
     dropped: number;
+    /** `--follow-index`: each following index's lag behind the blocks committed in the window. */
+    indexLag?: IndexLag[];
 }
 
 export interface WorkloadResult {
