@@ -35,6 +35,15 @@ export interface IndexLag {
     notIndexed: number;
     /** Database transactions the index wrote in the window (a batch holds every block that arrived meanwhile). */
     writes: number;
+    /** How long each of those writes took to commit, ms. */
+    writeMs: Percentiles;
+    /** Blocks per write, the largest. */
+    maxBlocksPerWrite: number;
+    /**
+     * How late this process's event loop ran a 50 ms timer in the window, ms: the load generator, the listener
+     * and the indexer share it, so a busy loop delays the index's reading and writing alike.
+     */
+    eventLoopDelayMs: Percentiles;
 }
 
 interface BlockTiming {
@@ -46,7 +55,9 @@ interface BlockTiming {
 /** One index and its plain listener, from the chain's current height to {@link close}. */
 export class IndexFollower {
     private readonly blocks = new Map<number, BlockTiming>();
-    private readonly writeTimes: number[] = [];
+    private readonly writes: Array<{ at: number; ms: number; blocks: number }> = [];
+    private readonly loopDelays: Array<{ at: number; ms: number }> = [];
+    private loopTimer?: NodeJS.Timeout;
     private listener?: BlockStream;
     private listening?: Promise<void>;
     private indexedHeight = 0;
@@ -80,7 +91,7 @@ export class IndexFollower {
             indexer: {
                 onChange: (change) => {
                     if (!change.reset) {
-                        ref.follower?.indexed(change.height);
+                        ref.follower?.indexed(change.height, change.writeMs ?? 0, change.blocks ?? 0);
                     }
                 },
                 log,
@@ -99,6 +110,7 @@ export class IndexFollower {
         );
         follower.listener = await listenerSession.blocks({ startBlock: BigInt(caughtUp.indexedHeight) });
         follower.listening = follower.listen(follower.listener);
+        follower.watchEventLoop();
         index.start();
         return follower;
     }
@@ -125,6 +137,7 @@ export class IndexFollower {
             .filter((block) => block.indexedMs !== undefined)
             .map((block) => block.indexedMs! - block.receivedMs!)
             .sort((a, b) => a - b);
+        const writes = this.writes.filter((write) => write.at >= window.fromMs && write.at < window.toMs);
         const ingested = [...this.blocks.values()].filter(
             (block) =>
                 block.indexedMs !== undefined && block.indexedMs >= window.fromMs && block.indexedMs < window.toMs,
@@ -137,11 +150,17 @@ export class IndexFollower {
             lagMs: percentiles(lags),
             overOneSecond: lags.filter((lag) => lag > 1000).length,
             notIndexed: received.length - lags.length,
-            writes: this.writeTimes.filter((time) => time >= window.fromMs && time < window.toMs).length,
+            writes: writes.length,
+            writeMs: percentiles(writes.map((write) => write.ms)),
+            maxBlocksPerWrite: Math.max(0, ...writes.map((write) => write.blocks)),
+            eventLoopDelayMs: percentiles(
+                this.loopDelays.filter((delay) => delay.at >= window.fromMs && delay.at < window.toMs).map((d) => d.ms),
+            ),
         };
     }
 
     async close(): Promise<void> {
+        clearInterval(this.loopTimer);
         this.listener?.close();
         await this.listening?.catch(() => undefined);
         await this.index.close();
@@ -156,10 +175,21 @@ export class IndexFollower {
         }
     }
 
-    /** The index committed every block below `height`. */
-    private indexed(height: number): void {
+    /** Samples how late a 50 ms timer fires, while following. */
+    private watchEventLoop(): void {
+        let expected = nowMs() + 50;
+        this.loopTimer = setInterval(() => {
+            const at = nowMs();
+            this.loopDelays.push({ at, ms: Math.max(0, at - expected) });
+            expected = at + 50;
+        }, 50);
+        this.loopTimer.unref();
+    }
+
+    /** The index committed every block below `height`, in a write of `blocks` blocks that took `ms`. */
+    private indexed(height: number, ms: number, blocks: number): void {
         const at = nowMs();
-        this.writeTimes.push(at);
+        this.writes.push({ at, ms, blocks });
         for (let number = this.indexedHeight; number < height; number++) {
             this.timing(number).indexedMs ??= at;
         }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { loadLedgerConfig, openLedger, projectRoot, type Ledger, type LedgerSession } from '../ledger';
-import { IndexFollower } from './index-follow';
+import { IndexFollowerThread } from './index-follow-thread';
 import { closedLoop, openLoop, type LoadResult, type Operation } from './load';
 import { NetworkScript, FloorChaincode } from './network';
 import { parseBenchOptions, type BenchOptions } from './options';
@@ -107,36 +107,28 @@ async function runWorkloads(options: BenchOptions, network: NetworkScript): Prom
     const context = benchContext(options, recorder, ledger, floorLedger, cleanups);
     const all = workloadsOf(options);
     const results: WorkloadResult[] = [];
-    const followers: IndexFollower[] = [];
+    const followers: IndexFollowerThread[] = [];
     /** The following indexes' lag over the run's window, once they hold every block received in it. */
     const lagOf = async (window: LoadResult['window']) => {
         if (followers.length === 0) {
             return undefined;
         }
-        await Promise.all(followers.map((follower) => follower.drain()));
-        const lags = followers.map((follower) => follower.lagIn(window));
+        const lags = await Promise.all(followers.map((follower) => follower.lag(window)));
         for (const lag of lags) {
             const { p50, p99, max } = lag.lagMs;
             log(
                 `  index on ${lag.database}: ${lag.blocks} blocks, committed ${lag.committedTxPerSecond.toFixed(1)} tx/s, ` +
                     `ingested ${lag.ingestedTxPerSecond.toFixed(1)} tx/s in ${lag.writes} writes, lag p50/p99/max ` +
-                    `${p50.toFixed(0)}/${p99.toFixed(0)}/${max.toFixed(0)} ms, ${lag.overOneSecond} over 1 s, ${lag.notIndexed} not indexed`,
+                    `${p50.toFixed(0)}/${p99.toFixed(0)}/${max.toFixed(0)} ms, ${lag.overOneSecond} over 1 s, ${lag.notIndexed} not indexed; ` +
+                    `write p50/p99 ${lag.writeMs.p50.toFixed(0)}/${lag.writeMs.p99.toFixed(0)} ms (up to ${lag.maxBlocksPerWrite} blocks), ` +
+                    `event loop delay p50/p99 ${lag.eventLoopDelayMs.p50.toFixed(0)}/${lag.eventLoopDelayMs.p99.toFixed(0)} ms`,
             );
         }
         return lags;
     };
     try {
         for (const database of options.followIndex) {
-            const regulator = await ledger.identities.get('regulator', 'admin');
-            followers.push(
-                await IndexFollower.start(
-                    database,
-                    ledger.connect(regulator),
-                    ledger.connect(regulator),
-                    network.root,
-                    log,
-                ),
-            );
+            followers.push(await IndexFollowerThread.start(database, network.root, log));
         }
         for (const name of options.workloads) {
             const workload = all[name];

@@ -90,14 +90,16 @@ export function renderSummary(results: BenchResults): string {
             "Lag of a block: from its arrival at a plain block listener of the regulator's peer to the index's database " +
                 'commit holding it (the index reads the same peer), over the blocks received in the measured window.',
             '',
-            '| workload | load | database | blocks | committed tx/s | ingested tx/s | writes | lag p50 / p99 / max ms | over 1 s | not indexed |',
-            '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+            '| workload | load | database | blocks | committed tx/s | ingested tx/s | lag p50 / p99 / max ms | over 1 s | not indexed | writes | write p50 / p99 ms | blocks per write (max) | event loop delay p50 / p99 ms |',
+            '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
         );
         for (const { workload, run, lag } of followed) {
             const { p50, p99, max } = lag.lagMs;
             lines.push(
                 `| ${workload.name} | ${run.label} | ${lag.database} | ${lag.blocks} | ${f1(lag.committedTxPerSecond)} | ` +
-                    `${f1(lag.ingestedTxPerSecond)} | ${lag.writes} | ${f0(p50)} / ${f0(p99)} / ${f0(max)} | ${lag.overOneSecond} | ${lag.notIndexed} |`,
+                    `${f1(lag.ingestedTxPerSecond)} | ${f0(p50)} / ${f0(p99)} / ${f0(max)} | ${lag.overOneSecond} | ${lag.notIndexed} | ` +
+                    `${lag.writes} | ${f0(lag.writeMs.p50)} / ${f0(lag.writeMs.p99)} | ${lag.maxBlocksPerWrite} | ` +
+                    `${f0(lag.eventLoopDelayMs.p50)} / ${f0(lag.eventLoopDelayMs.p99)} |`,
             );
         }
         lines.push('');

@@ -30,7 +30,16 @@ export interface IndexerStatus {
  * the database's checkpoint, which another process may have moved).
  */
 export type IndexChange =
-    { reset: true } | { reset: false; height: number; keys: readonly string[]; ledgerTime?: string };
+    | { reset: true }
+    | {
+          reset: false;
+          height: number;
+          keys: readonly string[];
+          ledgerTime?: string;
+          /** Blocks in this write, and how long the database took to commit them (ms): what bounds the lag. */
+          blocks?: number;
+          writeMs?: number;
+      };
 
 export interface IndexerOptions {
     store: HistoryStore;
@@ -216,13 +225,17 @@ export class HistoryIndexer {
                 const batch = queue.splice(0, max);
                 room?.();
                 const rows = batch;
+                const writeStarted = performance.now();
                 await this.options.store.append(rows, this.options.source);
+                const writeMs = performance.now() - writeStarted;
                 this.height = rows[rows.length - 1].number + 1;
                 if (this.options.onChange) {
                     const transactions = rows.flatMap((row) => row.transactions);
                     this.options.onChange({
                         reset: false,
                         height: this.height,
+                        blocks: rows.length,
+                        writeMs,
                         keys: transactions.flatMap((tx) => tx.writes.map((write) => write.key)),
                         ledgerTime: transactions.reduce<string | undefined>(
                             (latest, tx) => (latest === undefined || tx.ts > latest ? tx.ts : latest),
