@@ -39,7 +39,8 @@ describe('IndexFollower', () => {
             await follower.drain();
             const lag = follower.lagIn({ fromMs, toMs });
             expect(lag).toMatchObject({ database: 'pglite-memory', blocks, notIndexed: 0 });
-            expect(lag.writes).toBeGreaterThanOrEqual(1);
+            // The index may commit the window's last blocks after it ends: its writes are counted up to now.
+            expect(follower.lagIn({ fromMs, toMs: nowMs() }).writes).toBeGreaterThanOrEqual(1);
             expect(lag.committedTxPerSecond).toBeCloseTo((5 * 1000) / (toMs - fromMs), 6);
             // Every block of the window was indexed after the listener saw it or at most as early: a lag per block.
             expect(lag.lagMs.max).toBeGreaterThanOrEqual(lag.lagMs.p50);
