@@ -5,6 +5,8 @@ import { projectRoot } from '../../gateway/src/ledger';
 import { openScenarioLedger, type ScenarioLedger } from '../support/ledger';
 import { licenseViaRest } from '../scenarios/rest-licensing';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
+import type { HistoryIndex } from '../../gateway/src/history';
+import { caughtUpIndex } from '../history/support';
 
 /**
  * The consortium the browser journeys run against: one gateway per org over one ledger
@@ -15,15 +17,26 @@ export interface World {
     env: ScenarioLedger;
     gateways: Record<string, RestGateway>;
     personas: WebPersona[];
+    /**
+     * With `history: true`, the history index every gateway serves under /history (the regulator's
+     * peer's blocks, PGlite in memory or CARELEDGER_HISTORY_PG), as `npm start` runs it on the
+     * embedded ledger. It follows the ledger only when told: `index.catchUp()` ingests every block
+     * committed so far, so a test knows which blocks its pages reflect.
+     */
+    index?: HistoryIndex;
     close(): Promise<void>;
 }
 
-export async function startWorld(orgs = ['hospital', 'manufacturer', 'distributor', 'regulator']): Promise<World> {
+export async function startWorld(
+    orgs = ['hospital', 'manufacturer', 'distributor', 'regulator'],
+    options: { history?: boolean } = {},
+): Promise<World> {
     const env = await openScenarioLedger();
+    const index = options.history ? await caughtUpIndex(env.ledger, 'regulator') : undefined;
     let personas: WebPersona[] = [];
     const gateways: Record<string, RestGateway> = {};
     for (const org of orgs) {
-        gateways[org] = await startGateway(env, org, { web: { personas: () => personas } });
+        gateways[org] = await startGateway(env, org, { web: { personas: () => personas }, history: index });
     }
     const consortium = path.join(projectRoot(), 'network', 'consortium.json');
     const users = (org: string) =>
@@ -44,8 +57,10 @@ export async function startWorld(orgs = ['hospital', 'manufacturer', 'distributo
         env,
         gateways,
         personas,
+        index,
         async close() {
             await Promise.all(Object.values(gateways).map((g) => g.app.close()));
+            await index?.close();
             await env.close();
         },
     };

@@ -8,6 +8,7 @@ const Patient = lazy(() => import('./pages/Patient'));
 const Clinician = lazy(() => import('./pages/Clinician'));
 const Supply = lazy(() => import('./pages/Supply'));
 const Regulator = lazy(() => import('./pages/Regulator'));
+const RegulatorIndex = lazy(() => import('./pages/RegulatorIndex'));
 
 function useHash(): string {
     const [hash, setHash] = useState(window.location.hash || '#/');
@@ -52,6 +53,8 @@ export function App() {
         page = <Supply session={session} />;
     } else if (route === '#/regulator') {
         page = <Regulator session={session} />;
+    } else if (route === '#/regulator/index') {
+        page = <RegulatorIndex session={session} />;
     } else {
         page = <AdminHome session={session} />;
     }

@@ -28,6 +28,10 @@ export default function Regulator({ session }: { session: Session }) {
     return (
         <>
             <h1>Regulator — {session.org}</h1>
+            <p>
+                Ledger queries below; for questions across the whole history (every unit of a lot, audit search, reports
+                with charts) see the <a href="#/regulator/index">history index</a>.
+            </p>
             <div role="tablist" aria-label="Regulator views" className="tabs">
                 {tabs.map((t) => (
                     <button
