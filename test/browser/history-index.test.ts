@@ -161,6 +161,20 @@ describe('browser: the inspector reads the history index', () => {
         await call(manufacturer, 'maker', '/supply/ship', { items: [{ sscc: caseSscc }], to: 'DistributorMSP' });
         await call(distributor, 'wholesaler', '/supply/receive', { items: [{ sscc: caseSscc }] });
         await call(manufacturer, 'maker', '/supply/ship', { items: [{ gtin, serial: 'U3' }], to: 'DistributorMSP' });
+        // A suspect case opened and cleared; then the lot is recalled and U6 is secured after the recall.
+        const u4 = { item: { gtin, serial: 'U4' } };
+        await call(manufacturer, 'maker', '/supply/suspicions', { ...u4, reason: 'label smudged' });
+        await call(manufacturer, 'maker', '/supply/suspicions/clear', { ...u4, reason: 'label legible on inspection' });
+        await call(manufacturer, 'maker', '/supply/recalls', {
+            gtin,
+            lot,
+            recallClass: 'II',
+            reason: 'dissolution out of specification',
+        });
+        await call(manufacturer, 'maker', '/supply/suspicions', {
+            item: { gtin, serial: 'U6' },
+            reason: 'recalled lot held',
+        });
 
         // EHR: patient2's record at the hospital, read by physician1 (allowed or not, as the consents say).
         await call(hospital, 'patient', '/ehr/patients/enrol', {}, [200, 409]);
@@ -364,6 +378,55 @@ describe('browser: the inspector reads the history index', () => {
         expect(JSON.parse(fs.readFileSync((await jsonFile.path())!, 'utf8'))).toEqual(after.api);
         expect(await seriousViolations(page, 'history index: report')).toEqual([]);
         await screenshot(page, 'history-index-report');
+    });
+
+    it("shows recall effectiveness and suspect cases' time to resolution with the gateway's charts", async () => {
+        const page = inspectorPage;
+        await page.getByRole('tab', { name: 'Reports' }).click();
+        await page.getByLabel('Report', { exact: true }).selectOption('recall-effectiveness');
+        await page.getByLabel('GTIN', { exact: true }).fill(gtin);
+        await page.getByLabel('Lot', { exact: true }).fill(lot);
+        await page.getByRole('button', { name: 'Show report' }).click();
+        const recall = page.locator('[data-report="recall-effectiveness"]');
+        await recall.waitFor();
+        const query = `gtin=${gtin}&lot=${encodeURIComponent(lot)}`;
+        const reach = await asInspector<ReportAnswer & { summary: Record<string, number> }>(
+            `/history/reports/recall-effectiveness?${query}`,
+        );
+        expect(await blockHeightShown(recall)).toBe(reach.body.blockHeight);
+        expect(await cells(recall.locator('table'))).toEqual(
+            reach.body.rows.map((r) => reach.body.columns.map((c) => String(r[c] ?? ''))),
+        );
+        // One recalled lot of 7 units, one of them (U6) secured after the recall.
+        expect(reach.body.summary).toMatchObject({ recalledLots: 1, units: serials.length, secured: 1 });
+        expect(reach.body.rows.at(-1)).toMatchObject({ gtin, lot, units: serials.length, secured: 1 });
+        expect(await recall.locator('[data-summary="secured"]').textContent()).toBe('1');
+        const recallSrc = await recall.getByRole('img', { name: /^Chart: / }).getAttribute('src');
+        expect(decodeURIComponent(recallSrc!.slice(recallSrc!.indexOf(',') + 1))).toBe(
+            await reportText(`/history/reports/recall-effectiveness?${query}&format=svg`),
+        );
+        // The ledger's lot says it is recalled, by its manufacturer.
+        const onLedger = await asInspector<{ recall?: { by: string; recallClass: string } }>(
+            `/supply/lots/${gtin}/${encodeURIComponent(lot)}`,
+        );
+        expect(onLedger.body.recall).toMatchObject({ by: 'ManufacturerMSP', recallClass: 'II' });
+
+        await page.getByLabel('Report', { exact: true }).selectOption('suspect-resolution');
+        await page.getByRole('button', { name: 'Show report' }).click();
+        const suspects = page.locator('[data-report="suspect-resolution"]');
+        await suspects.waitFor();
+        const cases = await asInspector<ReportAnswer>('/history/reports/suspect-resolution');
+        expect(await blockHeightShown(suspects)).toBe(cases.body.blockHeight);
+        const rows = await cells(suspects.locator('table'));
+        expect(rows).toEqual(cases.body.rows.map((r) => cases.body.columns.map((c) => String(r[c] ?? ''))));
+        const mine = cases.body.rows.filter((r) => r.gtin === gtin);
+        expect(mine.map((r) => [r.id, r.outcome, r.openedBy])).toEqual([
+            ['U4', 'cleared', 'ManufacturerMSP'],
+            ['U6', 'open', 'ManufacturerMSP'],
+        ]);
+        expect(Number(mine[0].hoursToResolution)).toBeGreaterThanOrEqual(0);
+        expect(mine[1].hoursToResolution).toBeNull();
+        expect(await seriousViolations(page, 'history index: supply reports')).toEqual([]);
     });
 
     it("finds the record's accesses in the audit search as the index and the ledger's trail have them", async () => {

@@ -45,12 +45,22 @@ export default function RegulatorIndex({ session }: { session: Session }) {
                 </button>
             </div>
             <IndexErrorNotice error={statusError} />
-            <Tabs label="History index views" tabs={tabs} selected={tab} onSelect={setTab}>
+            <Tabs
+                label="History index views"
+                tabs={tabs}
+                selected={tab}
+                onSelect={(next) => {
+                    // The index may have moved on: say again where it stands.
+                    refresh();
+                    setTab(next);
+                }}
+            >
                 {tab === 'Lots and units' && (
                     <LotIndex
                         history={history}
                         onUnit={(unit) => {
                             setCustodyOf(unit);
+                            refresh();
                             setTab('Unit custody');
                         }}
                     />
