@@ -2,7 +2,8 @@
 /**
  * The README's test command (`npm test`) after the build:
  *   1. type-check every source and test file, check formatting (prettier --check) and lint (eslint);
- *   2. unit tests and the scenario suite on the embedded ledger;
+ *   2. unit tests and the scenario suite on the embedded ledger, on the machine's Node and again on Node 22 LTS
+ *      (tools/node/install.js: the npm registry's pinned release, cached outside the repository);
  *   3. the web app: its component tests (vitest), then its journeys in Chromium (playwright-core
  *      driving Debian's /usr/bin/chromium, installed by test/browser/install-chromium.sh when absent)
  *      against gateways on the embedded ledger;
@@ -33,10 +34,19 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 const artefacts = (ledger) => path.join(reportDir, `artefacts-${ledger}`);
 const validators = path.join(root, 'tools', 'validators', 'run.js');
 
-/** Runs jest with a JSON report so the closing line counts tests, not steps. */
-function runJest(title, args, env) {
+/**
+ * Runs jest with a JSON report so the closing line counts tests, not steps. With `node`, jest runs on that Node.js
+ * binary, first on PATH so its workers and every child process do too.
+ */
+function runJest(title, args, env, node) {
     const report = path.join(reportDir, `${title.replace(/\W+/g, '-')}.json`);
-    const ok = run(title, jest, [...args, '--json', `--outputFile=${report}`], env);
+    const jestArgs = [...args, '--json', `--outputFile=${report}`];
+    const ok = node
+        ? run(title, node, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...jestArgs], {
+              ...env,
+              PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`,
+          })
+        : run(title, jest, jestArgs, env);
     try {
         const summary = JSON.parse(fs.readFileSync(report, 'utf8'));
         counts.passed += summary.numPassedTests;
@@ -74,6 +84,27 @@ results.push([
         CARELEDGER_ARTEFACTS: artefacts('embedded'),
     }),
 ]);
+// Node 22 LTS, the release the container images run (tools/node/: the npm registry's pinned binary, cached), for the
+// same unit and embedded suite; the Fabric tier below stays on the machine's Node.
+const node22 = spawnSync(process.execPath, [path.join(root, 'tools', 'node', 'install.js'), '22'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+});
+if (node22.status !== 0) {
+    console.log('\n=== Node 22: install FAILED ===');
+    results.push(['Node 22 install', false]);
+} else {
+    const node = node22.stdout.trim().split('\n').pop();
+    results.push([
+        'unit and scenarios (embedded ledger, Node 22)',
+        runJest(
+            'unit and scenarios (embedded ledger, Node 22)',
+            ['--selectProjects', 'unit', 'scenarios'],
+            { CARELEDGER_LEDGER: 'embedded' },
+            node,
+        ),
+    ]);
+}
 results.push([
     'standards validators (embedded run)',
     run('standards validators (embedded run)', process.execPath, [validators, artefacts('embedded')]),
