@@ -22,15 +22,20 @@ const nullMarker = '\u001f';
 /** One column of a batch: its values in row order and its SQL type. */
 export type Column = readonly [values: readonly ColumnValue[], type: ColumnType];
 
-/** `unnest(...)` over the columns, with its parameters: `SELECT ... FROM ${sql} AS u(a, b, ...)`. */
-export function unnestColumns(columns: readonly Column[]): { sql: string; params: unknown[] } {
-    const batch = new ColumnBatch();
+/**
+ * `unnest(...)` over the columns, with its parameters: `SELECT ... FROM ${sql} AS u(a, b, ...)`.
+ * `offset`: parameters already in the statement before these (numbering starts at `$offset+1`).
+ */
+export function unnestColumns(columns: readonly Column[], offset = 0): { sql: string; params: unknown[] } {
+    const batch = new ColumnBatch(offset);
     const arrays = columns.map(([values, type]) => batch.column(values, type));
     return { sql: `unnest(${arrays.join(', ')})`, params: batch.params };
 }
 
 class ColumnBatch {
     readonly params: unknown[] = [];
+
+    constructor(private readonly offset: number) {}
 
     /** Adds a column; returns the SQL expression of its array (an argument of `unnest`). */
     column(values: readonly ColumnValue[], type: ColumnType): string {
@@ -40,7 +45,7 @@ class ColumnBatch {
             )
         ) {
             this.params.push(values);
-            return `$${this.params.length}::${type}[]`;
+            return `$${this.offset + this.params.length}::${type}[]`;
         }
         let joined = 'c';
         for (const value of values) {
@@ -48,7 +53,7 @@ class ColumnBatch {
             joined += value === null ? nullMarker : typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
         }
         this.params.push(joined);
-        const array = `(string_to_array($${this.params.length}, E'\\x1e', E'\\x1f'))[2:]`;
+        const array = `(string_to_array($${this.offset + this.params.length}, E'\\x1e', E'\\x1f'))[2:]`;
         return type === 'text' ? array : `${array}::${type}[]`;
     }
 }

@@ -54,14 +54,23 @@ export class HistoryStore {
     async append(blocks: readonly BlockRow[], source: string): Promise<number> {
         return this.db.transaction(async (tx) => {
             await tx.query('SELECT pg_advisory_xact_lock($1)', [7_301_401]);
-            const checkpoint = await this.checkpoint(tx);
-            if (checkpoint && checkpoint.source !== source) {
+            // The checkpoint and the hash of the block before it, in one round trip (after the lock: its snapshot sees the last writer's commit).
+            const [held] = await tx.query<{
+                next_block: number;
+                source: string;
+                previous_hash: string | null;
+            }>(
+                `SELECT c.next_block, c.source,
+                        (SELECT hash FROM history_blocks WHERE number = c.next_block - 1) AS previous_hash
+                 FROM history_checkpoint c WHERE c.id = 1`,
+            );
+            if (held && held.source !== source) {
                 throw new LedgerError(
                     'CONFLICT',
-                    `this index was built from ${checkpoint.source}, not ${source}: use a database of its own`,
+                    `this index was built from ${held.source}, not ${source}: use a database of its own`,
                 );
             }
-            const next = checkpoint?.nextBlock ?? 0;
+            const next = held?.next_block ?? 0;
             const fresh = blocks.filter((block) => block.number >= next);
             if (fresh.length === 0) {
                 return 0;
@@ -69,14 +78,7 @@ export class HistoryStore {
             if (fresh[0].number !== next) {
                 throw new Error(`block ${fresh[0].number} delivered while the index expects block ${next}`);
             }
-            let previous =
-                next === 0
-                    ? undefined
-                    : (
-                          await tx.query<{ hash: string }>('SELECT hash FROM history_blocks WHERE number = $1', [
-                              next - 1,
-                          ])
-                      )[0]?.hash;
+            let previous = next === 0 ? undefined : (held?.previous_hash ?? undefined);
             for (const [index, block] of fresh.entries()) {
                 if (block.number !== next + index) {
                     throw new Error(`blocks out of order: ${block.number} after ${next + index - 1}`);
@@ -86,13 +88,7 @@ export class HistoryStore {
                 }
                 previous = block.hash;
             }
-            await insertBlocks(tx, fresh);
-            const nextBlock = fresh[fresh.length - 1].number + 1;
-            await tx.query(
-                `INSERT INTO history_checkpoint (id, next_block, source, updated_at) VALUES (1, $1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET next_block = EXCLUDED.next_block, updated_at = EXCLUDED.updated_at`,
-                [nextBlock, source, new Date().toISOString()],
-            );
+            await insertBlocks(tx, fresh, { nextBlock: fresh[fresh.length - 1].number + 1, source });
             return fresh.length;
         });
     }
@@ -213,21 +209,39 @@ export class HistoryStore {
 
 const b64 = (bytes: Buffer | null) => (bytes === null ? null : bytes.toString('base64'));
 
-async function insertBlocks(tx: SqlClient, blocks: readonly BlockRow[]): Promise<void> {
-    const headers = unnestColumns([
-        [blocks.map((b) => b.number), 'bigint'],
-        [blocks.map((b) => b.hash), 'text'],
-        [blocks.map((b) => b.previousHash), 'text'],
-        [blocks.map((b) => b.dataHash), 'text'],
-        [blocks.map((b) => b.transactions.length), 'int'],
-    ]);
-    await tx.query(
-        `INSERT INTO history_blocks (number, hash, previous_hash, data_hash, tx_count) SELECT * FROM ${headers.sql}`,
-        headers.params,
+/**
+ * Writes `blocks` (headers, transactions, key history, current state) and moves the checkpoint
+ * to `checkpoint` in one statement (data-modifying CTEs over distinct tables or rows): each
+ * database round trip of a write waits for both processes to be scheduled, which on a busy
+ * machine is what a block's lag behind the peer is made of (README, "Following the Fabric
+ * network live"). Keys deleted as their last write are removed after it.
+ */
+async function insertBlocks(
+    tx: SqlClient,
+    blocks: readonly BlockRow[],
+    checkpoint: { nextBlock: number; source: string },
+): Promise<void> {
+    const params: unknown[] = [];
+    const columns = (list: Parameters<typeof unnestColumns>[0]) => {
+        const built = unnestColumns(list, params.length);
+        params.push(...built.params);
+        return built.sql;
+    };
+    const parts: string[] = [];
+    parts.push(
+        `new_blocks AS (INSERT INTO history_blocks (number, hash, previous_hash, data_hash, tx_count) SELECT * FROM ${columns(
+            [
+                [blocks.map((b) => b.number), 'bigint'],
+                [blocks.map((b) => b.hash), 'text'],
+                [blocks.map((b) => b.previousHash), 'text'],
+                [blocks.map((b) => b.dataHash), 'text'],
+                [blocks.map((b) => b.transactions.length), 'int'],
+            ],
+        )})`,
     );
     const txs = blocks.flatMap((block) => block.transactions.map((t) => ({ block: block.number, t })));
     if (txs.length) {
-        const rows = unnestColumns([
+        const rows = columns([
             [txs.map((x) => x.block), 'bigint'],
             [txs.map((x) => x.t.position), 'int'],
             [txs.map((x) => x.t.txId), 'text'],
@@ -240,57 +254,63 @@ async function insertBlocks(tx: SqlClient, blocks: readonly BlockRow[]): Promise
             [txs.map((x) => x.t.eventName), 'text'],
             [txs.map((x) => b64(x.t.eventPayload)), 'text'],
         ]);
-        await tx.query(
-            `INSERT INTO history_transactions (block_number, position, tx_id, ts, creator_msp, creator_role, contract,
-                 function, validation_code, event_name, event_payload)
+        parts.push(
+            `new_transactions AS (INSERT INTO history_transactions (block_number, position, tx_id, ts, creator_msp,
+                 creator_role, contract, function, validation_code, event_name, event_payload)
              SELECT b, p, id, ts, msp, role, c, f, code, en, decode(ep, 'base64')
-             FROM ${rows.sql} AS u(b, p, id, ts, msp, role, c, f, code, en, ep)`,
-            rows.params,
+             FROM ${rows} AS u(b, p, id, ts, msp, role, c, f, code, en, ep))`,
         );
     }
     const writes = txs.flatMap((x) => x.t.writes.map((w) => ({ block: x.block, position: x.t.position, w })));
-    if (writes.length === 0) {
-        return;
-    }
-    // The last write of each key in these blocks decides its current state.
-    const last = new Map<string, (typeof writes)[number]>();
-    for (const write of writes) {
-        last.set(write.w.key, write);
-    }
     const deleted: string[] = [];
-    const latest = writes.map((write) => {
-        const isLatest = last.get(write.w.key) === write;
-        if (isLatest && write.w.isDelete) {
-            deleted.push(write.w.key);
+    if (writes.length) {
+        // The last write of each key in these blocks decides its current state.
+        const last = new Map<string, (typeof writes)[number]>();
+        for (const write of writes) {
+            last.set(write.w.key, write);
         }
-        return isLatest && !write.w.isDelete;
-    });
-    // One statement writes the key history and the current state from the same rows: every
-    // value crosses to the database once, as text when it is UTF-8, and jsonb parses it once.
-    const input = unnestColumns([
-        [writes.map((x) => x.w.key), 'text'],
-        [writes.map((x) => x.block), 'bigint'],
-        [writes.map((x) => x.position), 'int'],
-        [writes.map((x) => x.w.objectType), 'text'],
-        [writes.map((x) => x.w.isDelete), 'boolean'],
-        [writes.map((x) => x.w.text), 'text'],
-        [writes.map((x) => (x.w.text === null ? b64(x.w.value) : null)), 'text'],
-        [writes.map((x) => x.w.json), 'boolean'],
-        [latest, 'boolean'],
-    ]);
+        const latest = writes.map((write) => {
+            const isLatest = last.get(write.w.key) === write;
+            if (isLatest && write.w.isDelete) {
+                deleted.push(write.w.key);
+            }
+            return isLatest && !write.w.isDelete;
+        });
+        // The key history and the current state from the same rows: every value crosses to the
+        // database once, as text when it is UTF-8, and jsonb parses it once.
+        const input = columns([
+            [writes.map((x) => x.w.key), 'text'],
+            [writes.map((x) => x.block), 'bigint'],
+            [writes.map((x) => x.position), 'int'],
+            [writes.map((x) => x.w.objectType), 'text'],
+            [writes.map((x) => x.w.isDelete), 'boolean'],
+            [writes.map((x) => x.w.text), 'text'],
+            [writes.map((x) => (x.w.text === null ? b64(x.w.value) : null)), 'text'],
+            [writes.map((x) => x.w.json), 'boolean'],
+            [latest, 'boolean'],
+        ]);
+        parts.push(
+            `input AS (
+                 SELECT k, b, p, ot, d, coalesce(convert_to(t, 'UTF8'), decode(v, 'base64')) AS value,
+                        CASE WHEN j THEN t::jsonb END AS doc, l
+                 FROM ${input} AS u(k, b, p, ot, d, t, v, j, l))`,
+            `written AS (
+                 INSERT INTO history_writes (key, block_number, position, object_type, is_delete, value, doc)
+                 SELECT k, b, p, ot, d, value, doc FROM input)`,
+            `state AS (
+                 INSERT INTO history_state (key, object_type, doc, block_number, position)
+                 SELECT k, ot, doc, b, p FROM input WHERE l
+                 ON CONFLICT (key) DO UPDATE SET object_type = EXCLUDED.object_type, doc = EXCLUDED.doc,
+                     block_number = EXCLUDED.block_number, position = EXCLUDED.position)`,
+        );
+    }
+    params.push(checkpoint.nextBlock, checkpoint.source, new Date().toISOString());
+    const n = params.length;
     await tx.query(
-        `WITH input AS (
-             SELECT k, b, p, ot, d, coalesce(convert_to(t, 'UTF8'), decode(v, 'base64')) AS value,
-                    CASE WHEN j THEN t::jsonb END AS doc, l
-             FROM ${input.sql} AS u(k, b, p, ot, d, t, v, j, l)),
-         written AS (
-             INSERT INTO history_writes (key, block_number, position, object_type, is_delete, value, doc)
-             SELECT k, b, p, ot, d, value, doc FROM input)
-         INSERT INTO history_state (key, object_type, doc, block_number, position)
-         SELECT k, ot, doc, b, p FROM input WHERE l
-         ON CONFLICT (key) DO UPDATE SET object_type = EXCLUDED.object_type, doc = EXCLUDED.doc,
-             block_number = EXCLUDED.block_number, position = EXCLUDED.position`,
-        input.params,
+        `WITH ${parts.join(',\n')}
+         INSERT INTO history_checkpoint (id, next_block, source, updated_at) VALUES (1, $${n - 2}, $${n - 1}, $${n})
+         ON CONFLICT (id) DO UPDATE SET next_block = EXCLUDED.next_block, updated_at = EXCLUDED.updated_at`,
+        params,
     );
     if (deleted.length) {
         await tx.query('DELETE FROM history_state WHERE key = ANY($1::text[])', [deleted]);
