@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { HistoryIndex } from '../../gateway/src/history';
+import { createPostgresDatabase, HistoryIndex } from '../../gateway/src/history';
 import type { Ledger } from '../../gateway/src/ledger';
 
 /**
@@ -12,18 +12,7 @@ export async function freshDatabaseUrl(): Promise<string> {
     if (!base) {
         return 'memory://';
     }
-    const name = `history_test_${randomBytes(5).toString('hex')}`;
-    const pg = await import('pg');
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-        await client.query(`CREATE DATABASE ${name}`);
-    } finally {
-        await client.end();
-    }
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return url.toString();
+    return createPostgresDatabase(base, `history_test_${randomBytes(5).toString('hex')}`);
 }
 
 /** The database kind a test runs on, for messages. */

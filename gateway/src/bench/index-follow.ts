@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { HistoryIndex } from '../history';
+import { createPostgresDatabase, HistoryIndex } from '../history';
 import type { BlockStream, LedgerSession } from '../ledger';
 import { nowMs } from './recorder';
 import { percentiles, type Percentiles } from './stats';
@@ -218,16 +218,6 @@ async function databaseFor(database: FollowDatabase, root: string): Promise<{ ur
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
     }).trim();
-    const name = `bench_follow_${Date.now().toString(36)}`;
-    const pg = await import('pg');
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    try {
-        await client.query(`CREATE DATABASE ${name}`);
-    } finally {
-        await client.end();
-    }
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    return { url: url.toString(), cleanup: () => undefined };
+    const url = await createPostgresDatabase(base, `bench_follow_${Date.now().toString(36)}`);
+    return { url, cleanup: () => undefined };
 }

@@ -186,3 +186,27 @@ export function isOutage(error: unknown): boolean {
         )
     );
 }
+
+/**
+ * Creates the database `name` on the PostgreSQL server that `serverUrl` (a maintenance database's `postgres://` URL)
+ * names, and returns the new database's URL: a fresh index of its own for a test or a benchmark run.
+ *
+ * @example
+ * const url = await createPostgresDatabase('postgres://careledger@127.0.0.1:45054/postgres', 'history_test_1a2b');
+ */
+export async function createPostgresDatabase(serverUrl: string, name: string): Promise<string> {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+        throw new Error(`database name ${JSON.stringify(name)}: lower-case letters, digits and _ only, at most 63`);
+    }
+    const pg = await import('pg');
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+        await client.query(`CREATE DATABASE ${name}`);
+    } finally {
+        await client.end();
+    }
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Api, Page } from '../api/client';
 import type { AuditEntry } from '../api/ehr';
 import { CustodyGraphView } from '../components/CustodyGraphView';
+import { Tabs } from '../components/Tabs';
 import { custodyGraph, type Step } from '../components/custody';
 import {
     download,
@@ -32,41 +33,12 @@ export default function Regulator({ session }: { session: Session }) {
                 Ledger queries below; for questions across the whole history (every unit of a lot, audit search, reports
                 with charts) see the <a href="#/regulator/index">history index</a>.
             </p>
-            <div role="tablist" aria-label="Regulator views" className="tabs">
-                {tabs.map((t) => (
-                    <button
-                        key={t}
-                        role="tab"
-                        type="button"
-                        aria-selected={tab === t}
-                        id={`tab-${t}`}
-                        aria-controls="tab-panel"
-                        tabIndex={tab === t ? 0 : -1}
-                        onClick={() => setTab(t)}
-                        onKeyDown={(e) => {
-                            const i = tabs.indexOf(t);
-                            const next =
-                                e.key === 'ArrowRight'
-                                    ? tabs[(i + 1) % tabs.length]
-                                    : e.key === 'ArrowLeft'
-                                      ? tabs[(i + tabs.length - 1) % tabs.length]
-                                      : undefined;
-                            if (next) {
-                                setTab(next);
-                                document.getElementById(`tab-${next}`)?.focus();
-                            }
-                        }}
-                    >
-                        {t}
-                    </button>
-                ))}
-            </div>
-            <div role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`}>
+            <Tabs label="Regulator views" tabs={tabs} selected={tab} onSelect={setTab}>
                 {tab === 'Supply explorer' && <SupplyExplorer api={api} />}
                 {tab === 'Recalls and suspect product' && <RecallsAndSuspects api={api} />}
                 {tab === 'EHR audit' && <AuditExplorer api={api} />}
                 {tab === 'Credentials' && <CredentialRegistry api={api} />}
-            </div>
+            </Tabs>
         </>
     );
 }
