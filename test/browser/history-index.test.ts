@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { supply } from '@careledger/chaincode';
-import { uniqueId } from '../support/ledger';
+import { uniqueId, uniqueKey } from '../support/ledger';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 import { seedBasics, startWorld, type World } from './world';
 
@@ -19,14 +17,6 @@ jest.setTimeout(300_000);
 
 const patientId = 'pat-2b9d51f0'; // patient2 of the demo hospital
 const expiry = '301231';
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
-}
 
 interface Refusal {
     code: string;

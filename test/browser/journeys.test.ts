@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { supply } from '@careledger/chaincode';
-import { uniqueId } from '../support/ledger';
+import { uniqueId, uniqueKey } from '../support/ledger';
 import { launchBrowser, screenshot, seriousViolations } from './browser';
 import { seedBasics, startWorld, type World } from './world';
 
@@ -13,14 +11,6 @@ import { seedBasics, startWorld, type World } from './world';
 jest.setTimeout(300_000);
 
 const patientId = 'pat-7c1e04a9';
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
-}
 
 describe('browser journeys', () => {
     let world: World;

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { supply } from '@careledger/chaincode';
 import { commitDocument, CredentialsClient } from '../../gateway/src/credentials';
 import type { HistoryIndex } from '../../gateway/src/history';
 import { LedgerError } from '../../gateway/src/ledger';
 import { SupplyClient } from '../../gateway/src/supply';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 import { caughtUpIndex, databaseKind } from './support';
 
@@ -16,16 +14,6 @@ import { caughtUpIndex, databaseKind } from './support';
  * Both ledgers; PGlite, or PostgreSQL when CARELEDGER_HISTORY_PG is set.
  */
 jest.setTimeout(600_000);
-
-const { gs1 } = supply;
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${gs1.gs1CheckDigit(data)}`;
-}
 
 type Lightweight = { verificationTimestamp: string; data: Record<string, unknown>; corrUUID?: string };
 

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { supply } from '@careledger/chaincode';
 import type { HistoryIndex, HistoryQueries, Report, VerifyReport } from '../../gateway/src/history';
 import { SupplyClient } from '../../gateway/src/supply';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 import { caughtUpIndex, databaseKind } from './support';
 
@@ -25,16 +23,6 @@ interface Refusal {
     code: string;
     message: string;
     field?: string;
-}
-
-const { gs1 } = supply;
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${gs1.gs1CheckDigit(data)}`;
 }
 
 describe(`history index over REST (${databaseKind()})`, () => {

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { supply } from '@careledger/chaincode';
 import { consortiumGlns } from '../../gateway/src/standards/gln-directory';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 
 /**
@@ -19,14 +17,6 @@ type Verification = {
     corrUUID: string;
     data: { verified: boolean; verificationFailureReason?: string; additionalInfo?: string };
 };
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
-}
 
 describe('DSCSA verification (GS1 Lightweight Messaging)', () => {
     let env: ScenarioLedger;

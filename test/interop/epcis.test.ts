@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { supply } from '@careledger/chaincode';
 import { epcisEventHash } from '../../gateway/src/standards/epcis-hash';
 import { consortiumGlns } from '../../gateway/src/standards/gln-directory';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 import { licenseViaRest } from '../scenarios/rest-licensing';
 import { startGateway, type RestGateway } from '../scenarios/rest-support';
 
@@ -32,14 +30,6 @@ type Event = Record<string, unknown> & {
 };
 type EpcisDocument = { type: string; epcisBody: { eventList: Event[] } };
 type QueryDocument = { type: string; epcisBody: { queryResults: { resultsBody: { eventList: Event[] } } } };
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
-}
 
 describe('EPCIS 2.0 exports and queries over REST', () => {
     let env: ScenarioLedger;

@@ -1,9 +1,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { createHash } from 'node:crypto';
-import { supply } from '@careledger/chaincode';
 import { epcisDocumentSchema } from '../../gateway/src/standards/epcis-schema';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 import { licenseViaRest } from './rest-licensing';
 import { startGateway, type RestGateway } from './rest-support';
 
@@ -14,14 +12,6 @@ import { startGateway, type RestGateway } from './rest-support';
  * document that validates against the schema.
  */
 jest.setTimeout(300_000);
-
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
-}
 
 describe('REST: supply chain from commissioning to dispensing', () => {
     let env: ScenarioLedger;

@@ -1,13 +1,12 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { createHash } from 'node:crypto';
 import { supply } from '@careledger/chaincode';
 import { commitDocument, CredentialsClient } from '../../gateway/src/credentials';
 import { LedgerError } from '../../gateway/src/ledger';
 import { toEpcisDocument, type EpcisEventInput } from '../../gateway/src/standards/epcis';
 import { epcisDocumentSchema } from '../../gateway/src/standards/epcis-schema';
 import { SupplyClient } from '../../gateway/src/supply';
-import { openScenarioLedger, uniqueId, type ScenarioLedger } from '../support/ledger';
+import { openScenarioLedger, type ScenarioLedger, uniqueId, uniqueKey } from '../support/ledger';
 
 /**
  * Issue 6 end to end, through the supply gateway client, on the embedded ledger and on the
@@ -20,13 +19,6 @@ jest.setTimeout(300_000);
 const { gs1 } = supply;
 
 /** A run-unique GS1 key of `length` digits (check digit included), from a unique id. */
-function uniqueKey(prefix: string, length: number): string {
-    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
-        .toString()
-        .slice(0, length - 2);
-    const data = `0${digits}`;
-    return `${data}${gs1.gs1CheckDigit(data)}`;
-}
 
 const isCode = (error: unknown, code: string) => error instanceof LedgerError && error.code === code;
 

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { supply } from '@careledger/chaincode';
 import {
     loadLedgerConfig,
     openLedger,
@@ -55,6 +56,19 @@ let counter = 0;
 export function uniqueId(prefix: string): string {
     counter += 1;
     return `${prefix}-${runId}-${counter}`;
+}
+
+/**
+ * A GS1 key (GTIN-14 with `length` 14, SSCC with 18) unique to this test run: digits derived from
+ * {@link uniqueId}, then the GS1 check digit, so every file's products and containers are its own on
+ * the shared Fabric ledger.
+ */
+export function uniqueKey(prefix: string, length: number): string {
+    const digits = BigInt(`0x${createHash('sha256').update(uniqueId(prefix)).digest('hex')}`)
+        .toString()
+        .slice(0, length - 2);
+    const data = `0${digits}`;
+    return `${data}${supply.gs1.gs1CheckDigit(data)}`;
 }
 
 /**
