@@ -71,10 +71,10 @@ export function historyRoutes(app: FastifyInstance, context: GatewayContext): vo
         'Index status',
         'Ingestion state, index and ledger heights, lag, database and schema version.',
         {},
-        async () => ({
-            ...(await history().status()),
-            blockHeight: (await history().status()).indexedHeight,
-        }),
+        async () => {
+            const status = await history().status();
+            return { ...status, blockHeight: status.indexedHeight };
+        },
     );
     route(
         '/history/transactions',
